@@ -1,0 +1,159 @@
+"""Turning untrusted bytes into safe, readable text.
+
+Everything a server sends is data, never markup or terminal control: control
+characters become visible symbols (``\\x1b`` -> ``␛``), bidirectional overrides
+are shown as escapes, and nothing here returns Rich markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from websockets.frames import CLOSE_CODE_EXPLANATIONS
+
+# C0 controls map to the Unicode "control pictures" block (U+2400 + code).
+_C0 = {code: chr(0x2400 + code) for code in range(0x20)}
+_SPECIAL = {
+    0x7F: "␡",
+    # Bidirectional controls can reorder what follows them on screen: show them.
+    **{code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+    0x200E: "\\u200e",
+    0x200F: "\\u200f",
+    0x061C: "\\u061c",
+    0xFEFF: "\\ufeff",
+}
+# C1 controls (0x80-0x9f) include CSI (0x9b) and OSC (0x9d): show them as escapes.
+_C1 = {code: f"\\x{code:02x}" for code in range(0x80, 0xA0)}
+
+#: Table for one-line text: newlines and tabs are shown as symbols too.
+LINE_TABLE: dict[int, str] = {**_C0, **_C1, **_SPECIAL}
+#: Table for multi-line text: keeps newline and tab, shows everything else.
+BLOCK_TABLE: dict[int, str] = {k: v for k, v in LINE_TABLE.items() if k not in (0x0A, 0x09)}
+
+
+def safe_line(text: str) -> str:
+    """One line of text with every control character made visible."""
+    return text.translate(LINE_TABLE)
+
+
+def safe_block(text: str) -> str:
+    """Multi-line text: newlines and tabs kept, other controls made visible."""
+    return text.translate(BLOCK_TABLE)
+
+
+def decode_text(payload: bytes) -> str | None:
+    """The payload as UTF-8 text, or None when it is not valid UTF-8."""
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def preview(payload: bytes, is_text: bool, width: int = 200) -> str:
+    """A one-line preview of a payload, safe to show, at most ``width`` characters.
+
+    Binary payloads that are not valid UTF-8 are shown as spaced hex bytes.
+    """
+    head = payload[: width * 4]
+    text = head.decode("utf-8", "replace") if is_text else decode_text(head)
+    if text is None or (not is_text and _mostly_binary(head)):
+        shown = head[: (width + 2) // 3].hex(" ")
+        return shown[:width]
+    return safe_line(text[:width])
+
+
+def _mostly_binary(data: bytes) -> bool:
+    if not data:
+        return False
+    controls = sum(1 for b in data[:256] if b < 0x20 and b not in (9, 10, 13))
+    return controls * 10 > min(len(data), 256)
+
+
+def hexdump(data: bytes, width: int = 16, limit: int | None = None) -> list[str]:
+    """Classic hex dump lines: offset, hex bytes in two groups, ASCII column."""
+    lines = []
+    end = len(data) if limit is None else min(len(data), limit)
+    half = width // 2
+    for offset in range(0, end, width):
+        chunk = data[offset : min(offset + width, end)]
+        left = chunk[:half].hex(" ")
+        right = chunk[half:].hex(" ")
+        hex_part = f"{left:<{half * 3 - 1}}  {right:<{half * 3 - 1}}"
+        ascii_part = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
+        lines.append(f"{offset:08x}  {hex_part}  {ascii_part}")
+    return lines
+
+
+def to_base64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def from_base64(text: str) -> bytes:
+    """Decode base64 strictly; raise ValueError with a readable message."""
+    try:
+        return base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"not valid base64 ({exc})") from exc
+
+
+def from_hex(text: str) -> bytes:
+    """Decode hex bytes, allowing spaces, colons and a 0x prefix."""
+    cleaned = text.replace(":", " ").replace("0x", " ").split()
+    try:
+        return bytes.fromhex("".join(cleaned))
+    except ValueError as exc:
+        raise ValueError(f"not valid hex ({exc})") from exc
+
+
+_CLOSE_NAMES = {
+    1000: "normal closure",
+    1001: "going away",
+    1002: "protocol error",
+    1003: "unsupported data",
+    1005: "no status received",
+    1006: "abnormal closure",
+    1007: "invalid frame payload data",
+    1008: "policy violation",
+    1009: "message too big",
+    1010: "mandatory extension",
+    1011: "internal error",
+    1012: "service restart",
+    1013: "try again later",
+    1014: "bad gateway",
+    1015: "TLS handshake failure",
+}
+
+
+def close_code_name(code: int | None) -> str:
+    """A short human name for a close code, as RFC 6455 and IANA name them."""
+    if code is None:
+        return "no status"
+    if code in _CLOSE_NAMES:
+        return _CLOSE_NAMES[code]
+    if code in CLOSE_CODE_EXPLANATIONS:
+        return CLOSE_CODE_EXPLANATIONS[code]
+    if 3000 <= code < 4000:
+        return "registered application code"
+    if 4000 <= code < 5000:
+        return "application code"
+    return "unknown code"
+
+
+def describe_close(code: int | None, reason: str, was_clean: bool) -> str:
+    """One line for a close: ``4001 application code "unauthorized" · clean``."""
+    parts = [f"{code if code is not None else '—'} {close_code_name(code)}"]
+    if reason:
+        parts.append(f'"{safe_line(reason)}"')
+    parts.append("· clean" if was_clean else "· not clean")
+    return " ".join(parts)
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KiB"
+    if size < 1024**3:
+        return f"{size / 1024 / 1024:.1f} MiB"
+    return f"{size / 1024**3:.2f} GiB"

@@ -1,0 +1,92 @@
+"""What a connection reports besides frames, in the browser WebSocket API's terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+ClosedBy = Literal["client", "server", "network"]
+
+
+class ReadyState(Enum):
+    """The browser's ``WebSocket.readyState`` names."""
+
+    CONNECTING = 0
+    OPEN = 1
+    CLOSING = 2
+    CLOSED = 3
+
+
+@dataclass(frozen=True)
+class Connecting:
+    url: str
+
+
+@dataclass(frozen=True)
+class Opened:
+    url: str
+    status: int
+    reason: str
+    request_headers: list[tuple[str, str]]
+    response_headers: list[tuple[str, str]]
+    subprotocol: str | None
+    extensions: list[str]
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "status": self.status,
+            "reason": self.reason,
+            "request_headers": [list(h) for h in self.request_headers],
+            "response_headers": [list(h) for h in self.response_headers],
+            "subprotocol": self.subprotocol,
+            "extensions": self.extensions,
+        }
+
+
+@dataclass(frozen=True)
+class Closing:
+    by: ClosedBy
+
+
+@dataclass(frozen=True)
+class Closed:
+    code: int | None
+    reason: str
+    was_clean: bool
+    by: ClosedBy
+    detail: str = ""
+    """Why the connection ended when no close frame says it (e.g. a ping timeout)."""
+
+    def info(self) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "code": self.code,
+            "reason": self.reason,
+            "was_clean": self.was_clean,
+            "by": self.by,
+        }
+        if self.detail:
+            info["detail"] = self.detail
+        return info
+
+
+@dataclass(frozen=True)
+class Failed:
+    """The connection could not be opened; ``message`` is one sentence for the user."""
+
+    message: str
+    cause: str
+    status: int | None = None
+    body: str = ""
+    hints: tuple[str, ...] = field(default=())
+
+    def info(self) -> dict[str, Any]:
+        info: dict[str, Any] = {"message": self.message, "cause": self.cause}
+        if self.status is not None:
+            info["status"] = self.status
+            info["body"] = self.body
+        return info
+
+
+ConnectionEvent = Connecting | Opened | Closing | Closed | Failed

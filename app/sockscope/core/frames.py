@@ -1,0 +1,190 @@
+"""The frame store: every event of a session, held in a few flat columns.
+
+A million 100-byte frames as Python objects cost ~300 B each; here they cost
+the payload plus ~17 B (an 8-byte end offset, an 8-byte timestamp and one flag
+byte), so the log can hold a firehose without the memory following it.
+
+Rows are addressed by their index (0 = first event of the session). Event rows
+(open, close, error, note) carry a small ``info`` dict kept aside: they are rare,
+so a dict per event costs nothing, while frame rows never allocate one.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+
+class Kind(IntEnum):
+    """What a row records (the ``kind`` of the log format)."""
+
+    OPEN = 0
+    SEND = 1
+    RECV = 2
+    CLOSE = 3
+    ERROR = 4
+    NOTE = 5
+
+    @property
+    def is_frame(self) -> bool:
+        return self in (Kind.SEND, Kind.RECV)
+
+
+class Opcode(IntEnum):
+    """WebSocket opcodes (RFC 6455 numbering); NONE for event rows."""
+
+    NONE = 0
+    TEXT = 1
+    BINARY = 2
+    CLOSE = 8
+    PING = 9
+    PONG = 10
+
+
+_OPCODE_SHIFT = 3
+_KIND_MASK = 0b111
+EMPTY_INFO: dict[str, Any] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of the store, materialised for display or export."""
+
+    index: int
+    time: float
+    kind: Kind
+    opcode: Opcode
+    payload: bytes
+    info: dict[str, Any]
+
+    @property
+    def size(self) -> int:
+        return len(self.payload)
+
+
+class FrameStore:
+    """Append-only columnar store of a session's events."""
+
+    __slots__ = (
+        "_ends",
+        "_flags",
+        "_info",
+        "_payloads",
+        "_times",
+        "bytes_in",
+        "bytes_out",
+        "frames_in",
+        "frames_out",
+    )
+
+    def __init__(self) -> None:
+        self._payloads = bytearray()
+        self._ends = array("Q")
+        self._times = array("d")
+        self._flags = bytearray()
+        self._info: dict[int, dict[str, Any]] = {}
+        self.frames_in = 0
+        self.frames_out = 0
+        self.bytes_in = 0
+        self.bytes_out = 0
+
+    def __len__(self) -> int:
+        return len(self._times)
+
+    # -- writing -------------------------------------------------------------
+
+    def append(self, t: float, kind: Kind, opcode: Opcode, payload: bytes) -> int:
+        """Append a frame row and return its index."""
+        self._payloads += payload
+        self._ends.append(len(self._payloads))
+        self._times.append(t)
+        self._flags.append((opcode << _OPCODE_SHIFT) | kind)
+        if kind is Kind.RECV:
+            self.frames_in += 1
+            self.bytes_in += len(payload)
+        elif kind is Kind.SEND:
+            self.frames_out += 1
+            self.bytes_out += len(payload)
+        return len(self._times) - 1
+
+    def append_event(self, t: float, kind: Kind, info: dict[str, Any]) -> int:
+        """Append an event row (open, close, error, note) with its details."""
+        index = self.append(t, kind, Opcode.NONE, b"")
+        self._info[index] = info
+        return index
+
+    # -- reading -------------------------------------------------------------
+
+    def start(self, index: int) -> int:
+        return self._ends[index - 1] if index else 0
+
+    def payload(self, index: int) -> bytes:
+        end = self._ends[index]
+        start = self._ends[index - 1] if index else 0
+        return bytes(self._payloads[start:end])
+
+    def payload_head(self, index: int, limit: int) -> bytes:
+        """The first ``limit`` bytes of a payload (previews of huge frames stay cheap)."""
+        start = self._ends[index - 1] if index else 0
+        end = min(self._ends[index], start + limit)
+        return bytes(self._payloads[start:end])
+
+    def size(self, index: int) -> int:
+        return self._ends[index] - (self._ends[index - 1] if index else 0)
+
+    def time(self, index: int) -> float:
+        return self._times[index]
+
+    def kind(self, index: int) -> Kind:
+        return Kind(self._flags[index] & _KIND_MASK)
+
+    def opcode(self, index: int) -> Opcode:
+        return Opcode(self._flags[index] >> _OPCODE_SHIFT)
+
+    def info(self, index: int) -> dict[str, Any]:
+        return self._info.get(index, EMPTY_INFO)
+
+    def row(self, index: int) -> Row:
+        if index < 0:
+            index += len(self)
+        return Row(
+            index,
+            self._times[index],
+            self.kind(index),
+            self.opcode(index),
+            self.payload(index),
+            self.info(index),
+        )
+
+    def rows(self, start: int = 0, stop: int | None = None) -> list[Row]:
+        stop = len(self) if stop is None else stop
+        return [self.row(i) for i in range(start, stop)]
+
+    @property
+    def buffer(self) -> bytearray:
+        """All payloads, back to back (for whole-buffer searches)."""
+        return self._payloads
+
+    @property
+    def ends(self) -> array[int]:
+        """End offset of each row's payload in :attr:`buffer`."""
+        return self._ends
+
+    @property
+    def flags(self) -> bytearray:
+        return self._flags
+
+    @staticmethod
+    def unpack_flags(flag: int) -> tuple[Kind, Opcode]:
+        return Kind(flag & _KIND_MASK), Opcode(flag >> _OPCODE_SHIFT)
+
+    def memory_bytes(self) -> int:
+        """Bytes held by the columns (not counting event info dicts)."""
+        return (
+            len(self._payloads)
+            + self._ends.itemsize * len(self._ends)
+            + self._times.itemsize * len(self._times)
+            + len(self._flags)
+        )

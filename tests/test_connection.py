@@ -1,0 +1,150 @@
+"""The tapped connection reports every frame both ways, and how the connection ended."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from http import HTTPStatus
+
+import pytest
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.http11 import Request, Response
+
+from sockscope.core.connection import Connection, NotOpenError
+from sockscope.core.events import Closed, Failed, Opened, ReadyState
+from sockscope.core.frames import Kind, Opcode
+from sockscope.core.session import Session
+from sockscope.core.settings import ConnectionSettings
+
+
+async def handler(ws: ServerConnection) -> None:
+    path = ws.request.path if ws.request else "/"
+    if path == "/bye":
+        await ws.close(4001, "unauthorized")
+        return
+    if path == "/fragments":
+        await ws.send(["hel", "lo"])
+        await ws.ping(b"srv")
+    async for message in ws:
+        await ws.send(message)
+
+
+def reject(ws: ServerConnection, request: Request) -> Response | None:
+    if request.path == "/forbidden":
+        return ws.respond(HTTPStatus.FORBIDDEN, "invalid token\n")
+    return None
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[Server]:
+    async with serve(handler, "127.0.0.1", 0, process_request=reject) as srv:
+        yield srv
+
+
+def url(server: Server, path: str) -> str:
+    port = next(iter(server.sockets)).getsockname()[1]
+    return f"ws://127.0.0.1:{port}{path}"
+
+
+def frames(session: Session) -> list[tuple[Kind, Opcode, bytes]]:
+    store = session.store
+    return [
+        (store.kind(i), store.opcode(i), store.payload(i))
+        for i in range(len(store))
+        if store.kind(i).is_frame
+    ]
+
+
+async def test_echo_records_both_directions_and_a_clean_close(server: Server) -> None:
+    session = Session()
+    connection = Connection(ConnectionSettings(url(server, "/echo")), session)
+    task = asyncio.create_task(connection.run())
+    while connection.state is not ReadyState.OPEN:
+        await asyncio.sleep(0.01)
+    await connection.send_text("héllo")
+    await connection.send_bytes(b"\x00\xff")
+    latency = await connection.ping(b"p1")
+    assert latency >= 0
+    while session.store.frames_in < 3:
+        await asyncio.sleep(0.01)
+    await connection.close(4000, "done")
+    result = await task
+    assert isinstance(result, Closed)
+    assert (result.code, result.reason, result.was_clean, result.by) == (
+        4000,
+        "done",
+        True,
+        "client",
+    )
+    seen = frames(session)
+    assert (Kind.SEND, Opcode.TEXT, "héllo".encode()) in seen
+    assert (Kind.RECV, Opcode.TEXT, "héllo".encode()) in seen
+    assert (Kind.RECV, Opcode.BINARY, b"\x00\xff") in seen
+    assert (Kind.SEND, Opcode.PING, b"p1") in seen
+    assert (Kind.RECV, Opcode.PONG, b"p1") in seen
+    assert seen[-2][:2] == (Kind.SEND, Opcode.CLOSE)
+    assert seen[-1][:2] == (Kind.RECV, Opcode.CLOSE)
+    assert session.store.kind(0) is Kind.OPEN
+    assert session.store.info(0)["status"] == 101
+    assert session.store.kind(len(session.store) - 1) is Kind.CLOSE
+
+
+async def test_fragments_are_reassembled_and_server_pings_answered(server: Server) -> None:
+    session = Session()
+    connection = Connection(ConnectionSettings(url(server, "/fragments")), session)
+    task = asyncio.create_task(connection.run())
+    while session.store.frames_out < 1:  # our automatic pong
+        await asyncio.sleep(0.01)
+    await connection.close()
+    await task
+    seen = frames(session)
+    assert (Kind.RECV, Opcode.TEXT, b"hello") in seen
+    assert (Kind.RECV, Opcode.PING, b"srv") in seen
+    assert (Kind.SEND, Opcode.PONG, b"srv") in seen
+
+
+async def test_server_close_with_application_code(server: Server) -> None:
+    session = Session()
+    result = await Connection(ConnectionSettings(url(server, "/bye")), session).run()
+    assert isinstance(result, Closed)
+    assert (result.code, result.reason, result.was_clean, result.by) == (
+        4001,
+        "unauthorized",
+        True,
+        "server",
+    )
+
+
+async def test_handshake_refused_reports_status_and_body(server: Server) -> None:
+    session = Session()
+    result = await Connection(ConnectionSettings(url(server, "/forbidden")), session).run()
+    assert isinstance(result, Failed)
+    assert result.status == 403
+    assert "403 Forbidden — invalid token" in result.message
+    assert session.store.kind(0) is Kind.ERROR
+
+
+async def test_refused_port_is_one_sentence() -> None:
+    result = await Connection(ConnectionSettings("ws://127.0.0.1:9/"), Session()).run()
+    assert isinstance(result, Failed)
+    assert result.message.startswith("Connection refused by 127.0.0.1:9")
+
+
+async def test_send_before_open_is_a_clear_error() -> None:
+    connection = Connection(ConnectionSettings("ws://127.0.0.1:9/"), Session())
+    with pytest.raises(NotOpenError, match="Not connected"):
+        await connection.send_text("x")
+
+
+async def test_opened_event_has_handshake(server: Server) -> None:
+    session = Session()
+    connection = Connection(ConnectionSettings(url(server, "/echo")), session)
+    task = asyncio.create_task(connection.run())
+    while connection.state is not ReadyState.OPEN:
+        await asyncio.sleep(0.01)
+    opened = session.opened
+    assert isinstance(opened, Opened)
+    assert opened.extensions == ["permessage-deflate"]
+    assert any(name.lower() == "sec-websocket-key" for name, _ in opened.request_headers)
+    await connection.close()
+    await task
