@@ -1,10 +1,19 @@
-"""The command line: `sockscope [URL]` opens the TUI; subcommands run headless."""
+"""The command line: `sockscope [URL]` opens the TUI; subcommands run headless.
+
+The TUI (and Textual) is imported only by the commands that open it, so the
+headless commands start fast and work where no terminal is attached.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import click
 
 from sockscope import __version__
+from sockscope.commands.options import connection_options, settings_from_options
+from sockscope.commands.serve import serve
+from sockscope.core.settings import ConnectionSettings
 
 
 class DefaultCommandGroup(click.Group):
@@ -13,7 +22,9 @@ class DefaultCommandGroup(click.Group):
     default_command = "open"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "--version")):
+        if not args or (
+            args[0] not in self.commands and args[0] not in ("-h", "--help", "--version")
+        ):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
@@ -24,6 +35,47 @@ def main() -> None:
     """sockscope: a full-screen terminal WebSocket debugger.
 
     \b
-    sockscope [URL] [OPTIONS]   open the TUI (connects at once when a URL is given)
+    sockscope [URL] [OPTIONS]   open the TUI (connects at once when a URL is given;
+                                see `sockscope open --help` for every option)
     sockscope demo              open the TUI on the built-in demo server
+    sockscope serve             run the demo server alone
     """
+
+
+def run_tui(settings: ConnectionSettings, *, connect_now: bool, notice: str | None = None) -> None:
+    """Build the app through the one factory the tests use too, and run it."""
+    from sockscope.tui.factory import build_app
+
+    build_app(settings, connect_now=connect_now, notice=notice).run()
+
+
+@main.command("open")
+@click.argument("url", required=False)
+@connection_options
+def open_command(url: str | None, **options: Any) -> None:
+    """Open the TUI; with a URL, connect at once and focus the composer.
+
+    A URL without a scheme means ws://; http:// and https:// become ws:// and wss://.
+    """
+    settings, notice = settings_from_options(url, options)
+    if notice:
+        click.echo(f"sockscope: {notice}", err=True)
+    run_tui(settings, connect_now=bool(url), notice=notice)
+
+
+@main.command("demo")
+@connection_options
+def demo_command(**options: Any) -> None:
+    """Start the built-in demo server on a free local port and open the TUI on /echo."""
+    from sockscope.core.server import DemoServerThread
+
+    server = DemoServerThread("127.0.0.1", 0)
+    server.start()
+    try:
+        settings, _ = settings_from_options(server.url("/echo"), options)
+        run_tui(settings, connect_now=True)
+    finally:
+        server.stop()
+
+
+main.add_command(serve)

@@ -98,7 +98,7 @@ class TappedConnection(ClientConnection):
         super().process_event(event)
 
 
-def _closed_event(ws: ClientConnection) -> Closed:
+def _closed_event(ws: ClientConnection, user_closed: bool) -> Closed:
     """The browser's close event (code, reason, wasClean) from the protocol state."""
     protocol = ws.protocol
     rcvd, sent = protocol.close_rcvd, protocol.close_sent
@@ -110,7 +110,8 @@ def _closed_event(ws: ClientConnection) -> Closed:
     else:
         by = "network"
     detail = ""
-    if sent is not None and sent.code not in (1000, 1001) and first is not True:
+    if sent is not None and not user_closed and first is not True:
+        # websockets itself failed the connection (message too big, ping timeout, ...).
         detail = f"sockscope closed with {sent.code} {sent.reason}".strip()
     if rcvd is None:
         return Closed(1006, "", False, by, detail)
@@ -124,6 +125,7 @@ class Connection:
         self.settings = settings
         self._sink = sink
         self._ws: ClientConnection | None = None
+        self._user_closed = False
         self.state = ReadyState.CLOSED
 
     def _emit(self, event: ConnectionEvent) -> None:
@@ -172,17 +174,18 @@ class Connection:
             raise
         except Exception:
             await ws.wait_closed()
-        closed = _closed_event(ws)
+        closed = _closed_event(ws, self._user_closed)
         self._emit(closed)
         return closed
 
     async def _shutdown(self, ws: ClientConnection) -> None:
         """Leave politely when cancelled (the app is quitting), without hanging."""
+        self._user_closed = True
         try:
             await asyncio.wait_for(ws.close(1001, "going away"), CLOSE_TIMEOUT)
         except (TimeoutError, OSError):
             ws.transport.abort()
-        self._emit(_closed_event(ws))
+        self._emit(_closed_event(ws, True))
 
     def _open_ws(self) -> ClientConnection:
         if self._ws is None or self.state is not ReadyState.OPEN:
@@ -202,6 +205,7 @@ class Connection:
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
         ws = self._open_ws()
+        self._user_closed = True
         self._emit(Closing("client"))
         await ws.close(code, reason)
 

@@ -1,0 +1,62 @@
+"""``sockscope convert IN OUT``: JSONL <-> HAR, each format chosen by its file extension."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from sockscope.core.formats.errors import LogError
+from sockscope.core.formats.har import write_har
+from sockscope.core.formats.jsonl import write_store
+from sockscope.core.formats.load import HAR_SUFFIXES, JSONL_SUFFIXES, load_log
+from sockscope.core.formats.model import LogHeader
+from sockscope.core.frames import FrameStore
+
+Writer = Callable[[Path, FrameStore, LogHeader, bool], None]
+
+
+def _writer(path: Path) -> Writer:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return write_store
+    if suffix in HAR_SUFFIXES:
+        return write_har
+    raise LogError(f"Cannot tell which format to write from {path.name!r}: name it .jsonl or .har.")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"sockscope: error: {message}", err=True)
+    raise SystemExit(2)
+
+
+@click.command("convert")
+@click.argument("source", metavar="IN", type=click.Path(path_type=Path))
+@click.argument("target", metavar="OUT", type=click.Path(path_type=Path))
+@click.option(
+    "--entry",
+    metavar="N|TEXT",
+    help="The HAR WebSocket entry to take: its number (from 1) or part of its URL.",
+)
+@click.option(
+    "--include-secrets",
+    is_flag=True,
+    help="Keep Authorization/Cookie headers and URL credentials (redacted by default).",
+)
+def convert(source: Path, target: Path, entry: str | None, include_secrets: bool) -> None:
+    """Convert a session log between sockscope JSONL (.jsonl) and HAR (.har).
+
+    Exit status: 0 converted, 2 could not (one line on stderr says why).
+    """
+    try:
+        write = _writer(target)
+        log = load_log(source, entry=entry)
+        write(target, log.store, log.header, not include_secrets)
+    except LogError as exc:
+        _fail(str(exc))
+    for warning in log.warnings:
+        click.echo(f"sockscope: warning: {warning}", err=True)
+    kept = "secrets kept" if include_secrets else "secrets redacted"
+    click.echo(f"sockscope: wrote {target} ({len(log.store)} rows, {kept})", err=True)

@@ -1,0 +1,86 @@
+"""Connection options shared by every command that opens a connection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from sockscope.core.settings import (
+    DEFAULT_MAX_SIZE,
+    DEFAULT_OPEN_TIMEOUT,
+    DEFAULT_PING_INTERVAL,
+    ConnectionSettings,
+    SettingsError,
+    normalize_url,
+    parse_header,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_OPTIONS: list[Callable[[F], F]] = [
+    click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'",
+                 help="Add a request header (repeatable)."),
+    click.option("-s", "--subprotocol", "subprotocols", multiple=True, metavar="NAME",
+                 help="Offer a subprotocol (repeatable)."),
+    click.option("-o", "--origin", help="Send this Origin header."),
+    click.option("--user-agent", help="Send this User-Agent header."),
+    click.option("-k", "--insecure", is_flag=True, help="Do not verify TLS certificates."),
+    click.option("--ca", "ca_file", metavar="FILE", help="Trust this CA bundle (PEM)."),
+    click.option("--cert", "cert_file", metavar="FILE", help="Client certificate (PEM)."),
+    click.option("--key", "key_file", metavar="FILE", help="Client certificate's key (PEM)."),
+    click.option("--proxy", metavar="URL",
+                 help="HTTP or SOCKS proxy (default: the environment's proxy settings)."),
+    click.option("--no-proxy", is_flag=True, help="Ignore proxy settings in the environment."),
+    click.option("--no-compression", is_flag=True, help="Do not offer permessage-deflate."),
+    click.option("--ping-interval", type=float, default=DEFAULT_PING_INTERVAL, show_default=True,
+                 metavar="SECONDS", help="Keepalive ping interval; 0 disables."),
+    click.option("--open-timeout", type=float, default=DEFAULT_OPEN_TIMEOUT, show_default=True,
+                 metavar="SECONDS", help="Give up if the handshake takes longer."),
+    click.option("--max-size", type=int, default=DEFAULT_MAX_SIZE, show_default=True,
+                 metavar="BYTES", help="Largest incoming message accepted (close 1009 above)."),
+    click.option("--on-open", "on_open", multiple=True, metavar="MSG",
+                 help="Send this text message after each open (repeatable)."),
+]  # fmt: skip
+
+
+def connection_options(function: F) -> F:
+    """Decorate a click command with every connection option."""
+    for option in reversed(_OPTIONS):
+        function = option(function)
+    return function
+
+
+def settings_from_options(
+    url: str | None, options: dict[str, Any]
+) -> tuple[ConnectionSettings, str | None]:
+    """Validated settings and an optional notice; a bad value is a click usage error (exit 2)."""
+    try:
+        notice = None
+        if url:
+            normalized = normalize_url(url)
+            url, notice = normalized.url, normalized.notice
+        settings = ConnectionSettings(
+            url=url or "",
+            headers=tuple(parse_header(h) for h in options["headers"]),
+            subprotocols=tuple(options["subprotocols"]),
+            origin=options["origin"],
+            user_agent=options["user_agent"],
+            insecure=options["insecure"],
+            ca_file=options["ca_file"],
+            cert_file=options["cert_file"],
+            key_file=options["key_file"],
+            proxy=options["proxy"],
+            no_proxy=options["no_proxy"],
+            compression=not options["no_compression"],
+            ping_interval=options["ping_interval"] or None,
+            open_timeout=options["open_timeout"],
+            max_size=options["max_size"],
+            on_open=tuple(options["on_open"]),
+        )
+        if url:
+            settings = settings.validated()
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from exc
+    return settings, notice

@@ -1,0 +1,332 @@
+"""Which rows of a :class:`FrameStore` match a filter (text or regex, direction, opcode).
+
+A filter yields an ``array('I')`` of row indexes, never copies of rows. Speed comes from
+searching the store's payload buffer as one string instead of row by row:
+
+* The pattern is reduced to the longest literal every match must contain (for a plain text
+  filter, the text itself). That literal is searched over the whole buffer slice at C speed;
+  each hit is mapped to its row with ``bisect`` over the end offsets, and the search resumes
+  at the end of that row.
+* A hit crossing a row boundary proves the row holds no complete copy of the literal (every
+  later occurrence in it would cross too), so the row is skipped.
+* When the pattern is more than its literal, only the rows the literal found are checked
+  with the full pattern. Patterns with no mandatory literal are checked row by row.
+* Anchors (``^ $ \\b \\B \\A \\Z``) and lookarounds see a row's real edges: rows are checked
+  on a copy of their payload for those patterns.
+
+Patterns are compiled as bytes patterns (payloads are bytes), so ``ignore_case`` folds
+ASCII letters only. Work is done in slices of whole rows (:meth:`CompiledFilter.iter_matches`)
+so a caller on an event loop can breathe between them.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sockscope.core.display import describe_close, safe_line
+from sockscope.core.frames import FrameStore, Kind, Opcode
+
+#: Rows and payload bytes per slice: each slice costs a few milliseconds at most.
+SLICE_ROWS = 8192
+SLICE_BYTES = 2 * 1024 * 1024
+
+#: Shorter literals hit nearly every row: checking rows one by one is faster then.
+MIN_LITERAL = 3
+
+_ONES = re.compile(b"\x01+")
+_SPECIAL_ESCAPES = frozenset("bBAZ")
+_QUANTIFIERS = frozenset("*+?{")
+_BRACES = re.compile(r"\{\d*,?\d*\}")
+_NUMERIC_ESCAPES = frozenset("x0123456789")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+class FilterError(ValueError):
+    """The filter cannot be used; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class FilterSpec:
+    """What the user asked to see. ``None`` for directions/opcodes means "any"."""
+
+    text: str = ""
+    regex: bool = False
+    ignore_case: bool = False
+    directions: frozenset[Kind] | None = None
+    opcodes: frozenset[Opcode] | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the filter lets every row through."""
+        return not self.text and self.directions is None and self.opcodes is None
+
+
+def event_summary(kind: Kind, info: Mapping[str, Any]) -> str:
+    """One safe line describing an event row: what the log shows and the filter searches."""
+    parts: list[str]
+    if kind is Kind.OPEN:
+        parts = [f"{info.get('status', '')} {info.get('reason', '')}".strip()]
+        parts.append(str(info.get("url", "")))
+        if subprotocol := info.get("subprotocol"):
+            parts.append(f"subprotocol {subprotocol}")
+        if extensions := info.get("extensions"):
+            parts.append(", ".join(map(str, extensions)))
+    elif kind is Kind.CLOSE:
+        code = info.get("code")
+        reason = str(info.get("reason", ""))
+        parts = [describe_close(code, reason, bool(info.get("was_clean")))]
+        if by := info.get("by"):
+            parts.append(f"closed by {by}")
+        if detail := info.get("detail"):
+            parts.append(str(detail))
+    else:
+        parts = [str(info.get("message", ""))]
+    return safe_line(" · ".join(part for part in parts if part))
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What a pattern's text tells about it without compiling it."""
+
+    literal: str
+    """The longest literal run every match contains ("" when there is none)."""
+    pure: bool
+    """The whole pattern is that literal."""
+    anchored: bool
+    """It uses anchors or lookarounds, which need a row's real edges."""
+
+
+def _shape(pattern: str) -> _Shape:
+    """Scan a regex: mandatory top-level literal runs, alternation, anchors, lookarounds.
+
+    Conservative by design: anything unusual ends a literal run, so the literal is always
+    one that every match must contain.
+    """
+    runs: list[str] = []
+    run: list[str] = []
+    depth = 0
+    pure, anchored, alternation = True, False, False
+    i, n = 0, len(pattern)
+
+    def end_run() -> None:
+        if run and depth == 0:
+            runs.append("".join(run))
+        run.clear()
+
+    while i < n:
+        char = pattern[i]
+        literal: str | None = None
+        if char == "\\" and i + 1 < n:
+            escaped = pattern[i + 1]
+            i += 1
+            if escaped in _NUMERIC_ESCAPES:  # \x41, \1, \012: skip the digits too
+                while i + 1 < n and pattern[i + 1] in _HEX_DIGITS:
+                    i += 1
+            elif escaped.isalnum():
+                anchored = anchored or escaped in _SPECIAL_ESCAPES
+            else:
+                literal = escaped
+        elif char == "[":
+            i = _class_end(pattern, i)
+        elif char == "(":
+            anchored = anchored or pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i)
+            end_run()  # before the depth changes: the run so far is top-level
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif char in _QUANTIFIERS:
+            if run and depth == 0:
+                run.pop()  # the quantified atom is optional or repeated
+            if braces := _BRACES.match(pattern, i):
+                i = braces.end() - 1
+        elif char == "|":
+            alternation = alternation or depth == 0
+        elif char in "^$":
+            anchored = True
+        elif char != ".":
+            literal = char
+        if literal is not None and depth == 0:
+            run.append(literal)
+        else:
+            pure = False
+            end_run()
+        i += 1
+    end_run()
+    if alternation:
+        return _Shape("", False, anchored)
+    longest = max(runs, key=len, default="")
+    return _Shape(longest, pure and longest == pattern, anchored)
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """Index of the ``]`` closing the character class opened at ``i``."""
+    j = i + 1
+    if j < len(pattern) and pattern[j] == "^":
+        j += 1
+    if j < len(pattern) and pattern[j] == "]":
+        j += 1
+    while j < len(pattern) and pattern[j] != "]":
+        j += 2 if pattern[j] == "\\" else 1
+    return j
+
+
+def _flag_table(keep: Callable[[Kind, Opcode], bool]) -> bytes:
+    """A 256-entry translation table: 1 for flag bytes whose (kind, opcode) ``keep`` accepts."""
+    table = bytearray(256)
+    for flag in range(256):
+        try:
+            kind, opcode = FrameStore.unpack_flags(flag)
+        except ValueError:
+            continue
+        table[flag] = 1 if keep(kind, opcode) else 0
+    return bytes(table)
+
+
+def _indexes(mask: bytes | bytearray, offset: int) -> array[int]:
+    """Positions of the 1 bytes in ``mask``, shifted by ``offset``."""
+    out = array("I")
+    for run in _ONES.finditer(mask):
+        out.extend(range(offset + run.start(), offset + run.end()))
+    return out
+
+
+def compile_filter(spec: FilterSpec) -> CompiledFilter:
+    """Compile a spec; raise :class:`FilterError` with a readable message if it is invalid."""
+    flags = re.IGNORECASE if spec.ignore_case else 0
+    source = spec.text if spec.regex else re.escape(spec.text)
+    try:
+        re.compile(source, flags)  # positions in errors count characters, not bytes
+        pattern = re.compile(source.encode("utf-8"), flags) if spec.text else None
+    except re.error as exc:
+        raise FilterError(f"Invalid regex: {exc}.") from exc
+    shape = _shape(source) if spec.regex else _Shape(spec.text, True, False)
+    if pattern is not None and pattern.flags & re.VERBOSE:
+        shape = _Shape("", False, shape.anchored)  # whitespace in the text is not literal
+    if pattern is not None and not shape.anchored and pattern.search(b"") is not None:
+        pattern = None  # matches the empty string, hence every row
+    literal = None
+    if pattern is not None and len(shape.literal.encode("utf-8")) >= MIN_LITERAL:
+        literal_flags = pattern.flags & re.IGNORECASE
+        literal = re.compile(re.escape(shape.literal).encode("utf-8"), literal_flags)
+    pure = shape.pure and literal is not None
+    return CompiledFilter(spec, pattern, literal, pure, shape.anchored)
+
+
+class CompiledFilter:
+    """A ready-to-run filter. Build it with :func:`compile_filter`."""
+
+    __slots__ = (
+        "_anchored",
+        "_events",
+        "_frames",
+        "_literal",
+        "_pattern",
+        "_pure",
+        "_rows",
+        "spec",
+    )
+
+    def __init__(
+        self,
+        spec: FilterSpec,
+        pattern: re.Pattern[bytes] | None,
+        literal: re.Pattern[bytes] | None,
+        pure: bool,
+        anchored: bool,
+    ) -> None:
+        self.spec = spec
+        self._pattern = pattern
+        self._literal = literal
+        self._pure = pure
+        """The literal search alone decides (no full-pattern check of its rows)."""
+        self._anchored = anchored
+
+        def allowed(kind: Kind, opcode: Opcode) -> bool:
+            return (spec.directions is None or kind in spec.directions) and (
+                spec.opcodes is None or opcode in spec.opcodes
+            )
+
+        self._frames = _flag_table(lambda k, o: k.is_frame and allowed(k, o))
+        self._events = _flag_table(lambda k, o: not k.is_frame and allowed(k, o))
+        self._rows = _flag_table(allowed)
+
+    def matches(self, store: FrameStore, start: int = 0, stop: int | None = None) -> array[int]:
+        """Indexes of the matching rows in ``[start, stop)``, all at once."""
+        out = array("I")
+        for _, hits in self.iter_matches(store, start, stop):
+            out.extend(hits)
+        return out
+
+    def iter_matches(
+        self,
+        store: FrameStore,
+        start: int = 0,
+        stop: int | None = None,
+        slice_rows: int = SLICE_ROWS,
+    ) -> Iterator[tuple[int, array[int]]]:
+        """Yield ``(scanned_up_to, hits)`` slice by slice, in row order.
+
+        Nothing is held between slices, so the store may grow while a caller pauses.
+        """
+        stop = len(store) if stop is None else min(stop, len(store))
+        ends = store.ends
+        lo = max(0, start)
+        while lo < stop:
+            hi = min(stop, lo + slice_rows)
+            by_bytes = bisect_right(ends, store.start(lo) + SLICE_BYTES, lo, hi)
+            hi = max(lo + 1, by_bytes)
+            yield hi, self._slice(store, lo, hi)
+            lo = hi
+
+    def _slice(self, store: FrameStore, lo: int, hi: int) -> array[int]:
+        flags = store.flags[lo:hi]
+        if self._pattern is None:
+            return _indexes(flags.translate(self._rows), lo)
+        frame_mask = flags.translate(self._frames)
+        if self._literal is not None:
+            hits = self._search_buffer(store, lo, hi, frame_mask)
+        else:
+            hits = _indexes(frame_mask, lo)
+        if not self._pure:
+            hits = self._check_rows(store, hits)
+        search = self._pattern.search
+        event_hits = [
+            i
+            for i in _indexes(flags.translate(self._events), lo)
+            if search(event_summary(store.kind(i), store.info(i)).encode()) is not None
+        ]
+        if event_hits:
+            hits = array("I", sorted([*hits, *event_hits]))
+        return hits
+
+    def _search_buffer(
+        self, store: FrameStore, lo: int, hi: int, frame_mask: bytearray
+    ) -> array[int]:
+        """Rows holding the literal: one search over the slice's payloads, rows by bisect."""
+        assert self._literal is not None
+        buffer, ends = store.buffer, store.ends
+        search = self._literal.search
+        pos, endpos = store.start(lo), ends[hi - 1]
+        rows = array("I")
+        while (found := search(buffer, pos, endpos)) is not None:
+            row = bisect_right(ends, found.start(), lo, hi)
+            pos = ends[row]
+            if found.end() <= pos and frame_mask[row - lo]:
+                rows.append(row)
+        return rows
+
+    def _check_rows(self, store: FrameStore, rows: array[int]) -> array[int]:
+        """The rows whose payload the full pattern matches, each searched on its own."""
+        assert self._pattern is not None
+        buffer, ends = store.buffer, store.ends
+        search = self._pattern.search
+        if self._anchored:  # anchors need the row's real edges: search a copy
+            return array(
+                "I", (r for r in rows if search(buffer[ends[r - 1] if r else 0 : ends[r]]))
+            )
+        return array("I", (r for r in rows if search(buffer, ends[r - 1] if r else 0, ends[r])))

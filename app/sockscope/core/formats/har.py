@@ -1,0 +1,422 @@
+"""HAR 1.2 import and export, in the shape Chrome DevTools uses for WebSockets.
+
+Chrome records a socket as one entry among the HTTP entries, with
+``"_resourceType": "websocket"``, the handshake as ``request``/``response`` and
+the messages in ``_webSocketMessages`` (``type`` send|receive, ``time`` in epoch
+seconds, ``opcode`` 1 with the text as is or 2 with base64 ``data``).
+
+Chrome has no place for pings, pongs, close frames, events, or text frames
+that are not UTF-8. Our export keeps those rows, as native log records, in a
+private ``_sockscope`` key of the entry (Chrome ignores it), each with ``at``:
+how many messages come before it. Importing such a file gives back the exact
+store; importing Chrome's own file builds the open row from the handshake.
+"""
+
+from __future__ import annotations
+
+import math
+from os import PathLike
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+
+from sockscope import __version__
+from sockscope.core.display import to_base64
+from sockscope.core.formats.errors import LogFormatError, WebSocketEntry
+from sockscope.core.formats.files import open_for_reading, replacing
+from sockscope.core.formats.model import FORMAT_VERSION, LoadedLog, LogHeader, epoch_time, iso_time
+from sockscope.core.formats.records import (
+    RecordError,
+    append_row,
+    decode_base64,
+    header_record,
+    parse_header,
+    parse_record,
+    parse_time,
+    row_record,
+    show,
+)
+from sockscope.core.formats.redact import redact_headers, redact_url
+from sockscope.core.frames import FrameStore, Kind, Opcode
+
+__all__ = ["list_websocket_entries", "parse_har", "read_har", "write_har"]
+
+_PRIVATE = "_sockscope"
+_TYPES = {"send": Kind.SEND, "receive": Kind.RECV}
+_TYPE_NAMES = {kind: name for name, kind in _TYPES.items()}
+_CHROME_OPCODES = {Opcode.TEXT: 1, Opcode.BINARY: 2}
+_PAGE_ID = "page_1"
+
+
+# -- reading ---------------------------------------------------------------------
+
+
+def parse_har(path: str | PathLike[str]) -> Any:
+    """Read a file as HAR: the parsed JSON, or a clear error if it is not HAR."""
+    path = Path(path)
+    with open_for_reading(path) as handle:
+        data = handle.read()
+    try:
+        har = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        line = exc.lineno if data.strip() else None
+        raise LogFormatError(path, line, f"not a HAR file: not valid JSON ({exc.msg})") from None
+    log = har.get("log") if isinstance(har, dict) else None
+    if not isinstance(log, dict) or not isinstance(log.get("entries"), list):
+        raise LogFormatError(path, None, "not a HAR file (it has no log.entries list)")
+    return har
+
+
+def _websocket_entries(har: Any) -> list[dict[str, Any]]:
+    return [
+        entry
+        for entry in har["log"]["entries"]
+        if isinstance(entry, dict)
+        and (
+            entry.get("_resourceType") == "websocket"
+            or isinstance(entry.get("_webSocketMessages"), list)
+        )
+    ]
+
+
+def _entry_url(entry: dict[str, Any]) -> str:
+    request = entry.get("request")
+    url = request.get("url") if isinstance(request, dict) else None
+    return url if isinstance(url, str) else ""
+
+
+def _messages(entry: dict[str, Any]) -> list[Any]:
+    messages = entry.get("_webSocketMessages")
+    return messages if isinstance(messages, list) else []
+
+
+def list_websocket_entries(har: Any) -> list[WebSocketEntry]:
+    """The WebSocket entries of a parsed HAR (numbered from 1), for a chooser."""
+    return [
+        WebSocketEntry(number, _entry_url(entry), len(_messages(entry)))
+        for number, entry in enumerate(_websocket_entries(har), 1)
+    ]
+
+
+def _describe(entries: list[WebSocketEntry]) -> str:
+    return "; ".join(
+        f"{e.number}: {e.url or '(no URL)'} ({e.message_count} messages)" for e in entries
+    )
+
+
+def _choose(path: Path, har: Any, entry: int | str | None) -> tuple[int, dict[str, Any]]:
+    """Pick one WebSocket entry by number (from 1) or URL substring."""
+    entries = _websocket_entries(har)
+    listed = list_websocket_entries(har)
+    if not entries:
+        raise LogFormatError(
+            path, None, f"no WebSocket entry among its {len(har['log']['entries'])} entries"
+        )
+    if isinstance(entry, str) and entry.strip().isdigit():
+        entry = int(entry)
+    if entry is None:
+        if len(entries) == 1:
+            return 1, entries[0]
+        raise LogFormatError(
+            path,
+            None,
+            f"it has {len(entries)} WebSocket entries; pick one by number or URL part: "
+            + _describe(listed),
+            choices=listed,
+        )
+    if isinstance(entry, int):
+        if 1 <= entry <= len(entries):
+            return entry, entries[entry - 1]
+        raise LogFormatError(
+            path,
+            None,
+            f"there is no WebSocket entry {entry} (they are numbered 1 to {len(entries)}): "
+            + _describe(listed),
+            choices=listed,
+        )
+    matches = [e for e in listed if entry in e.url]
+    if len(matches) == 1:
+        return matches[0].number, entries[matches[0].number - 1]
+    found = "no WebSocket entry URL contains" if not matches else "several entry URLs contain"
+    raise LogFormatError(
+        path, None, f"{found} {entry!r}: " + _describe(matches or listed), choices=matches or listed
+    )
+
+
+def read_har(path: str | PathLike[str], entry: int | str | None = None) -> LoadedLog:
+    """Import one WebSocket entry of a HAR file into a store.
+
+    ``entry`` picks the entry when there are several: its number (from 1, as
+    :func:`list_websocket_entries` lists them, also as a string of digits) or a
+    part of its URL. A bad message raises :class:`LogFormatError` naming the
+    entry and the message.
+    """
+    path = Path(path)
+    har = parse_har(path)
+    number, chosen = _choose(path, har, entry)
+    return _Importer(path, number, chosen, har["log"]).load()
+
+
+class _Importer:
+    def __init__(self, path: Path, number: int, entry: dict[str, Any], log: dict[str, Any]):
+        self.path = path
+        self.number = number
+        self.entry = entry
+        self.log = log
+        self.url = _entry_url(entry)
+        self.store = FrameStore()
+        self.warnings: list[str] = []
+
+    def fail(self, what: str) -> LogFormatError:
+        where = f"WebSocket entry {self.number} ({self.url or 'no URL'})"
+        return LogFormatError(self.path, None, f"{where}: {what}")
+
+    def load(self) -> LoadedLog:
+        private = self.entry.get(_PRIVATE)
+        messages = _messages(self.entry)
+        events: list[tuple[int, dict[str, Any]]] = []
+        if private is None:
+            self._open_row(messages)
+        else:
+            events = self._private_events(private)
+        done = skipped = 0
+        for position, message in enumerate(messages):
+            done = self._add_events(events, done, position)
+            skipped += not self._message(position + 1, message)
+        self._add_events(events, done, math.inf)
+        if skipped:
+            self.warnings.append(
+                f"skipped {skipped} message{'s' if skipped != 1 else ''} with an opcode "
+                "other than 1 (text) or 2 (binary)"
+            )
+        return LoadedLog(self._header(private), self.store, self.warnings)
+
+    def _header(self, private: Any) -> LogHeader:
+        if private is not None:
+            try:
+                return parse_header(private.get("header"))
+            except RecordError as exc:
+                raise self.fail(f"bad {_PRIVATE!r} header: {exc}") from None
+        creator = _dict(self.log.get("creator"))
+        tool = f"{creator.get('name', '')} {creator.get('version', '')}".strip()
+        started = epoch_time(self.entry.get("startedDateTime"))
+        return LogHeader(
+            url=self.url, created=iso_time(started) if started is not None else "", tool=tool
+        )
+
+    def _open_row(self, messages: list[Any]) -> None:
+        """Chrome's handshake (request, response) as an open row (or an error row)."""
+        request = _dict(self.entry.get("request"))
+        response = _dict(self.entry.get("response"))
+        t = epoch_time(self.entry.get("startedDateTime"))
+        if t is None:
+            first = messages[0] if messages and isinstance(messages[0], dict) else {}
+            t = epoch_time(first.get("time")) or 0.0
+        status = response.get("status", 101)
+        status = status if isinstance(status, int) and not isinstance(status, bool) else 0
+        reason = response.get("statusText")
+        reason = reason if isinstance(reason, str) else ""
+        response_headers = _headers(response.get("headers"))
+        if status not in (0, 101) and not messages:
+            message = f"The server refused the WebSocket handshake with HTTP {status} {reason}."
+            info = {"message": message, "cause": f"HTTP {status}", "status": status, "body": ""}
+            self.store.append_event(t, Kind.ERROR, info)
+            return
+        protocol = _header_value(response_headers, "sec-websocket-protocol")
+        extensions = _header_value(response_headers, "sec-websocket-extensions")
+        info = {
+            "url": self.url,
+            "status": status or 101,
+            "reason": reason,
+            "request_headers": _headers(request.get("headers")),
+            "response_headers": response_headers,
+            "subprotocol": protocol,
+            "extensions": [e.strip() for e in extensions.split(",")] if extensions else [],
+        }
+        self.store.append_event(t, Kind.OPEN, info)
+
+    def _message(self, number: int, message: Any) -> bool:
+        """Add one Chrome message; False when it is skipped (not text or binary)."""
+        if not isinstance(message, dict):
+            raise self.fail(f"message {number} is {show(message)}, not an object")
+        name = message.get("type")
+        kind = _TYPES.get(name) if isinstance(name, str) else None
+        if kind is None:
+            raise self.fail(
+                f"message {number} has type {show(message.get('type'))} "
+                '(expected "send" or "receive")'
+            )
+        opcode = message.get("opcode")
+        if opcode not in (1, 2) or isinstance(opcode, bool):
+            return False
+        data = message.get("data")
+        if not isinstance(data, str):
+            raise self.fail(f"message {number} has no 'data' string")
+        try:
+            t = parse_time(message.get("time"), "time")
+            payload = data.encode() if opcode == 1 else decode_base64(data, "data")
+        except (RecordError, UnicodeEncodeError) as exc:
+            raise self.fail(f"message {number}: {exc}") from None
+        self.store.append(t, kind, Opcode.TEXT if opcode == 1 else Opcode.BINARY, payload)
+        return True
+
+    def _private_events(self, private: Any) -> list[tuple[int, dict[str, Any]]]:
+        """The rows Chrome cannot hold, each with how many messages precede it."""
+        events = private.get("events") if isinstance(private, dict) else None
+        if not isinstance(events, list) or private.get("version") != FORMAT_VERSION:
+            raise self.fail(f"its {_PRIVATE!r} data is not version {FORMAT_VERSION} with events")
+        placed = []
+        for record in events:
+            at = record.get("at") if isinstance(record, dict) else None
+            if not isinstance(at, int) or isinstance(at, bool):
+                raise self.fail(f"a {_PRIVATE!r} event has no 'at' position")
+            placed.append((at, {k: v for k, v in record.items() if k != "at"}))
+        placed.sort(key=lambda item: item[0])
+        return placed
+
+    def _add_events(self, events: list[tuple[int, dict[str, Any]]], done: int, at: float) -> int:
+        """Add the events placed at or before message position ``at``; return how many are in."""
+        while done < len(events) and events[done][0] <= at:
+            try:
+                append_row(self.store, parse_record(events[done][1]))
+            except RecordError as exc:
+                raise self.fail(f"bad {_PRIVATE!r} event: {exc}") from None
+            done += 1
+        return done
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _headers(value: Any) -> list[list[str]]:
+    """HAR ``[{"name", "value"}]`` headers as ``[[name, value]]`` pairs (bad items dropped)."""
+    if not isinstance(value, list):
+        return []
+    return [
+        [h["name"], h["value"]]
+        for h in value
+        if isinstance(h, dict)
+        and isinstance(h.get("name"), str)
+        and isinstance(h.get("value"), str)
+    ]
+
+
+def _header_value(headers: list[list[str]], name: str) -> str | None:
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return None
+
+
+# -- writing ---------------------------------------------------------------------
+
+
+def write_har(
+    path: str | PathLike[str], store: FrameStore, header: LogHeader, redact: bool = True
+) -> None:
+    """Export a store as a HAR 1.2 file with one WebSocket entry, as Chrome writes it.
+
+    ``redact`` removes credentials from URLs and handshake headers. The file is
+    replaced atomically.
+    """
+    entry = _entry(store, header, redact)
+    har = {
+        "log": {
+            "version": "1.2",
+            "creator": {"name": "sockscope", "version": __version__},
+            "pages": [
+                {
+                    "startedDateTime": entry["startedDateTime"],
+                    "id": _PAGE_ID,
+                    "title": entry["request"]["url"],
+                    "pageTimings": {"onContentLoad": -1, "onLoad": -1},
+                }
+            ],
+            "entries": [entry],
+        }
+    }
+    data = orjson.dumps(har, option=orjson.OPT_INDENT_2, default=str)
+    with replacing(Path(path)) as handle:
+        handle.write(data)
+
+
+def _chrome_message(kind: Kind, opcode: Opcode, t: float, payload: bytes) -> dict[str, Any] | None:
+    """A frame as Chrome records it, or None when Chrome has no place for it."""
+    if not kind.is_frame or opcode not in (Opcode.TEXT, Opcode.BINARY):
+        return None
+    if opcode is Opcode.BINARY:
+        data = to_base64(payload)
+    else:
+        try:
+            data = payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return {"type": _TYPE_NAMES[kind], "time": t, "opcode": int(opcode), "data": data}
+
+
+def _entry(store: FrameStore, header: LogHeader, redact: bool) -> dict[str, Any]:
+    messages: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    opened: dict[str, Any] = {}
+    for index in range(len(store)):
+        row = store.row(index)
+        message = _chrome_message(row.kind, row.opcode, row.time, row.payload)
+        if message is not None:
+            messages.append(message)
+            continue
+        if row.kind is Kind.OPEN and not opened:
+            opened = row.info
+        record = row_record(row.time, row.kind, row.opcode, row.payload, row.info, redact)
+        events.append({**record, "at": len(messages)})
+    start = store.time(0) if len(store) else epoch_time(header.created) or 0.0
+    end = store.time(len(store) - 1) if len(store) else start
+    url = opened.get("url", header.url)
+    url = redact_url(url) if redact else url
+    return {
+        "startedDateTime": iso_time(start),
+        "time": (end - start) * 1000,
+        "pageref": _PAGE_ID,
+        "_resourceType": "websocket",
+        "request": {
+            "method": "GET",
+            "url": url,
+            "httpVersion": "HTTP/1.1",
+            "headers": _har_headers(opened.get("request_headers", []), redact),
+            "queryString": [{"name": k, "value": v} for k, v in parse_qsl(_query(url))],
+            "cookies": [],
+            "headersSize": -1,
+            "bodySize": 0,
+        },
+        "response": {
+            "status": opened.get("status", 0),
+            "statusText": opened.get("reason", ""),
+            "httpVersion": "HTTP/1.1",
+            "headers": _har_headers(opened.get("response_headers", []), redact),
+            "cookies": [],
+            "content": {"size": 0, "mimeType": "x-unknown"},
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": -1,
+        },
+        "cache": {},
+        "timings": {"blocked": -1, "dns": -1, "connect": -1, "send": 0, "wait": 0, "receive": 0},
+        "_webSocketMessages": messages,
+        _PRIVATE: {
+            "version": FORMAT_VERSION,
+            "header": header_record(header, redact),
+            "events": events,
+        },
+    }
+
+
+def _query(url: str) -> str:
+    """The query string, found by hand: ``urlsplit`` rejects a redacted ``[redacted]@`` URL."""
+    return url.partition("#")[0].partition("?")[2]
+
+
+def _har_headers(pairs: list[list[str]], redact: bool) -> list[dict[str, str]]:
+    pairs = redact_headers(pairs) if redact else pairs
+    return [{"name": name, "value": value} for name, value in pairs]

@@ -1,0 +1,323 @@
+"""The native log: JSON Lines, a header line then one record per row (docs/log-format.md).
+
+Three ways in and out:
+
+- :class:`JournalWriter` appends rows while a session runs, flushing at least
+  once a second, and never rewrites what it wrote: after ``kill -9`` at most the
+  last second is lost.
+- :func:`write_store` saves a whole store at once (and atomically).
+- :func:`read_jsonl` loads a file into a store, reporting a bad line by number
+  and keeping what came before it; a last line cut off mid-record is only a warning.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from binascii import a2b_base64
+from collections.abc import Callable
+from os import PathLike
+from pathlib import Path
+from types import TracebackType
+from typing import Any, NoReturn
+
+import orjson
+
+from sockscope.core.formats.errors import LogError, LogFormatError
+from sockscope.core.formats.files import FILE_MODE, describe_os_error, open_for_reading, replacing
+from sockscope.core.formats.model import LoadedLog, LogHeader
+from sockscope.core.formats.records import (
+    FRAME_KINDS,
+    FRAMES_BY_FLAG,
+    OPCODES,
+    RecordError,
+    append_row,
+    dumps,
+    encode_row,
+    event_record,
+    frame_line,
+    header_record,
+    parse_header,
+    parse_record,
+    scan,
+)
+from sockscope.core.frames import FrameStore, Kind, Opcode
+
+__all__ = [
+    "JournalWriter",
+    "LoadedLog",
+    "LogHeader",
+    "Progress",
+    "read_jsonl",
+    "write_store",
+]
+
+#: ``progress(done_bytes, total_bytes)``; raise from it to cancel a load.
+Progress = Callable[[int, int], None]
+
+FLUSH_INTERVAL = 1.0
+PROGRESS_EVERY = 65_536
+_READ_CHUNK = 2**20
+_WRITE_BATCH = 4096
+_BOM = b"\xef\xbb\xbf"
+#: A longer first line is no header (and a 2 GB one-line file is not read whole to say so).
+_MAX_HEADER = 2**20
+
+
+# -- header ----------------------------------------------------------------------
+
+
+def _header_line(header: LogHeader, redact: bool) -> bytes:
+    return dumps(header_record(header, redact))
+
+
+def _parse_header(path: Path, line: bytes) -> LogHeader:
+    if not line.strip():
+        raise LogFormatError(path, 1, "the file is empty" if not line else "the header is empty")
+    try:
+        record = orjson.loads(line.removeprefix(_BOM))
+    except orjson.JSONDecodeError:
+        record = None  # parse_header then says it is not a sockscope log
+    try:
+        return parse_header(record)
+    except RecordError as exc:
+        raise LogFormatError(path, 1, str(exc)) from None
+
+
+# -- reading ---------------------------------------------------------------------
+
+
+def read_jsonl(
+    path: str | PathLike[str], progress: Progress | None = None, strict: bool = False
+) -> LoadedLog:
+    """Load a JSONL log.
+
+    A bad line raises :class:`LogFormatError` with its number; its ``partial``
+    holds every row before it. A last line cut off mid-record (the file does not
+    end with a newline and the line is not JSON) becomes a warning, or an error
+    when ``strict``. ``progress`` is called every ~64k lines and at the end; the
+    store is consistent while it runs, so it may read ``len(store)``.
+    """
+    path = Path(path)
+    with open_for_reading(path) as handle:
+        total = os.fstat(handle.fileno()).st_size
+        first = handle.readline(_MAX_HEADER)
+        log = LoadedLog(_parse_header(path, first), FrameStore())
+        reader = _Reader(path, log)
+        done = len(first)
+        leftover = b""
+        next_report = PROGRESS_EVERY
+        reported = -1
+        while chunk := handle.read(_READ_CHUNK):
+            lines = (leftover + chunk).split(b"\n")
+            leftover = lines.pop()
+            reader.feed(lines)
+            done += len(chunk)
+            if progress is not None and reader.line_no >= next_report:
+                reported = done - len(leftover)
+                progress(reported, total)
+                next_report = reader.line_no + PROGRESS_EVERY
+        if leftover.strip():
+            reader.last(leftover, strict)
+    if progress is not None and reported != total:
+        progress(total, total)
+    return log
+
+
+class _Reader:
+    """Feeds lines into a store, numbering them for errors."""
+
+    def __init__(self, path: Path, log: LoadedLog) -> None:
+        self.path = path
+        self.log = log
+        self.line_no = 1
+
+    def feed(self, lines: list[bytes]) -> None:
+        """The hot loop: common frame records take an inline path with bound names.
+
+        Anything unusual there (an event, an int time, a bad field) falls back
+        to :func:`parse_record`, which decides: it returns the row or says what
+        is wrong.
+        """
+        store = self.log.store
+        append = store.append
+        loads = orjson.loads
+        kinds = FRAME_KINDS
+        opcodes = OPCODES
+        line_no = self.line_no
+        for line in lines:
+            line_no += 1
+            try:
+                record = loads(line)
+                kind = kinds[record["kind"]]
+                t = record["t"]
+                if type(t) is not float:
+                    raise TypeError
+                opcode = opcodes[record["opcode"]]
+                text = record.get("text")
+                if text is not None:
+                    payload = text.encode()
+                else:
+                    payload = a2b_base64(record["base64"], strict_mode=True)
+                size = record.get("size")
+                if size is not None and size != len(payload):
+                    raise ValueError
+            except Exception:
+                self.line_no = line_no
+                self._slow(line)
+                continue
+            append(t, kind, opcode, payload)
+        self.line_no = line_no
+
+    def _slow(self, line: bytes) -> None:
+        if not line.strip():
+            return
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            self._fail(f"not valid JSON ({exc.msg})")
+        self._add(record)
+
+    def _add(self, record: object) -> None:
+        try:
+            append_row(self.log.store, parse_record(record))
+        except RecordError as exc:
+            self._fail(str(exc))
+
+    def _fail(self, what: str) -> NoReturn:
+        raise LogFormatError(self.path, self.line_no, what, partial=self.log)
+
+    def last(self, line: bytes, strict: bool) -> None:
+        """The final line, which has no newline: cut off if it is not JSON."""
+        self.line_no += 1
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            if strict:
+                self._fail("the line is cut off (the file ends mid-record)")
+            rows = len(self.log.store)
+            self.log.warnings.append(
+                f"line {self.line_no} was cut off (the file ends mid-record); "
+                f"loaded the {rows} record{'s' if rows != 1 else ''} before it"
+            )
+            return
+        self._add(record)
+
+
+# -- writing ---------------------------------------------------------------------
+
+
+def write_store(
+    path: str | PathLike[str], store: FrameStore, header: LogHeader, redact: bool = True
+) -> None:
+    """Save a whole store as a JSONL log, replacing ``path`` atomically.
+
+    ``redact`` removes credentials from the header URL and the handshake (see
+    :mod:`~sockscope.core.formats.redact`); payloads are written as they are.
+    """
+    frames = FRAMES_BY_FLAG
+    with replacing(Path(path)) as handle:
+        lines = [_header_line(header, redact)]
+        for index, t, flag, payload in scan(store):
+            frame = frames.get(flag)
+            if frame is not None:
+                lines.append(frame_line(t, frame[0], frame[1], payload))
+            else:
+                row = store.row(index)
+                lines.append(dumps(event_record(row.time, row.kind, row.info, redact)))
+            if len(lines) >= _WRITE_BATCH:
+                lines.append(b"")
+                handle.write(b"\n".join(lines))
+                lines.clear()
+        lines.append(b"")
+        handle.write(b"\n".join(lines))
+
+
+class JournalWriter:
+    """Appends rows to a JSONL log as they happen; nothing written is ever rewritten.
+
+    Lines are buffered and written when :meth:`flush` is called (the owner
+    calls it on a timer) or, at the latest, by the first :meth:`write` a second
+    after the last flush. The file is created (or truncated) with mode 0600 and
+    the header is written at once. A write that fails raises :class:`LogError`;
+    the rows it held are dropped.
+    """
+
+    def __init__(
+        self,
+        path: str | PathLike[str],
+        header: LogHeader,
+        *,
+        redact: bool = False,
+        interval: float = FLUSH_INTERVAL,
+    ) -> None:
+        self.path = Path(path)
+        self._redact = redact
+        self._interval = interval
+        self._pending: list[bytes] = []
+        self.rows_flushed = 0
+        """Rows handed to the OS so far: they survive the process being killed."""
+        try:
+            self._fd = os.open(
+                self.path,
+                os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC,
+                FILE_MODE,
+            )
+            os.fchmod(self._fd, FILE_MODE)
+        except OSError as exc:
+            raise LogError(f"Cannot write {self.path}: {describe_os_error(exc)}.") from exc
+        try:
+            self._write(_header_line(header, redact) + b"\n")
+        except LogError:
+            self.close()
+            raise
+        self._last_flush = time.monotonic()
+
+    def write(
+        self, t: float, kind: Kind, opcode: Opcode, payload: bytes, info: dict[str, Any]
+    ) -> None:
+        if self._fd < 0:
+            raise LogError(f"The journal {self.path} is closed.")
+        self._pending.append(encode_row(t, kind, opcode, payload, info, self._redact))
+        if time.monotonic() - self._last_flush >= self._interval:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write every buffered line to the file (the OS keeps it if the process dies)."""
+        self._last_flush = time.monotonic()
+        if not self._pending or self._fd < 0:
+            return
+        rows = len(self._pending)
+        self._pending.append(b"")
+        data = b"\n".join(self._pending)
+        self._pending.clear()
+        self._write(data)
+        self.rows_flushed += rows
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self._fd, view) :]
+        except OSError as exc:
+            raise LogError(f"Cannot write {self.path}: {describe_os_error(exc)}.") from exc
+
+    def close(self) -> None:
+        if self._fd < 0:
+            return
+        try:
+            self.flush()
+        finally:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __enter__(self) -> JournalWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

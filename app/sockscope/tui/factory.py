@@ -1,0 +1,17 @@
+"""The one way to build the app: the command line and the tests both use it."""
+
+from __future__ import annotations
+
+from sockscope.core.session import Session
+from sockscope.core.settings import ConnectionSettings
+from sockscope.tui.app import SockscopeApp
+
+
+def build_app(
+    settings: ConnectionSettings | None = None,
+    *,
+    connect_now: bool = False,
+    notice: str | None = None,
+    session: Session | None = None,
+) -> SockscopeApp:
+    return SockscopeApp(settings, connect_now=connect_now, notice=notice, session=session)

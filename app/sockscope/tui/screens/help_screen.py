@@ -1,0 +1,47 @@
+"""F1: every key binding of the app and its widgets, in one list."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+
+def describe_bindings(sections: list[tuple[str, list[BindingType]]]) -> Text:
+    """A plain table of keys and what they do (no markup parsing)."""
+    text = Text()
+    for title, bindings in sections:
+        text.append(f"{title}\n", style="bold underline")
+        for binding in bindings:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            keys = ", ".join(k.strip() for k in binding.key.split(","))
+            text.append(f"  {keys:<22}", style="bold")
+            text.append(f"{binding.description}")
+            if binding.tooltip:
+                text.append(f" — {binding.tooltip}", style="dim")
+            text.append("\n")
+        text.append("\n")
+    return text
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the bindings given to it; escape or F1 closes it."""
+
+    BINDINGS = [
+        Binding("escape,f1,q", "dismiss(None)", "Close help"),
+    ]
+
+    def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
+        super().__init__()
+        self._sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-dialog", classes="dialog"):
+            yield Label("sockscope — keys", classes="dialog-title")
+            yield Static(describe_bindings(self._sections), id="help-body")
+            yield Label("Enter sends; ctrl+j (or shift/alt+enter) adds a line in the composer.")
+            yield Label("escape closes this help.", classes="dim")

@@ -1,0 +1,188 @@
+"""The composer: write a message in one of several modes and send it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Label, Select, TextArea
+
+from sockscope.core.compose import ComposeError, ComposeMode, Outgoing, compose
+
+MODE_LABELS = {
+    ComposeMode.TEXT: "Text",
+    ComposeMode.JSON: "JSON",
+    ComposeMode.HEX: "Binary (hex)",
+    ComposeMode.BASE64: "Binary (base64)",
+    ComposeMode.FILE: "File (path)",
+    ComposeMode.PING: "Ping (payload)",
+}
+NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
+HISTORY_LIMIT = 500
+
+
+class MessageEditor(TextArea):
+    """A TextArea where Enter submits and ctrl+j (or shift/alt+enter) adds a line."""
+
+    @dataclass
+    class Submitted(Message):
+        editor: MessageEditor
+
+        @property
+        def control(self) -> MessageEditor:
+            return self.editor
+
+    @dataclass
+    class HistoryRequested(Message):
+        """Up on the first line or down on the last one: recall history."""
+
+        editor: MessageEditor
+        step: int
+
+        @property
+        def control(self) -> MessageEditor:
+            return self.editor
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Submitted(self))
+        elif event.key in NEWLINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.insert("\n")
+        elif event.key == "up" and self.cursor_location[0] == 0:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.HistoryRequested(self, -1))
+        elif event.key == "down" and self.cursor_location[0] == self.document.line_count - 1:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.HistoryRequested(self, +1))
+        else:
+            await super()._on_key(event)
+
+
+class Composer(Vertical):
+    """Mode selector, editor and buttons; posts :class:`Composer.MessageComposed`."""
+
+    BINDINGS = [
+        Binding("ctrl+t", "next_mode", "Mode", tooltip="Cycle the composer's mode"),
+    ]
+
+    @dataclass
+    class MessageComposed(Message):
+        """The user asked to send this message."""
+
+        composer: Composer
+        outgoing: Outgoing
+
+        @property
+        def control(self) -> Composer:
+            return self.composer
+
+    @dataclass
+    class CloseRequested(Message):
+        composer: Composer
+
+        @property
+        def control(self) -> Composer:
+            return self.composer
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.history: list[str] = []
+        self._history_pos = 0
+        self._draft = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="composer-bar"):
+            yield Select(
+                [(label, mode.value) for mode, label in MODE_LABELS.items()],
+                value=ComposeMode.TEXT.value,
+                allow_blank=False,
+                id="mode",
+                compact=True,
+            )
+            yield Checkbox("minify", id="minify", compact=True)
+            yield Label("", id="composer-error")
+            yield Button("Send ⏎", id="send", variant="primary", compact=True)
+            yield Button("Ping", id="ping", compact=True)
+            yield Button("Close…", id="close", compact=True)
+        yield MessageEditor(id="editor", soft_wrap=True, show_line_numbers=False)
+
+    @property
+    def editor(self) -> MessageEditor:
+        return self.query_one(MessageEditor)
+
+    @property
+    def mode(self) -> ComposeMode:
+        value = self.query_one("#mode", Select).value
+        return ComposeMode(value) if isinstance(value, str) else ComposeMode.TEXT
+
+    def set_mode(self, mode: ComposeMode) -> None:
+        self.query_one("#mode", Select).value = mode.value
+
+    def action_next_mode(self) -> None:
+        modes = list(ComposeMode)
+        self.set_mode(modes[(modes.index(self.mode) + 1) % len(modes)])
+
+    def show_error(self, text: str) -> None:
+        self.query_one("#composer-error", Label).update(text)
+        self.set_class(bool(text), "-error")
+
+    @on(Select.Changed, "#mode")
+    def _mode_changed(self) -> None:
+        self.show_error("")
+        self.editor.language = "json" if self.mode is ComposeMode.JSON else None
+
+    @on(MessageEditor.Submitted)
+    @on(Button.Pressed, "#send")
+    def send(self) -> None:
+        """Validate the editor's text for the current mode and post it."""
+        typed = self.editor.text
+        if not typed and self.mode is not ComposeMode.PING:
+            return
+        try:
+            outgoing = compose(self.mode, typed, self.query_one("#minify", Checkbox).value)
+        except ComposeError as exc:
+            self.show_error(str(exc))
+            return
+        self.show_error("")
+        self._remember(typed)
+        self.editor.clear()
+        self.post_message(self.MessageComposed(self, outgoing))
+
+    @on(Button.Pressed, "#ping")
+    def _ping(self) -> None:
+        self.post_message(self.MessageComposed(self, Outgoing(data=b"", ping=True)))
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.post_message(self.CloseRequested(self))
+
+    def _remember(self, typed: str) -> None:
+        if typed and (not self.history or self.history[-1] != typed):
+            self.history.append(typed)
+            del self.history[:-HISTORY_LIMIT]
+        self._history_pos = len(self.history)
+        self._draft = ""
+
+    @on(MessageEditor.HistoryRequested)
+    def _recall(self, event: MessageEditor.HistoryRequested) -> None:
+        if not self.history:
+            return
+        if self._history_pos == len(self.history):
+            self._draft = self.editor.text
+        position = max(0, min(len(self.history), self._history_pos + event.step))
+        if position == self._history_pos:
+            return
+        self._history_pos = position
+        text = self.history[position] if position < len(self.history) else self._draft
+        self.editor.load_text(text)
+        self.editor.move_cursor(self.editor.document.end)

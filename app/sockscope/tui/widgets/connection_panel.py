@@ -1,0 +1,149 @@
+"""The connection panel: URL, connect/disconnect, and every connection option."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Collapsible, Input, Label, TextArea
+
+from sockscope.core.events import ReadyState
+from sockscope.core.settings import ConnectionSettings, SettingsError, parse_header
+
+
+def _optional(text: str) -> str | None:
+    return text.strip() or None
+
+
+def _number(text: str, name: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {text!r}.") from None
+
+
+class ConnectionPanel(Vertical):
+    """Edits :class:`ConnectionSettings` and asks the app to connect."""
+
+    @dataclass
+    class ConnectRequested(Message):
+        panel: ConnectionPanel
+        settings: ConnectionSettings
+
+        @property
+        def control(self) -> ConnectionPanel:
+            return self.panel
+
+    @dataclass
+    class DisconnectRequested(Message):
+        panel: ConnectionPanel
+
+        @property
+        def control(self) -> ConnectionPanel:
+            return self.panel
+
+    def __init__(self, settings: ConnectionSettings, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._initial = settings
+        self._state = ReadyState.CLOSED
+
+    def compose(self) -> ComposeResult:
+        s = self._initial
+        with Horizontal(id="url-bar"):
+            yield Input(s.url, placeholder="ws://host:port/path", id="url")
+            yield Button("Connect", id="connect", variant="success", compact=True)
+        yield Label("", id="settings-error")
+        with Collapsible(title="Options: headers, subprotocols, TLS, proxy…", id="options"):
+            yield Label("Headers (one 'Name: value' per line)")
+            yield TextArea(
+                "\n".join(f"{n}: {v}" for n, v in s.headers), id="headers", soft_wrap=False
+            )
+            with Grid(id="options-grid"):
+                yield Input(
+                    ", ".join(s.subprotocols), placeholder="subprotocols", id="subprotocols"
+                )
+                yield Input(s.origin or "", placeholder="Origin", id="origin")
+                yield Input(s.user_agent or "", placeholder="User-Agent", id="user-agent")
+                yield Input(s.proxy or "", placeholder="proxy URL (default: env)", id="proxy")
+                yield Input(s.ca_file or "", placeholder="CA file", id="ca")
+                yield Input(s.cert_file or "", placeholder="client cert file", id="cert")
+                yield Input(s.key_file or "", placeholder="client key file", id="key")
+                yield Input(
+                    f"{s.ping_interval or 0:g}", placeholder="ping interval s", id="ping-interval"
+                )
+                yield Input(f"{s.open_timeout:g}", placeholder="open timeout s", id="open-timeout")
+                yield Input(str(s.max_size or ""), placeholder="max size bytes", id="max-size")
+                yield Checkbox("insecure TLS (-k)", s.insecure, id="insecure", compact=True)
+                yield Checkbox("compression", s.compression, id="compression", compact=True)
+
+    def _value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value
+
+    def settings(self) -> ConnectionSettings:
+        """The settings the fields describe, validated (raises SettingsError)."""
+        headers = tuple(
+            parse_header(line)
+            for line in self.query_one("#headers", TextArea).text.splitlines()
+            if line.strip()
+        )
+        subprotocols = tuple(p for p in self._value("subprotocols").replace(",", " ").split())
+        ping = _number(self._value("ping-interval"), "The ping interval")
+        timeout = _number(self._value("open-timeout"), "The open timeout")
+        max_size = _number(self._value("max-size"), "The maximum size")
+        settings = replace(
+            self._initial,
+            url=self._value("url"),
+            headers=headers,
+            subprotocols=subprotocols,
+            origin=_optional(self._value("origin")),
+            user_agent=_optional(self._value("user-agent")),
+            proxy=_optional(self._value("proxy")),
+            ca_file=_optional(self._value("ca")),
+            cert_file=_optional(self._value("cert")),
+            key_file=_optional(self._value("key")),
+            ping_interval=ping or None,
+            open_timeout=timeout or self._initial.open_timeout,
+            max_size=int(max_size) if max_size else None,
+            insecure=self.query_one("#insecure", Checkbox).value,
+            compression=self.query_one("#compression", Checkbox).value,
+        )
+        return settings.validated()
+
+    def show_error(self, text: str) -> None:
+        self.query_one("#settings-error", Label).update(text)
+        self.set_class(bool(text), "-error")
+
+    def set_state(self, state: ReadyState) -> None:
+        """Switch the button between Connect and Disconnect."""
+        self._state = state
+        button = self.query_one("#connect", Button)
+        active = state in (ReadyState.CONNECTING, ReadyState.OPEN, ReadyState.CLOSING)
+        button.label = "Disconnect" if active else "Connect"
+        button.variant = "error" if active else "success"
+
+    @on(Input.Submitted, "#url")
+    def _url_submitted(self) -> None:
+        self.request_connect()
+
+    @on(Button.Pressed, "#connect")
+    def _button(self) -> None:
+        if self._state in (ReadyState.CONNECTING, ReadyState.OPEN, ReadyState.CLOSING):
+            self.post_message(self.DisconnectRequested(self))
+        else:
+            self.request_connect()
+
+    def request_connect(self) -> None:
+        try:
+            settings = self.settings()
+        except SettingsError as exc:
+            self.show_error(str(exc))
+            return
+        self.show_error("")
+        self.query_one("#url", Input).value = settings.url
+        self.post_message(self.ConnectRequested(self, settings))

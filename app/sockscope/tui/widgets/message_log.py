@@ -1,0 +1,400 @@
+"""The message log: one line per row of the store, rendered only where visible.
+
+The log is a *view* over a :class:`FrameStore`: rows from ``view_start`` on, or, when a
+filter is active, an ``array('I')`` of matching store indexes. Nothing per row is kept
+besides that array and an LRU cache of rendered lines, so a million rows scroll like ten.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from time import perf_counter
+
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import Worker
+
+from sockscope.core.filtering import CompiledFilter
+from sockscope.core.frames import FrameStore
+from sockscope.tui.row_format import RowStyles, row_text
+
+#: New rows matched on the spot when they arrive; larger backlogs go to the scan worker.
+SYNC_MATCH_ROWS = 20_000
+#: Longest stretch the filter scan keeps the event loop before letting the UI run.
+SCAN_BUDGET = 0.010
+
+
+class MessageLog(ScrollView, can_focus=True):
+    """Every event of the session, one aligned line each: time, direction, opcode, size."""
+
+    DEFAULT_CSS = """
+    MessageLog {
+        background: $surface;
+        overflow-x: hidden;
+        overflow-y: scroll;
+        /* The bottom border carries "N of M" and "N new" as its subtitle. */
+        border-bottom: solid $foreground 20%;
+        border-subtitle-align: right;
+        border-subtitle-color: $warning;
+        &:focus { background-tint: $foreground 5%; border-bottom: solid $primary; }
+        & > .message-log--time { color: $text-muted; }
+        & > .message-log--size { color: $text-muted; }
+        & > .message-log--sent { color: $accent; }
+        & > .message-log--received { color: $success; }
+        & > .message-log--event { color: $warning; text-style: bold; }
+        & > .message-log--error { color: $error; text-style: bold; }
+        & > .message-log--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus > .message-log--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
+    }
+    """
+
+    COMPONENT_CLASSES = {
+        "message-log--time",
+        "message-log--size",
+        "message-log--sent",
+        "message-log--received",
+        "message-log--event",
+        "message-log--error",
+        "message-log--cursor",
+    }
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "first", "First row", show=False),
+        Binding("end", "last", "Last row (follow)", show=False),
+        Binding("t", "toggle_time", "Time", id="log.toggle_time", tooltip="Absolute/relative"),
+        Binding("slash", "app.filter", "Filter", id="log.filter", tooltip="Filter the log"),
+    ]
+
+    relative_time: reactive[bool] = reactive(False)
+    """Show times as ``+1.234s`` since the session's first row instead of the clock."""
+
+    unseen: reactive[int] = reactive(0)
+    """Rows that arrived while the user was scrolled away from the tail."""
+
+    @dataclass
+    class RowSelected(Message):
+        """The cursor moved onto a row (``index`` is the store's row index)."""
+
+        index: int
+        log: MessageLog
+
+        @property
+        def control(self) -> MessageLog:
+            return self.log
+
+    @dataclass
+    class FilterCounted(Message):
+        """With a filter active: ``shown`` of ``total`` rows match (``scanning``: not done)."""
+
+        shown: int
+        total: int
+        scanning: bool
+        log: MessageLog
+
+        @property
+        def control(self) -> MessageLog:
+            return self.log
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, MessageLog.FilterCounted)
+
+    def __init__(
+        self,
+        store: FrameStore,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.store = store
+        self.view_start = 0
+        """Rows before this store index are hidden (see :meth:`clear_view`)."""
+        self.selected: int | None = None
+        """Store index of the cursor row."""
+        self._known = 0
+        self._filter: CompiledFilter | None = None
+        self._matches: array[int] | None = None
+        self._scanned = 0
+        self._scan_worker: Worker[None] | None = None
+        self._scan_running = False
+        self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        self._following = True
+        """The view is at the tail (kept across resizes and growth, unlike the offset)."""
+
+    # -- the view ------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        """Rows in the view (matching rows when a filter is active)."""
+        if self._matches is not None:
+            return len(self._matches)
+        return self._known - self.view_start
+
+    @property
+    def total(self) -> int:
+        """Rows the view covers, filtered or not (the M of "N of M")."""
+        return self._known - self.view_start
+
+    @property
+    def scanning(self) -> bool:
+        """True while a filter has rows left to match."""
+        return self._matches is not None and self._scanned < self._known
+
+    def index_at(self, position: int) -> int:
+        """The store index shown at view ``position``."""
+        if self._matches is not None:
+            return self._matches[position]
+        return self.view_start + position
+
+    def _position_near(self, index: int) -> int:
+        """View position of store ``index``, or where it would be if it is not shown."""
+        if self._matches is not None:
+            return bisect_left(self._matches, index)
+        return index - self.view_start
+
+    def on_mount(self) -> None:
+        self.refresh_rows()  # (Textual calls ScrollView.on_mount as well)
+
+    def refresh_rows(self) -> None:
+        """Take in the rows added to the store since the last call (cheap: O(new rows))."""
+        total = len(self.store)
+        if total == self._known:
+            return
+        with self._growing():
+            self._known = total
+            if self._filter is not None and not self._scan_running:
+                if total - self._scanned <= SYNC_MATCH_ROWS:
+                    self._take_matches(total, self._filter.matches(self.store, self._scanned))
+                else:
+                    self._start_scan()
+        self._post_count()
+
+    def clear_view(self) -> None:
+        """Hide every row so far; the store (the recorded session) keeps them."""
+        self._cancel_scan()
+        self._known = len(self.store)
+        self.view_start = self._scanned = self._known
+        if self._matches is not None:
+            self._matches = array("I")
+        self.selected = None
+        self.unseen = 0
+        self._resize()
+        self._post_count()
+
+    def set_filter(self, compiled: CompiledFilter | None) -> None:
+        """Show only the rows ``compiled`` matches (``None``: every row)."""
+        self._cancel_scan()
+        self._filter = compiled
+        self._matches = None if compiled is None else array("I")
+        self._scanned = self.view_start
+        self.unseen = 0
+        self._resize()
+        if self.selected is not None and self._is_shown(self.selected):
+            self.select(self._position_near(self.selected))
+        else:
+            self._scroll_to_tail()
+        if compiled is not None:
+            self._start_scan()
+        self._post_count()
+
+    # -- filtering in the background -----------------------------------------
+
+    def _start_scan(self) -> None:
+        assert self._filter is not None
+        self._scan_running = True
+        # A callable, not a coroutine: a scan cancelled before it starts never exists.
+        scan = partial(self._scan, self._filter)
+        self._scan_worker = self.run_worker(scan, name="filter", group="filter", exclusive=True)
+
+    def _cancel_scan(self) -> None:
+        if self._scan_worker is not None:
+            self._scan_worker.cancel()
+            self._scan_worker = None
+        self._scan_running = False
+
+    async def _scan(self, compiled: CompiledFilter) -> None:
+        """Match the backlog slice by slice, yielding to the UI every ``SCAN_BUDGET``."""
+        while self._filter is compiled and self.scanning:
+            deadline = perf_counter() + SCAN_BUDGET
+            with self._growing():
+                while self.scanning and perf_counter() < deadline:
+                    upto, hits = next(compiled.iter_matches(self.store, self._scanned, self._known))
+                    self._take_matches(upto, hits)
+            self._post_count()
+            await asyncio.sleep(0)
+        # Reached only when done: a cancelled scan stops at the await above.
+        self._scan_running = False
+
+    def _take_matches(self, upto: int, hits: array[int]) -> None:
+        assert self._matches is not None
+        self._matches.extend(hits)
+        self._scanned = upto
+
+    def _post_count(self) -> None:
+        """Show "N of M" and "N new" in the border; tell the app the filter's count."""
+        parts = []
+        if self._matches is not None:
+            shown, total = len(self._matches), self.total
+            parts.append(f"{shown:,} of {total:,}" + (" filtering…" if self.scanning else ""))
+            self.post_message(self.FilterCounted(shown, total, self.scanning, self))
+        if self.unseen:
+            parts.append(f"{self.unseen:,} new ↓")
+        self.border_subtitle = " · ".join(parts)
+
+    # -- following the tail ----------------------------------------------------
+
+    @contextmanager
+    def _growing(self) -> Iterator[None]:
+        """Around adding rows: follow the tail if the view is at it, else count "N new"."""
+        before, at_end = self.row_count, self._following
+        yield
+        added = self.row_count - before
+        if added > 0:
+            self.virtual_size = Size(0, self.row_count)
+            if at_end:
+                self._scroll_to_tail()
+            else:
+                self.unseen += added
+            self.refresh()
+
+    def _scroll_to_tail(self) -> None:
+        if self.size:  # before the first layout, on_resize scrolls once the height is known
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    def _resize(self) -> None:
+        self.virtual_size = Size(0, self.row_count)
+        self.refresh()
+
+    def watch_unseen(self) -> None:
+        self._post_count()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._following = self.is_vertical_scroll_end
+        if self.unseen and self._following:
+            self.unseen = 0
+
+    def on_resize(self) -> None:
+        if self._following:
+            self._scroll_to_tail()
+
+    # -- rendering -----------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def watch_relative_time(self) -> None:
+        self.refresh()
+
+    def on_focus(self) -> None:
+        self._cache.clear()  # the cursor looks different when focused
+
+    def on_blur(self) -> None:
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        position = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if position >= self.row_count:
+            return Strip.blank(width, self.rich_style)
+        index = self.index_at(position)
+        selected = index == self.selected
+        key = (index, width, selected, self.relative_time)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._cache[key] = self._render_row(index, width, selected)
+        return strip
+
+    def _render_row(self, index: int, width: int, selected: bool) -> Strip:
+        base = self.rich_style
+        if selected:
+            base += self.get_component_rich_style("message-log--cursor")
+        origin = self.store.time(0) if self.relative_time else None
+        text = row_text(self.store, index, width, self._row_styles(), origin, base)
+        strip = Strip(text.render(self.app.console), text.cell_len)
+        return strip.crop_extend(0, width, base)
+
+    def _row_styles(self) -> RowStyles:
+        style = self.get_component_rich_style
+        return RowStyles(
+            time=style("message-log--time", partial=True),
+            sent=style("message-log--sent", partial=True),
+            received=style("message-log--received", partial=True),
+            event=style("message-log--event", partial=True),
+            error=style("message-log--error", partial=True),
+            size=style("message-log--size", partial=True),
+        )
+
+    # -- the cursor ----------------------------------------------------------
+
+    def select(self, position: int) -> None:
+        """Put the cursor on view ``position`` (clamped), scroll to it, post RowSelected."""
+        if not self.row_count:
+            return
+        position = max(0, min(position, self.row_count - 1))
+        index = self.index_at(position)
+        if index != self.selected:
+            self.selected = index
+            self.refresh()
+            self.post_message(self.RowSelected(index, self))
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if position < top:
+            self.scroll_to(y=position, animate=False)
+        elif position >= top + height:
+            self.scroll_to(y=position - height + 1, animate=False)
+
+    def _is_shown(self, index: int) -> bool:
+        position = self._position_near(index)
+        return 0 <= position < self.row_count and self.index_at(position) == index
+
+    def action_cursor(self, step: int) -> None:
+        if self.selected is None:  # a fresh cursor starts at the edge of the screen
+            top = self.scroll_offset.y
+            start = top - 1 if step > 0 else top + self.scrollable_content_region.height
+        else:
+            start = self._position_near(self.selected)
+            if step > 0 and not self._is_shown(self.selected):
+                start -= 1  # a hidden row sits just before the row at its position
+        self.select(start + step)
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_first(self) -> None:
+        self.select(0)
+
+    def action_last(self) -> None:
+        self.select(self.row_count - 1)
+        self._scroll_to_tail()
+
+    def action_toggle_time(self) -> None:
+        self.relative_time = not self.relative_time
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and self.scroll_offset.y + offset.y < self.row_count:
+            self.select(self.scroll_offset.y + offset.y)

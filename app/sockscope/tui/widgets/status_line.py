@@ -1,0 +1,58 @@
+"""The status line: readyState, protocol, extensions, counters and latency."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from sockscope.core.display import human_size, safe_line
+from sockscope.core.events import ReadyState
+from sockscope.core.frames import FrameStore
+
+STATE_STYLES = {
+    ReadyState.CONNECTING: "bold yellow",
+    ReadyState.OPEN: "bold green",
+    ReadyState.CLOSING: "bold yellow",
+    ReadyState.CLOSED: "bold red",
+}
+
+
+def status_text(
+    state: ReadyState,
+    url: str,
+    protocol: str | None,
+    extensions: list[str],
+    store: FrameStore,
+    latency: float | None,
+) -> Text:
+    """The status line as Rich Text (built from parts, never parsed as markup)."""
+    text = Text()
+    text.append(f" {state.name} ", style=STATE_STYLES[state] + " reverse")
+    text.append(" ")
+    text.append(safe_line(url) or "not connected", style="bold")
+    if protocol:
+        text.append(f"  protocol: {safe_line(protocol)}")
+    if extensions:
+        text.append(f"  ext: {safe_line(', '.join(extensions))}")
+    text.append(
+        f"  ↑ {store.frames_out:,} frames {human_size(store.bytes_out)}"
+        f"  ↓ {store.frames_in:,} frames {human_size(store.bytes_in)}"
+    )
+    if latency is not None:
+        text.append(f"  latency {latency * 1000:.1f} ms")
+    return text
+
+
+class StatusLine(Static):
+    """One line under the connection panel; the app calls :meth:`show`."""
+
+    def show(
+        self,
+        state: ReadyState,
+        url: str,
+        protocol: str | None,
+        extensions: list[str],
+        store: FrameStore,
+        latency: float | None,
+    ) -> None:
+        self.update(status_text(state, url, protocol, extensions, store, latency))

@@ -1,0 +1,46 @@
+"""``python -m bench [NAME ...] [--quick] [--write]``: run benchmarks, print one table.
+
+Run from the repository root. Each benchmark compares sockscope with a baseline
+measured in the same run (ratios, not absolute times: machines are shared and noisy).
+``--quick`` runs short versions (CI's smoke test: it proves they complete, nothing
+about speed); ``--write`` puts the table into docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import ingest
+from bench.table import Row, render_text, write_markdown
+
+BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {"ingest": ingest.run}
+DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Run sockscope's benchmarks; print one table of ratios against baselines.",
+    )
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of: {', '.join(BENCHMARKS)}")
+    parser.add_argument("--quick", action="store_true", help="short runs (a smoke test)")
+    parser.add_argument("--write", action="store_true", help="update docs/performance.md")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.names if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHMARKS)}")
+    rows: list[Row] = []
+    for name in args.names or BENCHMARKS:
+        rows += BENCHMARKS[name](args.quick)
+    print(render_text(rows))
+    if args.write:
+        write_markdown(DOC, rows, quick=args.quick)
+        print(f"\nwritten to {DOC}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,283 @@
+"""Ingest: how fast frames from a firehose land in sockscope, against a bare client.
+
+Three clients drain the same local firehose (:mod:`bench.firehose`), each run in a
+fresh process so none inherits another's memory or warm caches:
+
+- ``bare``: a websockets asyncio client, ``async for`` over the messages (the baseline);
+- ``core``: sockscope's ``Connection`` recording into a ``Session``, no UI;
+- ``app``: the full app, headless (``run_test(size=(160, 50))``), UI live and the log
+  following the tail, while probes record how late a 10 ms timer fires (event-loop
+  lag) and how long a callback waits in the app's message queue (where key presses wait).
+
+A rate counts from the open handshake to the last frame recorded (received, for the
+bare client). Runs are interleaved (bare, core, app, bare, ...) so machine noise hits
+the three alike; the best run of each client is kept, as noise only slows runs down.
+Lag percentiles are those of the median app run.
+
+``python -m bench.ingest CLIENT URL COUNT`` measures one run and prints it as JSON:
+that is how the benchmark starts each run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from websockets.asyncio.client import connect
+
+from bench.firehose import Firehose
+from bench.table import Row, passed
+from sockscope.core.connection import Connection
+from sockscope.core.events import Closed, Failed
+from sockscope.core.frames import Kind, Opcode
+from sockscope.core.session import Session
+from sockscope.core.settings import ConnectionSettings
+
+if TYPE_CHECKING:  # only the app client pays for importing Textual
+    from textual.app import App
+
+SIZES = (100, 4096)
+FULL_COUNTS = {100: 200_000, 4096: 50_000}
+QUICK_COUNT = 5_000
+FULL_REPEATS = 5
+RUN_TIMEOUT = 120.0
+PROBE_INTERVAL = 0.01
+APP_GOALS = ((0.7, "#3"), (1.0, "#5"))
+LAG_GOAL_MS = 50.0
+DATA = (Opcode.TEXT, Opcode.BINARY)
+
+
+@dataclass
+class Run:
+    """One client draining one firehose connection."""
+
+    client: str
+    count: int
+    seconds: float
+    start: float = 0.0
+    """When the run started (epoch seconds)."""
+    timer_lag_ms: list[float] = field(default_factory=list)
+    """How late each tick of a 10 ms ticker ran during the ingest (app only)."""
+    queue_lag_ms: list[float] = field(default_factory=list)
+    """How long a callback posted to the app's message queue waited (app only)."""
+    followed_tail: bool = True
+    """The log showed the last row at the end (app only)."""
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds
+
+
+def _settings(url: str) -> ConnectionSettings:
+    return ConnectionSettings(
+        url=url, compression=False, ping_interval=None, max_size=None, no_proxy=True
+    ).validated()
+
+
+async def _bare(url: str, count: int) -> Run:
+    received = 0
+    async with connect(url, compression=None, max_size=None, ping_interval=None, proxy=None) as ws:
+        start = time.time()
+        async for _ in ws:
+            received += 1
+            if received == count:
+                break
+        end = time.time()
+    return Run("bare", received, end - start, start)
+
+
+def _recorded(client: str, session: Session, count: int) -> Run:
+    """The run as the store saw it: from the open row to the last data frame's row.
+
+    Frames that came in the handshake's own read may be stored before the open row,
+    so the run starts at whichever of the two came first.
+    """
+    store = session.store
+    data = [i for i in range(len(store)) if store.opcode(i) in DATA and store.kind(i) is Kind.RECV]
+    if len(data) != count:
+        raise RuntimeError(f"The {client} client recorded {len(data)} of {count} frames.")
+    opened = next(i for i in range(len(store)) if store.kind(i) is Kind.OPEN)
+    start = min(store.time(opened), store.time(data[0]))
+    return Run(client, count, store.time(data[-1]) - start, start=start)
+
+
+async def _core(url: str, count: int) -> Run:
+    session = Session()
+    await Connection(_settings(url), session).run()
+    return _recorded("core", session, count)
+
+
+class _Probe:
+    """Measures how late the event loop and the app's message queue answer.
+
+    A 10 ms ticker in the app's event loop (the mechanism of Textual's ``set_interval``,
+    but started before the app so it covers the whole ingest) records how late each tick
+    runs; each tick also posts a callback to the app's message queue, where key presses
+    wait too, and records how long it waited. Samples carry the epoch time they were
+    taken, so only those inside the ingest count.
+    """
+
+    def __init__(self, app: App[None]) -> None:
+        self._app = app
+        self.timer: list[tuple[float, float]] = []
+        self.queue: list[tuple[float, float]] = []
+
+    async def run(self) -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(PROBE_INTERVAL)
+            now = time.perf_counter()
+            self.timer.append((time.time(), max(0.0, now - last - PROBE_INTERVAL)))
+            last = now
+            if self._app.is_running:
+                self._app.call_later(self._answered, time.time(), now)
+
+    def _answered(self, posted_at: float, posted: float) -> None:
+        self.queue.append((posted_at, time.perf_counter() - posted))
+
+    def keep(self, run: Run) -> None:
+        """Give ``run`` the samples taken during it, in milliseconds."""
+        start, end = run.start, run.start + run.seconds
+        run.timer_lag_ms = [lag * 1000 for t, lag in self.timer if start <= t <= end]
+        run.queue_lag_ms = [lag * 1000 for t, lag in self.queue if start <= t <= end]
+
+
+async def _app(url: str, count: int) -> Run:
+    from sockscope.tui.factory import build_app
+    from sockscope.tui.widgets.message_log import MessageLog
+
+    app = build_app(_settings(url), connect_now=True)
+    session = app.session
+    probe = _Probe(app)
+    probing = asyncio.create_task(probe.run())
+    async with app.run_test(size=(160, 50)):
+        while session.store.frames_in < count and not isinstance(
+            session.last_event, Closed | Failed
+        ):
+            await asyncio.sleep(PROBE_INTERVAL)
+        await asyncio.sleep(0.1)  # the log catches up with the tail while the UI stays live
+        log = app.query_one(MessageLog)
+        followed = log.row_count == len(session.store) and log.is_vertical_scroll_end
+    probing.cancel()
+    run = _recorded("app", session, count)
+    run.followed_tail = followed
+    probe.keep(run)
+    return run
+
+
+CLIENTS: dict[str, Callable[[str, int], Coroutine[Any, Any, Run]]] = {
+    "bare": _bare,
+    "core": _core,
+    "app": _app,
+}
+
+
+def measure_in_child(client: str, url: str, count: int) -> Run:
+    """One run in a fresh Python process."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.ingest", client, url, str(count)],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"The {client} run failed:\n{done.stderr.strip()}")
+    return Run(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def percentile(samples: Sequence[float], fraction: float) -> float:
+    """The nearest-rank percentile (``fraction`` 0.99 is p99)."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def _rate(run: Run) -> str:
+    return f"{run.rate / 1000:.1f}k frames/s"
+
+
+def _lag_row(figure: str, per_run: list[list[float]]) -> Row:
+    """p50 and p99 of the median run (a disturbed run or two cannot move them)."""
+    sampled = [samples for samples in per_run if samples]
+    goal = f"p99 <= {LAG_GOAL_MS:.0f} ms"
+    if not sampled:  # a --quick run can end before the first 10 ms tick
+        return Row(figure, "run too short to sample", goal=goal)
+    p50 = statistics.median_low(percentile(samples, 0.5) for samples in sampled)
+    p99 = statistics.median_low(percentile(samples, 0.99) for samples in sampled)
+    return Row(
+        figure, f"p50 {p50:.1f} ms, p99 {p99:.1f} ms", goal=goal, verdict=passed(p99 <= LAG_GOAL_MS)
+    )
+
+
+def rows_for(label: str, runs: dict[str, list[Run]]) -> list[Row]:
+    """The table rows of one frame size, from every run of every client."""
+    best = {client: max(done, key=lambda run: run.rate) for client, done in runs.items()}
+    bare, core, app = best["bare"], best["core"], best["app"]
+    app_ratio = app.rate / bare.rate
+    return [
+        Row(
+            f"ingest {label}: core client (no UI)", _rate(core), _rate(bare), core.rate / bare.rate
+        ),
+        Row(
+            f"ingest {label}: full app, UI live",
+            _rate(app),
+            _rate(bare),
+            app_ratio,
+            ", ".join(f">= {goal}x ({issue})" for goal, issue in APP_GOALS),
+            ", ".join(f"{passed(app_ratio >= goal)} {issue}" for goal, issue in APP_GOALS)
+            + ("" if all(run.followed_tail for run in runs["app"]) else " (log left the tail)"),
+        ),
+        _lag_row(
+            f"ingest {label}: event-loop lag (10 ms timer)",
+            [run.timer_lag_ms for run in runs["app"]],
+        ),
+        _lag_row(
+            f"ingest {label}: app message-queue wait",
+            [run.queue_lag_ms for run in runs["app"]],
+        ),
+    ]
+
+
+def _label(size: int) -> str:
+    return f"{size // 1024} KiB" if size % 1024 == 0 else f"{size} B"
+
+
+def run(quick: bool = False) -> list[Row]:
+    """Every ingest figure: each frame size, each client, interleaved repeats."""
+    repeats = 1 if quick else FULL_REPEATS
+    rows: list[Row] = []
+    with Firehose() as firehose:
+        for size in SIZES:
+            count = QUICK_COUNT if quick else FULL_COUNTS[size]
+            url = firehose.url(count, size)
+            runs: dict[str, list[Run]] = {client: [] for client in CLIENTS}
+            for repeat in range(repeats):
+                for client in CLIENTS:
+                    done = measure_in_child(client, url, count)
+                    runs[client].append(done)
+                    print(
+                        f"ingest {count:,} x {_label(size)}, {client} {repeat + 1}/{repeats}:"
+                        f" {_rate(done)}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+            rows += rows_for(f"{count:,} x {_label(size)}", runs)
+    return rows
+
+
+def _child(argv: list[str]) -> None:
+    client, url, count = argv
+    done = asyncio.run(CLIENTS[client](url, int(count)))
+    print(json.dumps(asdict(done)))
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1:])

@@ -1,0 +1,43 @@
+"""Helpers for pilot tests: wait for a condition while the app keeps running."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.widget import Widget
+
+from sockscope.core.frames import Kind, Opcode
+from sockscope.tui.app import SockscopeApp
+
+
+async def wait_for(
+    pilot: Pilot[None], condition: Callable[[], object], timeout: float = 5.0
+) -> None:
+    """Let the app run until ``condition()`` is true; fail with a clear message otherwise."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s: {condition}")
+        await pilot.pause(0.02)
+
+
+def frames(app: SockscopeApp) -> list[tuple[Kind, Opcode, bytes]]:
+    """Every frame row of the app's session, in order."""
+    store = app.session.store
+    return [
+        (store.kind(i), store.opcode(i), store.payload(i))
+        for i in range(len(store))
+        if store.kind(i).is_frame
+    ]
+
+
+def screen_text(app: SockscopeApp) -> str:
+    """What the terminal shows, as plain text (from the SVG-free text export)."""
+    return app.export_screenshot()
+
+
+def visible_text(widget: Widget) -> str:
+    """The text of every line a Line API widget renders right now."""
+    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))

@@ -1,0 +1,104 @@
+"""Drive the real app against the real demo server: connect, send, inspect, close."""
+
+from __future__ import annotations
+
+from sockscope.core.events import ReadyState
+from sockscope.core.frames import Kind, Opcode
+from sockscope.core.server import DemoServerThread
+from sockscope.core.settings import ConnectionSettings
+from sockscope.tui.factory import build_app
+from sockscope.tui.widgets.composer import Composer
+from sockscope.tui.widgets.message_log import MessageLog
+
+from .helpers import frames, visible_text, wait_for
+
+SIZE = (160, 40)
+
+
+async def test_connect_send_text_and_see_the_echo(demo_server: DemoServerThread) -> None:
+    app = build_app(ConnectionSettings(demo_server.url("/echo")), connect_now=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
+        assert app.focused is app.query_one(Composer).editor
+        await pilot.press(*"hello", "enter")
+        await wait_for(pilot, lambda: (Kind.RECV, Opcode.TEXT, b"hello") in frames(app))
+        assert (Kind.SEND, Opcode.TEXT, b"hello") in frames(app)
+        await pilot.pause(0.1)
+        rendered = visible_text(app.query_one(MessageLog))
+        assert "hello" in rendered
+        assert "OPEN" in str(app.query_one("#status").render())
+
+
+async def test_json_and_binary_modes_send_the_right_frames(demo_server: DemoServerThread) -> None:
+    app = build_app(ConnectionSettings(demo_server.url("/echo")), connect_now=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
+        composer = app.query_one(Composer)
+        from sockscope.core.compose import ComposeMode
+
+        composer.set_mode(ComposeMode.JSON)
+        await pilot.pause()
+        composer.editor.load_text('{"a": 1,')
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Invalid JSON at line 1" in str(composer.query_one("#composer-error").render())
+        composer.editor.load_text('{"a": 1}')
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (Kind.RECV, Opcode.TEXT, b'{"a": 1}') in frames(app))
+        composer.set_mode(ComposeMode.HEX)
+        await pilot.pause()
+        composer.editor.load_text("00 ff 7f")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (Kind.RECV, Opcode.BINARY, b"\x00\xff\x7f") in frames(app))
+
+
+async def test_close_with_code_shows_the_close_row(demo_server: DemoServerThread) -> None:
+    app = build_app(ConnectionSettings(demo_server.url("/echo")), connect_now=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
+        await pilot.press("f7")
+        await pilot.pause()
+        app.screen.query_one("#close-code").value = "4000"  # type: ignore[attr-defined]
+        app.screen.query_one("#close-reason").value = "done here"  # type: ignore[attr-defined]
+        await pilot.click("#do-close")
+        await wait_for(pilot, lambda: app.session.state is ReadyState.CLOSED)
+        store = app.session.store
+        last = len(store) - 1
+        assert store.kind(last) is Kind.CLOSE
+        assert store.info(last) == {
+            "code": 4000,
+            "reason": "done here",
+            "was_clean": True,
+            "by": "client",
+        }
+        log = app.query_one(MessageLog)
+        await wait_for(pilot, lambda: '4000 application code "done here"' in visible_text(log))
+
+
+async def test_handshake_refusal_shows_status_and_body(demo_server: DemoServerThread) -> None:
+    url = demo_server.url("/reject?status=403&body=invalid+token")
+    app = build_app(ConnectionSettings(url), connect_now=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: len(app.session.store) > 0)
+        store = app.session.store
+        assert store.kind(0) is Kind.ERROR
+        assert store.info(0)["status"] == 403
+        assert "403 Forbidden — invalid token" in store.info(0)["message"]
+        await pilot.pause(0.1)
+        assert "refused the WebSocket" in visible_text(app.query_one(MessageLog))
+        await pilot.press("ctrl+g", "home")
+        await pilot.pause(0.1)
+        shown = " ".join(visible_text(app.query_one("#inspector-body")).split())
+        assert "403 Forbidden — invalid token" in shown
+
+
+async def test_url_typed_in_the_panel_connects(demo_server: DemoServerThread) -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.focused is app.query_one("#url")
+        await pilot.press(*"ftp://x", "enter")
+        await pilot.pause()
+        assert "Unsupported URL scheme" in str(app.query_one("#settings-error").render())
+        app.query_one("#url").value = demo_server.url("/echo")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
