@@ -8,6 +8,8 @@ from http import HTTPStatus
 
 import pytest
 from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.frames import Frame
+from websockets.frames import Opcode as WireOpcode
 from websockets.http11 import Request, Response
 
 from sockscope.core.connection import Connection, NotOpenError
@@ -22,6 +24,16 @@ async def handler(ws: ServerConnection) -> None:
     if path == "/bye":
         await ws.close(4001, "unauthorized")
         return
+    if path == "/bad-utf8":
+        # A text frame that is not UTF-8, written raw: websockets' send() would refuse it.
+        ws.transport.write(
+            Frame(WireOpcode.TEXT, b"ok \xff\xfe").serialize(mask=False, extensions=[])
+        )
+        await ws.wait_closed()
+        return
+    if path == "/burst":
+        for n in range(50):
+            await ws.send(f"burst {n}")
     if path == "/fragments":
         await ws.send(["hel", "lo"])
         await ws.ping(b"srv")
@@ -148,3 +160,34 @@ async def test_opened_event_has_handshake(server: Server) -> None:
     assert any(name.lower() == "sec-websocket-key" for name, _ in opened.request_headers)
     await connection.close()
     await task
+
+
+async def test_server_close_is_recorded_before_our_reply(server: Server) -> None:
+    session = Session()
+    await Connection(ConnectionSettings(url(server, "/bye")), session).run()
+    closes = [(kind, payload[2:]) for kind, op, payload in frames(session) if op is Opcode.CLOSE]
+    assert closes == [(Kind.RECV, b"unauthorized"), (Kind.SEND, b"unauthorized")]
+
+
+async def test_invalid_utf8_text_is_recorded_then_closes_1007(server: Server) -> None:
+    session = Session()
+    result = await Connection(ConnectionSettings(url(server, "/bad-utf8")), session).run()
+    assert (Kind.RECV, Opcode.TEXT, b"ok \xff\xfe") in frames(session)
+    assert isinstance(result, Closed)
+    # As in browsers, failing the connection reports 1006 (not clean); the detail says why.
+    assert (result.code, result.was_clean) == (1006, False)
+    assert result.detail == "sockscope closed with 1007 invalid start byte at position 3"
+
+
+async def test_frames_sent_at_once_come_after_the_open_row(server: Server) -> None:
+    session = Session()
+    connection = Connection(ConnectionSettings(url(server, "/burst")), session)
+    task = asyncio.create_task(connection.run())
+    while session.store.frames_in < 50:
+        await asyncio.sleep(0.01)
+    await connection.close()
+    await task
+    store = session.store
+    assert store.kind(0) is Kind.OPEN
+    received = [p for k, op, p in frames(session) if k is Kind.RECV and op is Opcode.TEXT]
+    assert received == [f"burst {n}".encode() for n in range(50)]

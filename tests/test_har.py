@@ -316,3 +316,15 @@ def test_arbitrary_entries_import_or_fail_cleanly(
         return
     write_har(path, log.store, log.header, redact=False)
     assert rows_of(read_har(path).store) == rows_of(log.store)
+
+
+def test_a_long_session_round_trips(tmp_path: Path) -> None:
+    store = sample_store()
+    for i in range(10_000):  # several write batches
+        kind, opcode = (Kind.SEND, Opcode.TEXT) if i % 3 else (Kind.RECV, Opcode.BINARY)
+        store.append(store.time(len(store) - 1) + 0.001, kind, opcode, b"%d \xc3\xa9" % i)
+    path = tmp_path / "long.har"
+    write_har(path, store, HEADER, redact=False)
+    messages = json.loads(path.read_text())["log"]["entries"][0]["_webSocketMessages"]
+    assert len(messages) == 10_005 and messages[-2]["data"] == "9998 é"
+    assert rows_of(read_har(path).store) == rows_of(store)

@@ -340,6 +340,7 @@ CHILD = textwrap.dedent(
 )
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_a_journal_killed_mid_stream_loads_all_but_the_last_second(tmp_path: Path) -> None:
     path = tmp_path / "journal.jsonl"
     child = subprocess.Popen(

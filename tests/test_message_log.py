@@ -172,6 +172,8 @@ async def test_the_cursor_selects_rows_and_the_inspector_follows() -> None:
         log = app.query_one(MessageLog)
         await pilot.press("down", "down", "down")
         assert app.selected == [0, 1, 2]
+        plain, cursor = (next(iter(log.render_line(y))).style for y in (1, 2))
+        assert plain and cursor and plain.bgcolor != cursor.bgcolor  # the cursor stands out
         inspector = app.query_one(Inspector)
         modes = [inspector.mode]
         assert '{\n  "type": "greeting",\n  "items": [\n    1,' in inspector.shown_text
@@ -258,9 +260,9 @@ async def test_two_hundred_thousand_rows_render_at_home_and_end() -> None:
         assert log.row_count == expected
         assert screen(log)[-1].endswith("row 199997")
         # A new filter cancels the scan of the old one; rows arriving meanwhile are matched.
-        log.set_filter(compile_filter(FilterSpec("row 1")))
-        log.set_filter(compile_filter(FilterSpec("ROW 2", ignore_case=True)))
-        assert log.scanning
+        log.set_filter(compile_filter(FilterSpec(r"\d+1$", regex=True)))
+        log.set_filter(compile_filter(FilterSpec("^ROW 2", regex=True, ignore_case=True)))
+        assert log.scanning  # row by row (anchored): well over one time budget
         text_rows(store, 3, start=200_000)
         log.refresh_rows()
         await finish_scan(log, pilot)

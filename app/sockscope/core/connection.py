@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import Any, Protocol
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.frames import Frame
 from websockets.frames import Opcode as WireOpcode
+from websockets.http11 import Response
 from websockets.protocol import Protocol as WireProtocol
 
 from sockscope.core.events import (
@@ -53,49 +55,98 @@ class NotOpenError(RuntimeError):
     """A command needs an open connection."""
 
 
-class TappedConnection(ClientConnection):
-    """A ClientConnection that reports every frame, both ways, to a sink."""
+_OPCODES: dict[WireOpcode, Opcode] = {
+    wire: Opcode(wire.value) for wire in WireOpcode if wire is not WireOpcode.CONT
+}
+_TEXT, _BINARY, _CONT = WireOpcode.TEXT, WireOpcode.BINARY, WireOpcode.CONT
 
-    def __init__(self, protocol: Any, *, sink: ConnectionSink, **kwargs: Any) -> None:
+
+class TappedConnection(ClientConnection):
+    """A ClientConnection that reports every frame, both ways, in wire order, to a sink.
+
+    Incoming frames are tapped in the protocol's ``recv_frame``, which runs as
+    each frame is parsed and before websockets answers it (a pong, or the
+    reply to a close), so the log shows the server's close before ours.
+    ``on_open`` runs once, before the first frame is reported, even when
+    frames arrive in the same read as the handshake response.
+    """
+
+    def __init__(
+        self,
+        protocol: Any,
+        *,
+        sink: ConnectionSink,
+        on_open: Callable[[TappedConnection, Response], None],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(protocol, **kwargs)
         self._sink = sink
+        self._on_open = on_open
+        self._opened = False
         self._fragments: list[bytes] = []
         self._fragment_opcode = Opcode.TEXT
         self._tap_outgoing(protocol)
+        self._tap_incoming(protocol)
+
+    def _report_open(self, response: Response | None = None) -> None:
+        if self._opened or self.protocol.handshake_exc is not None:
+            return
+        if response is None:  # frames came in the handshake's read: it is still queued
+            response = next(e for e in self.protocol.events if isinstance(e, Response))
+        self._opened = True
+        self._on_open(self, response)
 
     def _tap_outgoing(self, protocol: WireProtocol) -> None:
         send_frame = protocol.send_frame
-        sink = self._sink
+        on_frame, now, send, opcodes = self._sink.on_frame, time.time, Kind.SEND, _OPCODES
 
         def tapped_send_frame(frame: Frame) -> None:
             send_frame(frame)
-            if frame.opcode is not WireOpcode.CONT:
-                sink.on_frame(time.time(), Kind.SEND, Opcode(frame.opcode.value), bytes(frame.data))
+            if frame.opcode is not _CONT:
+                on_frame(now(), send, opcodes[frame.opcode], bytes(frame.data))
 
         protocol.send_frame = tapped_send_frame  # type: ignore[method-assign]
 
+    def _tap_incoming(self, protocol: WireProtocol) -> None:
+        recv_frame = protocol.recv_frame
+        on_frame, now, recv, opcodes = self._sink.on_frame, time.time, Kind.RECV, _OPCODES
+
+        def tapped_recv_frame(frame: Frame) -> None:
+            if not self._opened:
+                self._report_open()
+            opcode = frame.opcode
+            if opcode is _TEXT or opcode is _BINARY:
+                recv_frame(frame)  # checks fragmentation rules first
+                if frame.fin:
+                    data = bytes(frame.data)
+                    on_frame(now(), recv, opcodes[opcode], data)
+                    if opcode is _TEXT:
+                        data.decode()  # invalid UTF-8: websockets fails with 1007
+                else:
+                    self._fragment_opcode = opcodes[opcode]
+                    self._fragments = [bytes(frame.data)]
+            elif opcode is _CONT:
+                recv_frame(frame)
+                self._fragments.append(bytes(frame.data))
+                if frame.fin:
+                    data = b"".join(self._fragments)
+                    self._fragments = []
+                    on_frame(now(), recv, self._fragment_opcode, data)
+                    if self._fragment_opcode is Opcode.TEXT:
+                        data.decode()
+            else:  # control frames: record before websockets answers them
+                on_frame(now(), recv, opcodes[opcode], bytes(frame.data))
+                recv_frame(frame)
+
+        protocol.recv_frame = tapped_recv_frame  # type: ignore[method-assign]
+
     def process_event(self, event: Any) -> None:
-        if self.response is None:  # the handshake response comes first
+        if isinstance(event, Response):
             super().process_event(event)
-            return
-        frame: Frame = event
-        opcode = frame.opcode
-        if opcode is WireOpcode.TEXT or opcode is WireOpcode.BINARY:
-            if frame.fin:
-                self._sink.on_frame(time.time(), Kind.RECV, Opcode(opcode.value), bytes(frame.data))
-            else:
-                self._fragment_opcode = Opcode(opcode.value)
-                self._fragments = [bytes(frame.data)]
-            return
-        if opcode is WireOpcode.CONT:
-            self._fragments.append(bytes(frame.data))
-            if frame.fin:
-                payload = b"".join(self._fragments)
-                self._fragments = []
-                self._sink.on_frame(time.time(), Kind.RECV, self._fragment_opcode, payload)
-            return
-        self._sink.on_frame(time.time(), Kind.RECV, Opcode(opcode.value), bytes(frame.data))
-        super().process_event(event)
+            self._report_open(event)
+        elif event.opcode is not _TEXT and event.opcode is not _BINARY:
+            # Data frames were recorded by the tap: the store, not recv(), consumes them.
+            super().process_event(event)
 
 
 def _closed_event(ws: ClientConnection, user_closed: bool) -> Closed:
@@ -128,6 +179,10 @@ class Connection:
         self._user_closed = False
         self.state = ReadyState.CLOSED
 
+    def _opened(self, ws: TappedConnection, response: Response) -> None:
+        self._ws = ws
+        self._emit(_opened_event(ws, response, self.settings.url))
+
     def _emit(self, event: ConnectionEvent) -> None:
         if isinstance(event, Connecting):
             self.state = ReadyState.CONNECTING
@@ -150,10 +205,11 @@ class Connection:
         """Connect, report frames until the connection ends, and report how it ended."""
         settings = self.settings
         self._emit(Connecting(settings.url))
+        factory = partial(TappedConnection, sink=self._sink, on_open=self._opened)
         try:
             ws = await connect(
                 settings.url,
-                create_connection=partial(TappedConnection, sink=self._sink),  # type: ignore[arg-type]
+                create_connection=factory,  # type: ignore[arg-type]
                 close_timeout=CLOSE_TIMEOUT,
                 **settings.connect_kwargs(),
             )
@@ -163,8 +219,6 @@ class Connection:
             failed = describe_failure(exc, settings)
             self._emit(failed)
             return failed
-        self._ws = ws
-        self._emit(_opened_event(ws, settings.url))
         try:
             for message in settings.on_open:
                 await self.send_text(message)
@@ -210,9 +264,9 @@ class Connection:
         await ws.close(code, reason)
 
 
-def _opened_event(ws: ClientConnection, url: str) -> Opened:
-    request, response = ws.request, ws.response
-    assert request is not None and response is not None
+def _opened_event(ws: ClientConnection, response: Response, url: str) -> Opened:
+    request = ws.request
+    assert request is not None
     return Opened(
         url=url,
         status=response.status_code,

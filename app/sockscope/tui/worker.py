@@ -22,6 +22,10 @@ from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.messages import CommandFailed, ConnectionChanged, FramesRecorded
 
 TICK = 0.03
+#: Under a firehose (this many rows per tick) the tick stretches: each screen update costs
+#: ~10 ms, and fewer of them leave the CPU to ingest (see docs/performance.md).
+FIREHOSE_ROWS = 2_000
+FIREHOSE_TICK = 0.1
 
 
 @dataclass(frozen=True)
@@ -83,16 +87,20 @@ class SocketWorker:
         self._report_rows()
         self._post(ConnectionChanged(event))
 
-    def _report_rows(self) -> None:
+    def _report_rows(self) -> int:
+        """Tell the UI how many rows exist; return how many are new."""
         total = len(self.session.store)
-        if total != self._reported:
+        new = total - self._reported
+        if new:
             self._reported = total
             self._post(FramesRecorded(total))
+        return new
 
     async def _tick(self) -> None:
+        interval = TICK
         while True:
-            await asyncio.sleep(TICK)
-            self._report_rows()
+            await asyncio.sleep(interval)
+            interval = FIREHOSE_TICK if self._report_rows() >= FIREHOSE_ROWS else TICK
 
     async def run(self) -> None:
         """The worker's body: serve commands until cancelled."""

@@ -15,6 +15,7 @@ store; importing Chrome's own file builds the open row from the handshake.
 from __future__ import annotations
 
 import math
+from binascii import b2a_base64
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -23,19 +24,20 @@ from urllib.parse import parse_qsl
 import orjson
 
 from sockscope import __version__
-from sockscope.core.display import to_base64
 from sockscope.core.formats.errors import LogFormatError, WebSocketEntry
 from sockscope.core.formats.files import open_for_reading, replacing
 from sockscope.core.formats.model import FORMAT_VERSION, LoadedLog, LogHeader, epoch_time, iso_time
 from sockscope.core.formats.records import (
     RecordError,
     append_row,
+    by_flag,
     decode_base64,
     header_record,
     parse_header,
     parse_record,
     parse_time,
     row_record,
+    scan,
     show,
 )
 from sockscope.core.formats.redact import redact_headers, redact_url
@@ -46,8 +48,8 @@ __all__ = ["list_websocket_entries", "parse_har", "read_har", "write_har"]
 _PRIVATE = "_sockscope"
 _TYPES = {"send": Kind.SEND, "receive": Kind.RECV}
 _TYPE_NAMES = {kind: name for name, kind in _TYPES.items()}
-_CHROME_OPCODES = {Opcode.TEXT: 1, Opcode.BINARY: 2}
 _PAGE_ID = "page_1"
+_WRITE_BATCH = 4096
 
 
 # -- reading ---------------------------------------------------------------------
@@ -314,6 +316,33 @@ def _header_value(headers: list[list[str]], name: str) -> str | None:
 # -- writing ---------------------------------------------------------------------
 
 
+def _chrome_parts(kind: Kind, opcode: Opcode) -> tuple[bytes, bytes, bool] | None:
+    """The fixed parts of a Chrome message line, and whether it holds text."""
+    if not kind.is_frame or opcode not in (Opcode.TEXT, Opcode.BINARY):
+        return None
+    start = b'{"type":"%s","time":' % _TYPE_NAMES[kind].encode()
+    return start, b',"opcode":%d,"data":' % opcode, opcode is Opcode.TEXT
+
+
+_CHROME_BY_FLAG = by_flag(_chrome_parts)
+#: Stands in for the messages while the rest of the file is encoded; they are spliced in.
+_MESSAGES_SLOT = "\x00messages\x00"
+
+
+def _message_line(t: bytes, flag: int, payload: bytearray) -> bytes | None:
+    """A frame as a Chrome message (JSON), or None when Chrome has no place for it."""
+    chrome = _CHROME_BY_FLAG.get(flag)
+    if chrome is None:
+        return None
+    start, middle, text = chrome
+    if not text:
+        return b'%s%s%s"%s"}' % (start, t, middle, b2a_base64(payload, newline=False))
+    try:
+        return b"%s%s%s%s}" % (start, t, middle, orjson.dumps(payload.decode()))
+    except UnicodeDecodeError:
+        return None
+
+
 def write_har(
     path: str | PathLike[str], store: FrameStore, header: LogHeader, redact: bool = True
 ) -> None:
@@ -322,7 +351,21 @@ def write_har(
     ``redact`` removes credentials from URLs and handshake headers. The file is
     replaced atomically.
     """
-    entry = _entry(store, header, redact)
+    messages: list[bytes] = []
+    events: list[dict[str, Any]] = []
+    opened: dict[str, Any] = {}
+    for index, t, flag, payload in scan(store):
+        line = _message_line(t, flag, payload)
+        if line is not None:
+            messages.append(line)
+            continue
+        row = store.row(index)
+        if row.kind is Kind.OPEN and not opened:
+            opened = row.info
+        record = row_record(row.time, row.kind, row.opcode, row.payload, row.info, redact)
+        events.append({**record, "at": len(messages)})
+    entry = _entry(store, header, opened, redact)
+    entry[_PRIVATE]["events"] = events
     har = {
         "log": {
             "version": "1.2",
@@ -339,38 +382,23 @@ def write_har(
         }
     }
     data = orjson.dumps(har, option=orjson.OPT_INDENT_2, default=str)
+    # A key followed by an unescaped quote cannot occur inside a string: the split is exact.
+    slot = b'"_webSocketMessages": ' + orjson.dumps(_MESSAGES_SLOT)
+    before, _, after = data.partition(slot)
+    item = b"\n" + b" " * 10  # messages one a line, indented like the rest
     with replacing(Path(path)) as handle:
-        handle.write(data)
+        handle.write(before + b'"_webSocketMessages": [')
+        for start in range(0, len(messages), _WRITE_BATCH):
+            handle.write(b"," * bool(start) + item)
+            handle.write((b"," + item).join(messages[start : start + _WRITE_BATCH]))
+        handle.write(b"\n" + b" " * 8 + b"]" if messages else b"]")
+        handle.write(after)
 
 
-def _chrome_message(kind: Kind, opcode: Opcode, t: float, payload: bytes) -> dict[str, Any] | None:
-    """A frame as Chrome records it, or None when Chrome has no place for it."""
-    if not kind.is_frame or opcode not in (Opcode.TEXT, Opcode.BINARY):
-        return None
-    if opcode is Opcode.BINARY:
-        data = to_base64(payload)
-    else:
-        try:
-            data = payload.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-    return {"type": _TYPE_NAMES[kind], "time": t, "opcode": int(opcode), "data": data}
-
-
-def _entry(store: FrameStore, header: LogHeader, redact: bool) -> dict[str, Any]:
-    messages: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
-    opened: dict[str, Any] = {}
-    for index in range(len(store)):
-        row = store.row(index)
-        message = _chrome_message(row.kind, row.opcode, row.time, row.payload)
-        if message is not None:
-            messages.append(message)
-            continue
-        if row.kind is Kind.OPEN and not opened:
-            opened = row.info
-        record = row_record(row.time, row.kind, row.opcode, row.payload, row.info, redact)
-        events.append({**record, "at": len(messages)})
+def _entry(
+    store: FrameStore, header: LogHeader, opened: dict[str, Any], redact: bool
+) -> dict[str, Any]:
+    """The entry around the messages: handshake, times, and the private key."""
     start = store.time(0) if len(store) else epoch_time(header.created) or 0.0
     end = store.time(len(store) - 1) if len(store) else start
     url = opened.get("url", header.url)
@@ -403,12 +431,8 @@ def _entry(store: FrameStore, header: LogHeader, redact: bool) -> dict[str, Any]
         },
         "cache": {},
         "timings": {"blocked": -1, "dns": -1, "connect": -1, "send": 0, "wait": 0, "receive": 0},
-        "_webSocketMessages": messages,
-        _PRIVATE: {
-            "version": FORMAT_VERSION,
-            "header": header_record(header, redact),
-            "events": events,
-        },
+        "_webSocketMessages": _MESSAGES_SLOT,
+        _PRIVATE: {"version": FORMAT_VERSION, "header": header_record(header, redact)},
     }
 
 

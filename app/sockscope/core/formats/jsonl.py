@@ -62,6 +62,7 @@ _WRITE_BATCH = 4096
 _BOM = b"\xef\xbb\xbf"
 #: A longer first line is no header (and a 2 GB one-line file is not read whole to say so).
 _MAX_HEADER = 2**20
+_JOURNAL_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
 
 
 # -- header ----------------------------------------------------------------------
@@ -258,12 +259,8 @@ class JournalWriter:
         self.rows_flushed = 0
         """Rows handed to the OS so far: they survive the process being killed."""
         try:
-            self._fd = os.open(
-                self.path,
-                os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC,
-                FILE_MODE,
-            )
-            os.fchmod(self._fd, FILE_MODE)
+            self._fd = os.open(self.path, _JOURNAL_FLAGS, FILE_MODE)
+            os.chmod(self.path, FILE_MODE)  # also when the file existed with another mode
         except OSError as exc:
             raise LogError(f"Cannot write {self.path}: {describe_os_error(exc)}.") from exc
         try:

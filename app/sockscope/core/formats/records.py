@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from binascii import a2b_base64, b2a_base64
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -32,6 +32,7 @@ ParsedRow = tuple[float, Kind, Opcode, bytes, dict[str, Any] | None]
 _RESERVED = ("t", "kind")
 _HEADER_KEYS = ("sockscope", "url", "created", "tool")
 _dumps = orjson.dumps
+T = TypeVar("T")
 
 
 class RecordError(ValueError):
@@ -67,20 +68,22 @@ def _frame_prefix(kind: Kind, opcode: Opcode) -> tuple[bytes, bool]:
 _FRAMES = {(k, op): _frame_prefix(k, op) for k in (Kind.SEND, Kind.RECV) for op in OPCODE_NAMES}
 
 
-def _flag_table() -> dict[int, tuple[bytes, bool]]:
+def by_flag(value: Callable[[Kind, Opcode], T | None]) -> dict[int, T]:
+    """A table keyed by the store's flag byte, for writers that walk its raw columns."""
     table = {}
     for flag in range(256):
         try:
             kind, opcode = FrameStore.unpack_flags(flag)
         except ValueError:
             continue
-        if (kind, opcode) in _FRAMES:
-            table[flag] = _FRAMES[kind, opcode]
+        item = value(kind, opcode)
+        if item is not None:
+            table[flag] = item
     return table
 
 
 #: Frame prefixes by the store's flag byte, for whole-store writers.
-FRAMES_BY_FLAG = _flag_table()
+FRAMES_BY_FLAG = by_flag(lambda kind, opcode: _FRAMES.get((kind, opcode)))
 
 
 def frame_line(t: bytes, prefix: bytes, texty: bool, payload: bytes | bytearray) -> bytes:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from time import perf_counter
 
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -142,6 +143,7 @@ class MessageLog(ScrollView, can_focus=True):
         self._scan_running = False
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self._following = True
+        self._palette: tuple[Style, Style, RowStyles] | None = None
         """The view is at the tail (kept across resizes and growth, unlike the offset)."""
 
     # -- the view ------------------------------------------------------------
@@ -217,7 +219,9 @@ class MessageLog(ScrollView, can_focus=True):
         else:
             self._scroll_to_tail()
         if compiled is not None:
-            self._start_scan()
+            self._scan_some(compiled)  # small sessions are filtered at once
+            if self.scanning:
+                self._start_scan()
         self._post_count()
 
     # -- filtering in the background -----------------------------------------
@@ -235,16 +239,20 @@ class MessageLog(ScrollView, can_focus=True):
             self._scan_worker = None
         self._scan_running = False
 
+    def _scan_some(self, compiled: CompiledFilter) -> None:
+        """Match backlog rows for at most ``SCAN_BUDGET`` seconds (whole slices)."""
+        deadline = perf_counter() + SCAN_BUDGET
+        with self._growing():
+            while self.scanning and perf_counter() < deadline:
+                upto, hits = next(compiled.iter_matches(self.store, self._scanned, self._known))
+                self._take_matches(upto, hits)
+        self._post_count()
+
     async def _scan(self, compiled: CompiledFilter) -> None:
-        """Match the backlog slice by slice, yielding to the UI every ``SCAN_BUDGET``."""
+        """Match the rest of the backlog, letting the UI run between budgets."""
         while self._filter is compiled and self.scanning:
-            deadline = perf_counter() + SCAN_BUDGET
-            with self._growing():
-                while self.scanning and perf_counter() < deadline:
-                    upto, hits = next(compiled.iter_matches(self.store, self._scanned, self._known))
-                    self._take_matches(upto, hits)
-            self._post_count()
             await asyncio.sleep(0)
+            self._scan_some(compiled)
         # Reached only when done: a cancelled scan stops at the await above.
         self._scan_running = False
 
@@ -304,23 +312,19 @@ class MessageLog(ScrollView, can_focus=True):
     # -- rendering -----------------------------------------------------------
 
     def notify_style_update(self) -> None:
+        # Also called on focus and blur (the cursor looks different when focused).
         super().notify_style_update()
         self._cache.clear()
+        self._palette = None
 
     def watch_relative_time(self) -> None:
         self.refresh()
-
-    def on_focus(self) -> None:
-        self._cache.clear()  # the cursor looks different when focused
-
-    def on_blur(self) -> None:
-        self._cache.clear()
 
     def render_line(self, y: int) -> Strip:
         position = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         if position >= self.row_count:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._styles()[0])
         index = self.index_at(position)
         selected = index == self.selected
         key = (index, width, selected, self.relative_time)
@@ -330,24 +334,28 @@ class MessageLog(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, index: int, width: int, selected: bool) -> Strip:
-        base = self.rich_style
-        if selected:
-            base += self.get_component_rich_style("message-log--cursor")
+        plain, cursor, row_styles = self._styles()
+        base = cursor if selected else plain
         origin = self.store.time(0) if self.relative_time else None
-        text = row_text(self.store, index, width, self._row_styles(), origin, base)
+        text = row_text(self.store, index, width, row_styles, origin, base)
         strip = Strip(text.render(self.app.console), text.cell_len)
         return strip.crop_extend(0, width, base)
 
-    def _row_styles(self) -> RowStyles:
-        style = self.get_component_rich_style
-        return RowStyles(
-            time=style("message-log--time", partial=True),
-            sent=style("message-log--sent", partial=True),
-            received=style("message-log--received", partial=True),
-            event=style("message-log--event", partial=True),
-            error=style("message-log--error", partial=True),
-            size=style("message-log--size", partial=True),
-        )
+    def _styles(self) -> tuple[Style, Style, RowStyles]:
+        """Base style, cursor style and part styles, resolved once per style change."""
+        if self._palette is None:
+            style = self.get_component_rich_style
+            base = self.rich_style
+            parts = RowStyles(
+                time=style("message-log--time", partial=True),
+                sent=style("message-log--sent", partial=True),
+                received=style("message-log--received", partial=True),
+                event=style("message-log--event", partial=True),
+                error=style("message-log--error", partial=True),
+                size=style("message-log--size", partial=True),
+            )
+            self._palette = (base, base + style("message-log--cursor"), parts)
+        return self._palette
 
     # -- the cursor ----------------------------------------------------------
 
