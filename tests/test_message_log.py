@@ -221,6 +221,9 @@ async def test_an_invalid_regex_is_an_inline_error() -> None:
         await pilot.pause(0.5)
         assert not bar.has_class("-error")
         assert app.query_one(MessageLog).row_count == 1
+        await pilot.press("escape")
+        assert not bar.has_class("-open") and not bar.display
+        assert app.query_one(MessageLog).row_count == 1  # closing keeps the filter
 
 
 async def test_clear_view_hides_rows_but_keeps_the_session() -> None:

@@ -6,14 +6,20 @@ headless commands start fast and work where no terminal is attached.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from sockscope import __version__
+from sockscope.commands.convert import convert
 from sockscope.commands.options import connection_options, settings_from_options
 from sockscope.commands.serve import serve
+from sockscope.core.paths import default_journal_path, sessions_dir
 from sockscope.core.settings import ConnectionSettings
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class DefaultCommandGroup(click.Group):
@@ -39,19 +45,58 @@ def main() -> None:
                                 see `sockscope open --help` for every option)
     sockscope demo              open the TUI on the built-in demo server
     sockscope serve             run the demo server alone
+    sockscope convert IN OUT    convert a log between JSONL and HAR
     """
 
 
-def run_tui(settings: ConnectionSettings, *, connect_now: bool, notice: str | None = None) -> None:
+def tui_options(function: F) -> F:
+    """Options of the commands that open the TUI (beside the connection options)."""
+    function = click.option(
+        "--record",
+        "record",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"Journal every event to this JSONL file (default: a new file in {sessions_dir()}).",
+    )(function)
+    function = click.option("--no-journal", is_flag=True, help="Keep the session in memory only.")(
+        function
+    )
+    return click.option(
+        "--open",
+        "open_path",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Open a saved log (.jsonl or .har) in a viewer at start.",
+    )(function)
+
+
+def run_tui(
+    settings: ConnectionSettings,
+    options: dict[str, Any],
+    *,
+    connect_now: bool,
+    notice: str | None = None,
+) -> None:
     """Build the app through the one factory the tests use too, and run it."""
     from sockscope.tui.factory import build_app
 
-    build_app(settings, connect_now=connect_now, notice=notice).run()
+    journal: Path | None = None
+    if not options["no_journal"]:
+        journal = options["record"] or default_journal_path(settings.url)
+    app = build_app(
+        settings,
+        connect_now=connect_now,
+        notice=notice,
+        journal_path=journal,
+        open_path=options["open_path"],
+    )
+    app.run()
+    if journal is not None and journal.exists():
+        click.echo(f"sockscope: session journal: {journal}", err=True)
 
 
 @main.command("open")
 @click.argument("url", required=False)
 @connection_options
+@tui_options
 def open_command(url: str | None, **options: Any) -> None:
     """Open the TUI; with a URL, connect at once and focus the composer.
 
@@ -60,11 +105,12 @@ def open_command(url: str | None, **options: Any) -> None:
     settings, notice = settings_from_options(url, options)
     if notice:
         click.echo(f"sockscope: {notice}", err=True)
-    run_tui(settings, connect_now=bool(url), notice=notice)
+    run_tui(settings, options, connect_now=bool(url), notice=notice)
 
 
 @main.command("demo")
 @connection_options
+@tui_options
 def demo_command(**options: Any) -> None:
     """Start the built-in demo server on a free local port and open the TUI on /echo."""
     from sockscope.core.server import DemoServerThread
@@ -73,9 +119,10 @@ def demo_command(**options: Any) -> None:
     server.start()
     try:
         settings, _ = settings_from_options(server.url("/echo"), options)
-        run_tui(settings, connect_now=True)
+        run_tui(settings, options, connect_now=True)
     finally:
         server.stop()
 
 
 main.add_command(serve)
+main.add_command(convert)

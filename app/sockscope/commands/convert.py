@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
 from sockscope.core.formats.errors import LogError
-from sockscope.core.formats.har import write_har
-from sockscope.core.formats.jsonl import write_store
-from sockscope.core.formats.load import HAR_SUFFIXES, JSONL_SUFFIXES, load_log
-from sockscope.core.formats.model import LogHeader
-from sockscope.core.frames import FrameStore
-
-Writer = Callable[[Path, FrameStore, LogHeader, bool], None]
-
-
-def _writer(path: Path) -> Writer:
-    suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        return write_store
-    if suffix in HAR_SUFFIXES:
-        return write_har
-    raise LogError(f"Cannot tell which format to write from {path.name!r}: name it .jsonl or .har.")
+from sockscope.core.formats.load import HAR_SUFFIXES, JSONL_SUFFIXES, load_log, save_log
 
 
 def _fail(message: str) -> NoReturn:
@@ -51,9 +35,12 @@ def convert(source: Path, target: Path, entry: str | None, include_secrets: bool
     Exit status: 0 converted, 2 could not (one line on stderr says why).
     """
     try:
-        write = _writer(target)
+        if target.suffix.lower() not in (*JSONL_SUFFIXES, *HAR_SUFFIXES):
+            raise LogError(
+                f"Cannot tell which format to write from {target.name!r}: name it .jsonl or .har."
+            )
         log = load_log(source, entry=entry)
-        write(target, log.store, log.header, not include_secrets)
+        save_log(target, log.store, log.header, not include_secrets)
     except LogError as exc:
         _fail(str(exc))
     for warning in log.warnings:

@@ -20,6 +20,7 @@ from sockscope.core.events import (
     Opened,
     ReadyState,
 )
+from sockscope.core.formats.errors import LogError
 from sockscope.core.frames import FrameStore, Kind, Opcode
 
 
@@ -46,11 +47,16 @@ class Session:
         self.last_event: ConnectionEvent | None = None
         self.opened: Opened | None = None
         self.listeners: list[Callable[[ConnectionEvent], None]] = []
+        self.journal_error: str | None = None
+        """Why the journal stopped (e.g. the disk is full); the store keeps recording."""
 
     def on_frame(self, t: float, kind: Kind, opcode: Opcode, payload: bytes) -> None:
         self.store.append(t, kind, opcode, payload)
         if self.journal is not None:
-            self.journal.write(t, kind, opcode, payload, _NO_INFO)
+            try:
+                self.journal.write(t, kind, opcode, payload, _NO_INFO)
+            except LogError as exc:
+                self._journal_failed(exc)
 
     def on_event(self, t: float, event: ConnectionEvent) -> None:
         self.last_event = event
@@ -75,8 +81,23 @@ class Session:
         """Record a note row (e.g. a reconnect, a send that failed)."""
         self._record(t, Kind.NOTE, {"message": message})
 
+    def flush_journal(self) -> None:
+        if self.journal is not None:
+            try:
+                self.journal.flush()
+            except LogError as exc:
+                self._journal_failed(exc)
+
+    def _journal_failed(self, exc: LogError) -> None:
+        """A failing disk must not stop the recording: keep the store, report once."""
+        self.journal = None
+        self.journal_error = f"The journal stopped: {exc} The session is still in memory: save it."
+
     def _record(self, t: float, kind: Kind, info: dict[str, Any]) -> None:
         self.store.append_event(t, kind, info)
         if self.journal is not None:
-            self.journal.write(t, kind, Opcode.NONE, b"", info)
-            self.journal.flush()
+            try:
+                self.journal.write(t, kind, Opcode.NONE, b"", info)
+            except LogError as exc:
+                self._journal_failed(exc)
+            self.flush_journal()

@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import time
+from functools import partial
+from pathlib import Path
 
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.widgets import Footer
 
 from sockscope.core.events import Failed, Opened, ReadyState
+from sockscope.core.formats.errors import LogError, LogFormatError
+from sockscope.core.formats.jsonl import JournalWriter
+from sockscope.core.formats.load import load_log, save_log
+from sockscope.core.formats.model import LoadedLog, LogHeader, iso_time, now_iso
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.resources import stylesheet
 from sockscope.tui.messages import CommandFailed, ConnectionChanged, FramesRecorded
 from sockscope.tui.screens.close_screen import CloseScreen
+from sockscope.tui.screens.file_screens import OpenRequest, OpenScreen, SaveRequest, SaveScreen
 from sockscope.tui.screens.help_screen import HelpScreen
+from sockscope.tui.screens.log_viewer import LogViewerScreen
+from sockscope.tui.screens.progress_screen import ProgressScreen
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.connection_panel import ConnectionPanel
-from sockscope.tui.widgets.filter_bar import FilterBar
 from sockscope.tui.widgets.inspector import Inspector
 from sockscope.tui.widgets.message_log import MessageLog
+from sockscope.tui.widgets.session_view import SessionView
 from sockscope.tui.widgets.status_line import StatusLine
 from sockscope.tui.worker import Close, Connect, Disconnect, Ping, SendBytes, SendText, SocketWorker
 
@@ -41,6 +51,8 @@ class SockscopeApp(App[None]):
         Binding("f7", "close", "Close…", id="close", priority=True, tooltip="Close with a code"),
         Binding("f8", "disconnect", "Drop", id="disconnect", tooltip="Drop the connection"),
         Binding("ctrl+f", "filter", "Filter", id="filter", tooltip="Filter the log"),
+        Binding("ctrl+s", "save", "Save", id="save", tooltip="Save the session (.jsonl or .har)"),
+        Binding("ctrl+o", "open", "Open", id="open", tooltip="Open a saved log (.jsonl or .har)"),
         Binding("ctrl+l", "clear_view", "Clear", id="clear_view", tooltip="Clear the view"),
         Binding("ctrl+e", "focus_composer", "Compose", id="focus_composer", show=False),
         Binding("ctrl+g", "focus_log", "Log", id="focus_log", show=False),
@@ -53,8 +65,12 @@ class SockscopeApp(App[None]):
         connect_now: bool = False,
         notice: str | None = None,
         session: Session | None = None,
+        journal_path: Path | None = None,
+        open_path: Path | None = None,
     ) -> None:
         super().__init__()
+        self._journal_path = journal_path
+        self._open_path = open_path
         self.settings = settings or ConnectionSettings()
         self.session = session or Session()
         self.worker_bridge = SocketWorker(self.session, self.post_message)
@@ -64,10 +80,7 @@ class SockscopeApp(App[None]):
     def compose(self) -> ComposeResult:
         yield ConnectionPanel(self.settings, id="connection")
         yield StatusLine(id="status")
-        with Horizontal(id="main"):
-            yield MessageLog(self.session.store, id="log")
-            yield Inspector(id="inspector")
-        yield FilterBar(id="filter")
+        yield SessionView(self.session.store, id="session")
         yield Composer(id="composer")
         yield Footer()
 
@@ -76,6 +89,7 @@ class SockscopeApp(App[None]):
         # collection (40 ms pauses under a firehose): move them out of the GC's sight.
         self.call_after_refresh(gc.freeze)
         self.run_worker(self.worker_bridge.run(), name="socket", group="socket", exclusive=True)
+        self._start_journal()
         self._show_status()
         if self._notice:
             self.notify(self._notice, title="URL")
@@ -84,9 +98,37 @@ class SockscopeApp(App[None]):
             self.action_focus_composer()
         else:
             self.action_focus_url()
+        if self._open_path is not None:
+            self.open_log(OpenRequest(self._open_path, None))
+
+    def _header(self) -> LogHeader:
+        store = self.session.store
+        created = iso_time(store.time(0)) if len(store) else now_iso()
+        return LogHeader(url=self.settings.url, created=created)
+
+    def _start_journal(self) -> None:
+        """Append every event to the journal file as it happens (flushed twice a second)."""
+        if self._journal_path is None:
+            return
+        try:
+            self._journal_path.parent.mkdir(parents=True, exist_ok=True)
+            self.session.journal = JournalWriter(self._journal_path, self._header())
+        except (LogError, OSError) as exc:
+            self.notify(f"Not recording to disk: {exc}", severity="error", markup=False)
+            return
+        self.set_interval(0.5, self._flush_journal)
+
+    def _flush_journal(self) -> None:
+        self.session.flush_journal()
+        if self.session.journal_error:
+            self.notify(self.session.journal_error, severity="error", markup=False, timeout=30)
+            self.session.journal_error = None
 
     async def on_unmount(self) -> None:
         await self.worker_bridge.shutdown()
+        if isinstance(self.session.journal, JournalWriter):
+            with contextlib.suppress(LogError):
+                self.session.journal.close()
 
     # -- routing the worker's messages --------------------------------------
 
@@ -148,18 +190,6 @@ class SockscopeApp(App[None]):
     def _close_requested(self) -> None:
         self.action_close()
 
-    @on(MessageLog.RowSelected)
-    def _row_selected(self, message: MessageLog.RowSelected) -> None:
-        self.query_one(Inspector).show_row(self.session.store, message.index)
-
-    @on(FilterBar.FilterChanged)
-    def _filter_changed(self, message: FilterBar.FilterChanged) -> None:
-        self.query_one(MessageLog).set_filter(message.compiled)
-
-    @on(FilterBar.Closed)
-    def _filter_closed(self) -> None:
-        self.action_focus_log()
-
     # -- actions ---------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -197,8 +227,75 @@ class SockscopeApp(App[None]):
         self.push_screen(CloseScreen(), closed)
 
     def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
+        self.query_one(SessionView).open_filter()
 
     def action_clear_view(self) -> None:
         self.query_one(MessageLog).clear_view()
         self.notify("View cleared; the session keeps every frame.", timeout=2)
+
+    def action_save(self) -> None:
+        default = Path.cwd() / time.strftime("sockscope-%Y%m%d-%H%M%S.jsonl")
+
+        def chosen(request: SaveRequest | None) -> None:
+            if request is not None:
+                self.run_worker(partial(self._save, request), thread=True, group="files")
+
+        self.push_screen(SaveScreen(default), chosen)
+
+    def _save(self, request: SaveRequest) -> None:
+        """Runs in a thread: the store only grows, so reading it there is safe."""
+        rows = len(self.session.store)
+        try:
+            save_log(request.path, self.session.store, self._header(), not request.include_secrets)
+        except (LogError, OSError) as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        kept = "secrets kept" if request.include_secrets else "secrets redacted"
+        message = f"Saved {rows:,} rows to {request.path} ({kept})."
+        self.call_from_thread(self.notify, message, title="Saved", markup=False)
+
+    def action_open(self) -> None:
+        def chosen(request: OpenRequest | None) -> None:
+            if request is not None:
+                self.open_log(request)
+
+        self.push_screen(OpenScreen(), chosen)
+
+    def open_log(self, request: OpenRequest) -> None:
+        """Load a log in a thread with a progress bar, then show it in a viewer."""
+        progress = ProgressScreen(f"Opening {request.path.name}…")
+        self.push_screen(progress)
+
+        def report(done: int, total: int) -> None:
+            self.call_from_thread(progress.advance_to, done, total)
+
+        def load() -> None:
+            try:
+                log = load_log(request.path, request.entry, report)
+            except LogFormatError as exc:
+                self.call_from_thread(self._open_failed, request, progress, exc)
+                return
+            except (LogError, OSError) as exc:
+                self.call_from_thread(self._open_failed, request, progress, exc)
+                return
+            self.call_from_thread(self._opened, request, progress, log)
+
+        self.run_worker(load, thread=True, group="files")
+
+    def _opened(self, request: OpenRequest, progress: ProgressScreen, log: LoadedLog) -> None:
+        progress.dismiss()
+        self.push_screen(LogViewerScreen(request.path.name, log))
+
+    def _open_failed(self, request: OpenRequest, progress: ProgressScreen, exc: Exception) -> None:
+        progress.dismiss()
+        if isinstance(exc, LogFormatError) and exc.choices:
+            listed = "; ".join(f"{c.number}: {c.url} ({c.message_count})" for c in exc.choices)
+            self.push_screen(
+                OpenScreen(str(request.path), "", f"Pick an entry — {listed}"),
+                lambda again: self.open_log(again) if again else None,
+            )
+            return
+        self.notify(str(exc), title="Cannot open", severity="error", markup=False, timeout=15)
+        if isinstance(exc, LogFormatError) and exc.partial is not None and len(exc.partial.store):
+            exc.partial.warnings.append(f"Showing the rows before the error: {exc}")
+            self.push_screen(LogViewerScreen(request.path.name, exc.partial))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.app import SockscopeApp
@@ -13,5 +15,14 @@ def build_app(
     connect_now: bool = False,
     notice: str | None = None,
     session: Session | None = None,
+    journal_path: Path | None = None,
+    open_path: Path | None = None,
 ) -> SockscopeApp:
-    return SockscopeApp(settings, connect_now=connect_now, notice=notice, session=session)
+    return SockscopeApp(
+        settings,
+        connect_now=connect_now,
+        notice=notice,
+        session=session,
+        journal_path=journal_path,
+        open_path=open_path,
+    )

@@ -1,4 +1,4 @@
-"""Open any log sockscope reads, choosing the reader by extension or, failing that, content."""
+"""Open and save logs, choosing the format by extension (or, when opening, by content)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from pathlib import Path
 
 import orjson
 
-from sockscope.core.formats.errors import LogFormatError
+from sockscope.core.formats.errors import LogError, LogFormatError
 from sockscope.core.formats.files import open_for_reading
-from sockscope.core.formats.har import read_har
-from sockscope.core.formats.jsonl import Progress, read_jsonl
+from sockscope.core.formats.har import read_har, write_har
+from sockscope.core.formats.jsonl import Progress, read_jsonl, write_store
 from sockscope.core.formats.model import LoadedLog, LogHeader
+from sockscope.core.frames import FrameStore
 
-__all__ = ["LoadedLog", "LogHeader", "load_log", "sniff_format"]
+__all__ = ["LoadedLog", "LogHeader", "load_log", "save_log", "sniff_format"]
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 HAR_SUFFIXES = (".har",)
@@ -60,3 +61,22 @@ def load_log(
         size = path.stat().st_size
         progress(size, size)
     return log
+
+
+def save_log(
+    path: str | PathLike[str], store: FrameStore, header: LogHeader, redact: bool = True
+) -> None:
+    """Save a store as JSONL or HAR, chosen by the file's extension.
+
+    ``redact`` removes credentials (see :mod:`~sockscope.core.formats.redact`).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        write_store(path, store, header, redact)
+    elif suffix in HAR_SUFFIXES:
+        write_har(path, store, header, redact)
+    else:
+        raise LogError(
+            f"Cannot tell which format to write from {path.name!r}: name it .jsonl or .har."
+        )

@@ -56,7 +56,7 @@ class ConnectionPanel(Vertical):
     def compose(self) -> ComposeResult:
         s = self._initial
         with Horizontal(id="url-bar"):
-            yield Input(s.url, placeholder="ws://host:port/path", id="url")
+            yield Input(s.url, placeholder="ws://host:port/path", id="url", compact=True)
             yield Button("Connect", id="connect", variant="success", compact=True)
         yield Label("", id="settings-error")
         with Collapsible(title="Options: headers, subprotocols, TLS, proxy…", id="options"):

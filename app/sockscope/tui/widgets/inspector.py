@@ -156,7 +156,7 @@ class Inspector(Vertical):
         Binding("r", "mode('text')", "Text", id="inspector.text", tooltip="Plain text"),
         Binding("x", "mode('hex')", "Hex", id="inspector.hex", tooltip="Hex dump"),
         Binding("b", "mode('base64')", "Base64", id="inspector.base64", tooltip="Base64"),
-        Binding("c", "copy", "Copy", id="inspector.copy", tooltip="Copy what is shown"),
+        Binding("c", "copy", "Copy", id="inspector.copy", tooltip="Copy all of it, as shown"),
     ]
 
     mode: reactive[Mode] = reactive(Mode.TEXT)
@@ -169,7 +169,7 @@ class Inspector(Vertical):
         self.row: Row | None = None
         self._pretty: str | None = None
         self.shown_text = ""
-        """Plain text of what the body shows (tests and screen readers use it)."""
+        """Plain text of what the body shows now (before any "… more" note)."""
 
     def compose(self) -> ComposeResult:
         yield Static("Select a row in the log.", id="inspector-header", markup=False)

@@ -68,13 +68,8 @@ class MessageLog(ScrollView, can_focus=True):
     """
 
     COMPONENT_CLASSES = {
-        "message-log--time",
-        "message-log--size",
-        "message-log--sent",
-        "message-log--received",
-        "message-log--event",
-        "message-log--error",
-        "message-log--cursor",
+        f"message-log--{part}"
+        for part in ("time", "size", "sent", "received", "event", "error", "cursor")
     }
 
     BINDINGS = [

@@ -31,15 +31,15 @@ def status_text(
     text.append(" ")
     text.append(safe_line(url) or "not connected", style="bold")
     if protocol:
-        text.append(f"  protocol: {safe_line(protocol)}")
+        text.append(f" │ protocol {safe_line(protocol)}")
     if extensions:
-        text.append(f"  ext: {safe_line(', '.join(extensions))}")
+        text.append(f" │ {safe_line(', '.join(extensions))}")
     text.append(
-        f"  ↑ {store.frames_out:,} frames {human_size(store.bytes_out)}"
-        f"  ↓ {store.frames_in:,} frames {human_size(store.bytes_in)}"
+        f" │ ↑ {store.frames_out:,} frames {human_size(store.bytes_out)}"
+        f" │ ↓ {store.frames_in:,} frames {human_size(store.bytes_in)}"
     )
     if latency is not None:
-        text.append(f"  latency {latency * 1000:.1f} ms")
+        text.append(f" │ latency {latency * 1000:.1f} ms")
     return text
 
 

@@ -1,0 +1,21 @@
+"""Where sockscope keeps its files by default (the platform's user state directory)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from platformdirs import user_state_path
+
+
+def sessions_dir() -> Path:
+    return user_state_path("sockscope", appauthor=False) / "sessions"
+
+
+def default_journal_path(url: str, now: float | None = None) -> Path:
+    """``sessions/20261125-031500-host.jsonl``: sortable, and says where it connected."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+    host = urlsplit(url).hostname or "session"
+    safe_host = "".join(c if c.isalnum() or c in ".-" else "_" for c in host)
+    return sessions_dir() / f"{stamp}-{safe_host}.jsonl"

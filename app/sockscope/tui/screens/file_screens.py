@@ -1,0 +1,103 @@
+"""Ask for a file to save the session to, or a log to open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label
+
+
+@dataclass(frozen=True)
+class SaveRequest:
+    path: Path
+    include_secrets: bool
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    path: Path
+    entry: str | None
+    """For a HAR file with several WebSocket entries: a number (from 1) or part of a URL."""
+
+
+class SaveScreen(ModalScreen[SaveRequest | None]):
+    """The format follows the extension: .jsonl (sockscope) or .har (browsers)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, default: Path) -> None:
+        super().__init__()
+        self._default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Save the session", classes="dialog-title")
+            yield Label("File (.jsonl for sockscope, .har for Chrome and other tools)")
+            yield Input(str(self._default), id="save-path")
+            yield Checkbox(
+                "include secrets (Authorization, Cookie, URL credentials)", id="save-secrets"
+            )
+            yield Label("", id="save-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="do-save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#do-save")
+    def _submit(self) -> None:
+        text = self.query_one("#save-path", Input).value.strip()
+        path = Path(text).expanduser()
+        if not text or path.suffix.lower() not in (".jsonl", ".ndjson", ".har"):
+            self.query_one("#save-error", Label).update("Name the file .jsonl or .har.")
+            return
+        if not path.parent.is_dir():
+            self.query_one("#save-error", Label).update(f"No such folder: {path.parent}")
+            return
+        self.dismiss(SaveRequest(path, self.query_one("#save-secrets", Checkbox).value))
+
+
+class OpenScreen(ModalScreen[OpenRequest | None]):
+    """Open a JSONL log or a HAR file in a viewer beside the live session."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, path: str = "", entry: str = "", error: str = "") -> None:
+        super().__init__()
+        self._path, self._entry, self._error = path, entry, error
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Open a saved log", classes="dialog-title")
+            yield Label("File (.jsonl or .har)")
+            yield Input(self._path, id="open-path")
+            yield Label("HAR entry (number or part of the URL; empty if there is one)")
+            yield Input(self._entry, id="open-entry")
+            yield Label(self._error, id="open-error", classes="error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Open", id="do-open", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#do-open")
+    def _submit(self) -> None:
+        text = self.query_one("#open-path", Input).value.strip()
+        path = Path(text).expanduser()
+        if not text or not path.is_file():
+            self.query_one("#open-error", Label).update(f"No such file: {text or '(empty)'}")
+            return
+        entry = self.query_one("#open-entry", Input).value.strip() or None
+        self.dismiss(OpenRequest(path, entry))

@@ -1,0 +1,81 @@
+"""A session's rows: the message log, the inspector beside it, the filter bar below.
+
+Both the live session and a saved log opened from disk are shown through this
+one widget, which routes its parts' messages among themselves.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+
+from sockscope.core.frames import FrameStore
+from sockscope.tui.widgets.filter_bar import FilterBar
+from sockscope.tui.widgets.inspector import Inspector
+from sockscope.tui.widgets.message_log import MessageLog
+
+
+class SessionView(Vertical):
+    """Log + inspector + filter over one store."""
+
+    DEFAULT_CSS = """
+    SessionView {
+        height: 1fr;
+        & > Horizontal { height: 1fr; }
+        & MessageLog { width: 3fr; }
+        & Inspector { width: 2fr; border-left: vkey $foreground 20%; }
+    }
+    """
+
+    # The inspector's keys also work from the log, where the user's cursor is.
+    BINDINGS = [
+        Binding("j", "inspect('JSON')", "JSON", show=False),
+        Binding("r", "inspect('text')", "Text", show=False),
+        Binding("x", "inspect('hex')", "Hex", show=False),
+        Binding("b", "inspect('base64')", "Base64", show=False),
+        Binding("c", "copy", "Copy", tooltip="Copy the selected payload"),
+    ]
+
+    def __init__(self, store: FrameStore, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store = store
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield MessageLog(self.store, id="log")
+            yield Inspector(id="inspector")
+        yield FilterBar(id="filter")
+
+    @property
+    def message_log(self) -> MessageLog:
+        return self.query_one(MessageLog)
+
+    def refresh_rows(self) -> None:
+        self.message_log.refresh_rows()
+
+    def open_filter(self) -> None:
+        self.query_one(FilterBar).open()
+
+    def action_inspect(self, mode: str) -> None:
+        self.query_one(Inspector).action_mode(mode)
+
+    def action_copy(self) -> None:
+        self.query_one(Inspector).action_copy()
+
+    @on(MessageLog.RowSelected)
+    def _row_selected(self, message: MessageLog.RowSelected) -> None:
+        self.query_one(Inspector).show_row(self.store, message.index)
+
+    @on(MessageLog.FilterCounted)
+    def _filter_counted(self, message: MessageLog.FilterCounted) -> None:
+        self.query_one(FilterBar).set_count(message.shown, message.total, message.scanning)
+
+    @on(FilterBar.FilterChanged)
+    def _filter_changed(self, message: FilterBar.FilterChanged) -> None:
+        self.message_log.set_filter(message.compiled)
+
+    @on(FilterBar.Closed)
+    def _filter_closed(self) -> None:
+        self.message_log.focus()

@@ -1,0 +1,110 @@
+"""Journal, save (ctrl+s) and open (ctrl+o, --open) driven through the real app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sockscope.core.events import ReadyState
+from sockscope.core.formats.load import load_log
+from sockscope.core.frames import Kind, Opcode
+from sockscope.core.server import DemoServerThread
+from sockscope.core.settings import ConnectionSettings
+from sockscope.tui.factory import build_app
+from sockscope.tui.screens.log_viewer import LogViewerScreen
+from sockscope.tui.widgets.message_log import MessageLog
+
+from .helpers import frames, visible_text, wait_for
+
+SIZE = (160, 40)
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+async def _echo_session(app, pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
+    await pilot.press(*text, "enter")
+    await wait_for(pilot, lambda: (Kind.RECV, Opcode.TEXT, text.encode()) in frames(app))
+
+
+async def test_the_journal_records_every_event_as_it_happens(
+    demo_server: DemoServerThread, tmp_path: Path
+) -> None:
+    journal = tmp_path / "journal.jsonl"
+    app = build_app(
+        ConnectionSettings(demo_server.url("/echo")), connect_now=True, journal_path=journal
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await _echo_session(app, pilot, "journal me")
+        await wait_for(pilot, lambda: b"journal me" in journal.read_bytes(), timeout=3)
+        assert journal.stat().st_mode & 0o777 == 0o600
+    log = load_log(journal)
+    kinds = [log.store.kind(i) for i in range(len(log.store))]
+    assert kinds[0] is Kind.OPEN
+    assert kinds[-1] is Kind.CLOSE  # the app closed politely on exit, and it was journaled
+    assert log.store.info(len(log.store) - 1)["code"] == 1001
+    payloads = {log.store.payload(i) for i in range(len(log.store))}
+    assert b"journal me" in payloads
+
+
+async def test_ctrl_s_saves_jsonl_and_har(demo_server: DemoServerThread, tmp_path: Path) -> None:
+    app = build_app(ConnectionSettings(demo_server.url("/echo")), connect_now=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _echo_session(app, pilot, '{"saved": true}')
+        for name in ("session.jsonl", "session.har"):
+            target = tmp_path / name
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            app.screen.query_one("#save-path").value = str(target)  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await wait_for(pilot, target.exists)
+    saved = load_log(tmp_path / "session.jsonl")
+    assert b'{"saved": true}' in {saved.store.payload(i) for i in range(len(saved.store))}
+    har = json.loads((tmp_path / "session.har").read_text())
+    messages = har["log"]["entries"][0]["_webSocketMessages"]
+    assert {"type": "send", "opcode": 1, "data": '{"saved": true}'}.items() <= messages[0].items()
+
+
+async def test_save_refuses_an_unknown_extension(tmp_path: Path) -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.screen.query_one("#save-path").value = str(tmp_path / "x.txt")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Name the file .jsonl or .har." in str(app.screen.query_one("#save-error").render())
+
+
+async def test_ctrl_o_opens_a_chrome_har_in_a_viewer() -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#open-path").value = str(FIXTURES / "chrome.har")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        # Two WebSocket entries: the app asks which one, naming them.
+        await wait_for(pilot, lambda: app.screen.query("#open-error"))
+        assert "Pick an entry" in str(app.screen.query_one("#open-error").render())
+        app.screen.query_one("#open-entry").value = "1"  # type: ignore[attr-defined]
+        await pilot.click("#do-open")
+        await wait_for(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+        log = app.screen.query_one(MessageLog)
+        await pilot.pause(0.1)
+        assert "open" in visible_text(log)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, LogViewerScreen))
+
+
+async def test_open_at_start_and_a_damaged_log_keeps_what_loaded(tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.jsonl"
+    damaged.write_text(
+        '{"sockscope": 1, "url": "ws://x/"}\n'
+        '{"t": 1.0, "kind": "recv", "opcode": "text", "text": "first row"}\n'
+        '{"t": 2.0, "kind": "recv", "opcode": "binary", "base64": "@@@"}\n'
+    )
+    app = build_app(open_path=damaged)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+        await pilot.pause(0.1)
+        assert "first row" in visible_text(app.screen.query_one(MessageLog))
+        assert any("line 3" in n.message for n in app._notifications)
