@@ -117,7 +117,10 @@ async def test_event_rows_show_their_details() -> None:
             "url": "ws://127.0.0.1:9/echo",
             "status": 101,
             "reason": "Switching Protocols",
-            "request_headers": [["Authorization", "Bearer [red]x[/red]"]],
+            "request_headers": [
+                ["Authorization", "Bearer secret-token"],
+                ["X-Note", "[red]x[/red]"],
+            ],
             "response_headers": [["Upgrade", "websocket"]],
             "subprotocol": None,
             "extensions": [],
@@ -137,7 +140,8 @@ async def test_event_rows_show_their_details() -> None:
             "subprotocol: none",
             "extensions: none",
             "request headers:",
-            "  Authorization: Bearer [red]x[/red]",
+            "  Authorization: Bearer ••••••",  # secrets are masked on screen
+            "  X-Note: [red]x[/red]",
             "response headers:",
             "  Upgrade: websocket",
         ]

@@ -42,6 +42,8 @@ _OPTIONS: list[Callable[[F], F]] = [
                  metavar="BYTES", help="Largest incoming message accepted (close 1009 above)."),
     click.option("--on-open", "on_open", multiple=True, metavar="MSG",
                  help="Send this text message after each open (repeatable)."),
+    click.option("--reconnect", is_flag=True,
+                 help="Reconnect with backoff after an abnormal close (re-sending --on-open)."),
 ]  # fmt: skip
 
 
@@ -78,6 +80,7 @@ def settings_from_options(
             open_timeout=options["open_timeout"],
             max_size=options["max_size"],
             on_open=tuple(options["on_open"]),
+            reconnect=options["reconnect"],
         )
         if url:
             settings = settings.validated()

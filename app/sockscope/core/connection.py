@@ -195,6 +195,15 @@ class Connection:
         self._sink.on_event(time.time(), event)
 
     @property
+    def was_opened(self) -> bool:
+        return self._ws is not None
+
+    @property
+    def user_closed(self) -> bool:
+        """True once the user asked to close (no reconnect should follow)."""
+        return self._user_closed
+
+    @property
     def latency(self) -> float | None:
         """The last measured ping round trip in seconds."""
         if self._ws is None or not self._ws.latency:

@@ -157,3 +157,11 @@ def human_size(size: int) -> str:
     if size < 1024**3:
         return f"{size / 1024 / 1024:.1f} MiB"
     return f"{size / 1024**3:.2f} GiB"
+
+
+def mask_secret(value: str) -> str:
+    """Show that a secret is there without showing it: ``Bearer ••••••`` (scheme kept)."""
+    scheme, space, rest = value.partition(" ")
+    if space and rest and scheme.isalpha() and len(scheme) < 16:
+        return f"{scheme} ••••••"
+    return "••••••" if value else ""

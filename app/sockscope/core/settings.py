@@ -103,6 +103,9 @@ class ConnectionSettings:
     open_timeout: float = DEFAULT_OPEN_TIMEOUT
     max_size: int | None = DEFAULT_MAX_SIZE
     on_open: tuple[str, ...] = field(default=())
+    """Text messages sent after every open (e.g. auth or subscribe), also after reconnects."""
+    reconnect: bool = False
+    """Reconnect with backoff after an abnormal close (see core/reconnect.py)."""
 
     def with_url(self, url: str) -> ConnectionSettings:
         return replace(self, url=url)

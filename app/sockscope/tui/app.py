@@ -21,7 +21,12 @@ from sockscope.core.formats.model import LoadedLog, LogHeader, iso_time, now_iso
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.resources import stylesheet
-from sockscope.tui.messages import CommandFailed, ConnectionChanged, FramesRecorded
+from sockscope.tui.messages import (
+    CommandFailed,
+    ConnectionChanged,
+    FramesRecorded,
+    ReconnectScheduled,
+)
 from sockscope.tui.screens.close_screen import CloseScreen
 from sockscope.tui.screens.file_screens import OpenRequest, OpenScreen, SaveRequest, SaveScreen
 from sockscope.tui.screens.help_screen import HelpScreen
@@ -70,6 +75,7 @@ class SockscopeApp(App[None]):
     ) -> None:
         super().__init__()
         self._journal_path = journal_path
+        self._reconnect_at: float | None = None
         self._open_path = open_path
         self.settings = settings or ConnectionSettings()
         self.session = session or Session()
@@ -78,10 +84,16 @@ class SockscopeApp(App[None]):
         self._notice = notice
 
     def compose(self) -> ComposeResult:
-        yield ConnectionPanel(self.settings, id="connection")
-        yield StatusLine(id="status")
-        yield SessionView(self.session.store, id="session")
-        yield Composer(id="composer")
+        # Kept as attributes: App.query_one searches the *active* screen, which may be a
+        # log viewer or a dialog when the worker's messages arrive.
+        self.panel = ConnectionPanel(self.settings, id="connection")
+        self.status_line = StatusLine(id="status")
+        self.session_view = SessionView(self.session.store, id="session")
+        self.composer = Composer(id="composer")
+        yield self.panel
+        yield self.status_line
+        yield self.session_view
+        yield self.composer
         yield Footer()
 
     def on_mount(self) -> None:
@@ -91,6 +103,8 @@ class SockscopeApp(App[None]):
         self.run_worker(self.worker_bridge.run(), name="socket", group="socket", exclusive=True)
         self._start_journal()
         self._show_status()
+        # Keeps the latency and a reconnect countdown fresh when no frames arrive.
+        self.set_interval(0.25, self._show_status)
         if self._notice:
             self.notify(self._notice, title="URL")
         if self._connect_now and self.settings.url:
@@ -134,17 +148,23 @@ class SockscopeApp(App[None]):
 
     @on(FramesRecorded)
     def _frames_recorded(self) -> None:
-        self.query_one(MessageLog).refresh_rows()
+        self.session_view.refresh_rows()
         self._show_status()
 
     @on(ConnectionChanged)
     def _connection_changed(self, message: ConnectionChanged) -> None:
         event = message.event
-        self.query_one(ConnectionPanel).set_state(self.session.state)
-        self.query_one(MessageLog).refresh_rows()
+        self.panel.set_state(self.session.state)
+        self.session_view.refresh_rows()
         self._show_status()
         if isinstance(event, Failed):
             self.notify(event.message, title="Connection failed", severity="error", markup=False)
+
+    @on(ReconnectScheduled)
+    def _reconnect_scheduled(self, message: ReconnectScheduled) -> None:
+        self._reconnect_at = time.monotonic() + message.delay
+        self.session_view.refresh_rows()
+        self._show_status()
 
     @on(CommandFailed)
     def _command_failed(self, message: CommandFailed) -> None:
@@ -155,13 +175,19 @@ class SockscopeApp(App[None]):
         opened: Opened | None = session.opened if session.state is ReadyState.OPEN else None
         connection = self.worker_bridge.connection
         url = connection.settings.url if connection else self.settings.url
-        self.query_one(StatusLine).show(
+        reconnect_in = None
+        if self._reconnect_at is not None:
+            reconnect_in = self._reconnect_at - time.monotonic()
+            if reconnect_in <= 0 or session.state is not ReadyState.CLOSED:
+                self._reconnect_at = reconnect_in = None
+        self.status_line.show(
             session.state,
             url,
             opened.subprotocol if opened else None,
             opened.extensions if opened else [],
             session.store,
             connection.latency if connection else None,
+            reconnect_in,
         )
 
     # -- routing the widgets' requests -----------------------------------------
@@ -195,23 +221,23 @@ class SockscopeApp(App[None]):
     def action_help(self) -> None:
         sections = [
             ("Everywhere", list(self.BINDINGS)),
-            ("Message log", list(MessageLog.BINDINGS)),
+            ("Message log", list(MessageLog.BINDINGS) + list(SessionView.BINDINGS)),
             ("Inspector", list(Inspector.BINDINGS)),
             ("Composer", list(Composer.BINDINGS)),
         ]
         self.push_screen(HelpScreen(sections))
 
     def action_focus_url(self) -> None:
-        self.query_one("#url").focus()
+        self.panel.query_one("#url").focus()
 
     def action_focus_composer(self) -> None:
-        self.query_one(Composer).editor.focus()
+        self.composer.editor.focus()
 
     def action_focus_log(self) -> None:
-        self.query_one(MessageLog).focus()
+        self.session_view.message_log.focus()
 
     def action_connect(self) -> None:
-        self.query_one(ConnectionPanel).request_connect()
+        self.panel.request_connect()
 
     def action_disconnect(self) -> None:
         self.worker_bridge.submit(Disconnect())
@@ -227,10 +253,10 @@ class SockscopeApp(App[None]):
         self.push_screen(CloseScreen(), closed)
 
     def action_filter(self) -> None:
-        self.query_one(SessionView).open_filter()
+        self.session_view.open_filter()
 
     def action_clear_view(self) -> None:
-        self.query_one(MessageLog).clear_view()
+        self.session_view.message_log.clear_view()
         self.notify("View cleared; the session keeps every frame.", timeout=2)
 
     def action_save(self) -> None:

@@ -33,3 +33,11 @@ class CommandFailed(Message):
     """A command could not be carried out (e.g. sending while not connected)."""
 
     message: str
+
+
+@dataclass
+class ReconnectScheduled(Message):
+    """The connection ended abnormally; the worker reconnects after ``delay`` seconds."""
+
+    delay: float
+    attempt: int

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 
@@ -17,9 +18,15 @@ from textual.message import Message
 
 from sockscope.core.connection import Connection, NotOpenError
 from sockscope.core.events import ConnectionEvent, ReadyState
+from sockscope.core.reconnect import Backoff, should_reconnect
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
-from sockscope.tui.messages import CommandFailed, ConnectionChanged, FramesRecorded
+from sockscope.tui.messages import (
+    CommandFailed,
+    ConnectionChanged,
+    FramesRecorded,
+    ReconnectScheduled,
+)
 
 TICK = 0.03
 #: Under a firehose (this many rows per tick) the tick stretches: each screen update costs
@@ -123,8 +130,7 @@ class SocketWorker:
     async def _execute(self, command: Command) -> None:
         if isinstance(command, Connect):
             await self._stop_connection()
-            self.connection = Connection(command.settings, self.session)
-            self._connection_task = asyncio.create_task(self.connection.run())
+            self._connection_task = asyncio.create_task(self._connect(command.settings))
         elif isinstance(command, Disconnect):
             await self._stop_connection()
         else:
@@ -140,6 +146,23 @@ class SocketWorker:
             elif isinstance(command, Close):
                 self._in_background(connection.close(command.code, command.reason))
         self._report_rows()
+
+    async def _connect(self, settings: ConnectionSettings) -> None:
+        """Run one connection; with ``settings.reconnect``, reconnect after abnormal ends."""
+        backoff = Backoff()
+        while True:
+            self.connection = connection = Connection(settings, self.session)
+            outcome = await connection.run()
+            if not settings.reconnect or connection.user_closed or not should_reconnect(outcome):
+                return
+            if connection.was_opened:
+                backoff.reset()
+            delay = backoff.next_delay()
+            self.session.note(
+                time.time(), f"Reconnecting in {delay:.1f} s (attempt {backoff.attempt})."
+            )
+            self._post(ReconnectScheduled(delay, backoff.attempt))
+            await asyncio.sleep(delay)
 
     def _in_background(self, coroutine: Coroutine[object, object, None]) -> None:
         """Run a command that waits on the peer without holding up the queue."""

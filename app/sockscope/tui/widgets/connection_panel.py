@@ -81,6 +81,9 @@ class ConnectionPanel(Vertical):
                 yield Input(str(s.max_size or ""), placeholder="max size bytes", id="max-size")
                 yield Checkbox("insecure TLS (-k)", s.insecure, id="insecure", compact=True)
                 yield Checkbox("compression", s.compression, id="compression", compact=True)
+                yield Checkbox("reconnect", s.reconnect, id="reconnect", compact=True)
+            yield Label("On-open messages (sent after every open, one per line)")
+            yield TextArea("\n".join(s.on_open), id="on-open", soft_wrap=False)
 
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value
@@ -112,6 +115,10 @@ class ConnectionPanel(Vertical):
             max_size=int(max_size) if max_size else None,
             insecure=self.query_one("#insecure", Checkbox).value,
             compression=self.query_one("#compression", Checkbox).value,
+            reconnect=self.query_one("#reconnect", Checkbox).value,
+            on_open=tuple(
+                line for line in self.query_one("#on-open", TextArea).text.splitlines() if line
+            ),
         )
         return settings.validated()
 

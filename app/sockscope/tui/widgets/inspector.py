@@ -27,10 +27,12 @@ from sockscope.core.display import (
     describe_close,
     hexdump,
     human_size,
+    mask_secret,
     safe_block,
     safe_line,
     to_base64,
 )
+from sockscope.core.formats.redact import is_secret_header, redact_url
 from sockscope.core.frames import FrameStore, Kind, Opcode, Row
 from sockscope.tui.row_format import (
     describe_close_payload,
@@ -107,11 +109,17 @@ def event_details(kind: Kind, info: dict[str, Any]) -> tuple[Fields, list[tuple[
     sections: list[tuple[str, Fields]] = []
     if kind is Kind.OPEN:
         fields.append(("status", f"{info.get('status', '')} {info.get('reason', '')}"))
-        fields.append(("url", str(info.get("url", ""))))
+        fields.append(("url", redact_url(str(info.get("url", "")))))
         fields.append(("subprotocol", str(info.get("subprotocol") or "none")))
         fields.append(("extensions", ", ".join(map(str, info.get("extensions") or [])) or "none"))
         for key in ("request_headers", "response_headers"):
-            headers = [(safe_line(str(n)), safe_line(str(v))) for n, v in info.get(key) or []]
+            headers = [
+                (
+                    safe_line(str(n)),
+                    safe_line(mask_secret(str(v)) if is_secret_header(str(n)) else str(v)),
+                )
+                for n, v in info.get(key) or []
+            ]
             sections.append((key.replace("_", " "), headers))
     elif kind is Kind.CLOSE:
         code = info.get("code")

@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from sockscope.core.display import human_size, safe_line
 from sockscope.core.events import ReadyState
+from sockscope.core.formats.redact import redact_url
 from sockscope.core.frames import FrameStore
 
 STATE_STYLES = {
@@ -24,12 +25,15 @@ def status_text(
     extensions: list[str],
     store: FrameStore,
     latency: float | None,
+    reconnect_in: float | None = None,
 ) -> Text:
     """The status line as Rich Text (built from parts, never parsed as markup)."""
     text = Text()
     text.append(f" {state.name} ", style=STATE_STYLES[state] + " reverse")
+    if reconnect_in is not None and state is ReadyState.CLOSED:
+        text.append(f" reconnecting in {reconnect_in:.1f} s ", style="bold yellow")
     text.append(" ")
-    text.append(safe_line(url) or "not connected", style="bold")
+    text.append(safe_line(redact_url(url)) or "not connected", style="bold")
     if protocol:
         text.append(f" │ protocol {safe_line(protocol)}")
     if extensions:
@@ -54,5 +58,6 @@ class StatusLine(Static):
         extensions: list[str],
         store: FrameStore,
         latency: float | None,
+        reconnect_in: float | None = None,
     ) -> None:
-        self.update(status_text(state, url, protocol, extensions, store, latency))
+        self.update(status_text(state, url, protocol, extensions, store, latency, reconnect_in))
