@@ -86,6 +86,8 @@ async def test_handshake_refusal_shows_status_and_body(demo_server: DemoServerTh
         assert "403 Forbidden — invalid token" in store.info(0)["message"]
         await pilot.pause(0.1)
         assert "refused the WebSocket" in visible_text(app.query_one(MessageLog))
+        status = str(app.status_line.render())
+        assert "CLOSED" in status and "403 Forbidden — invalid token" in status
         await pilot.press("ctrl+g", "home")
         await pilot.pause(0.1)
         shown = " ".join(visible_text(app.query_one("#inspector-body")).split())

@@ -13,7 +13,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 
-from sockscope.core.events import Failed, Opened, ReadyState
+from sockscope.core.display import describe_close
+from sockscope.core.events import Closed, ConnectionEvent, Failed, Opened, ReadyState
 from sockscope.core.formats.errors import LogError, LogFormatError
 from sockscope.core.formats.jsonl import JournalWriter
 from sockscope.core.formats.load import load_log, save_log
@@ -39,6 +40,15 @@ from sockscope.tui.widgets.message_log import MessageLog
 from sockscope.tui.widgets.session_view import SessionView
 from sockscope.tui.widgets.status_line import StatusLine
 from sockscope.tui.worker import Close, Connect, Disconnect, Ping, SendBytes, SendText, SocketWorker
+
+
+def _how_it_ended(event: ConnectionEvent | None) -> str | None:
+    """What the status line says after the connection ended: the failure or close."""
+    if isinstance(event, Failed):
+        return event.message
+    if isinstance(event, Closed):
+        return "closed " + describe_close(event.code, event.reason, event.was_clean)
+    return None
 
 
 class SockscopeApp(App[None]):
@@ -188,6 +198,7 @@ class SockscopeApp(App[None]):
             session.store,
             connection.latency if connection else None,
             reconnect_in,
+            _how_it_ended(session.last_event),
         )
 
     # -- routing the widgets' requests -----------------------------------------

@@ -26,6 +26,7 @@ def status_text(
     store: FrameStore,
     latency: float | None,
     reconnect_in: float | None = None,
+    ended: str | None = None,
 ) -> Text:
     """The status line as Rich Text (built from parts, never parsed as markup)."""
     text = Text()
@@ -44,6 +45,8 @@ def status_text(
     )
     if latency is not None:
         text.append(f" │ latency {latency * 1000:.1f} ms")
+    if ended and state is ReadyState.CLOSED:
+        text.append(f" │ {safe_line(ended)}", style="bold red")
     return text
 
 
@@ -59,5 +62,8 @@ class StatusLine(Static):
         store: FrameStore,
         latency: float | None,
         reconnect_in: float | None = None,
+        ended: str | None = None,
     ) -> None:
-        self.update(status_text(state, url, protocol, extensions, store, latency, reconnect_in))
+        self.update(
+            status_text(state, url, protocol, extensions, store, latency, reconnect_in, ended)
+        )

@@ -1,0 +1,57 @@
+"""The command line: bad input is one line and exit 2, before any UI starts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from sockscope import __version__
+from sockscope.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sockscope", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_version_through_python_m() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"sockscope, version {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ftp://example.com/"], "Unsupported URL scheme 'ftp'"),
+        (["ws://"], "has no host"),
+        (["ws://h:99999/"], "is malformed"),
+        (["wss://h/", "--cert", "/no/such.pem"], "does not exist"),
+        (["ws://h/", "-H", "no colon here"], "is not of the form 'Name: value'"),
+        (["ws://h/", "--proxy", "ftp://p"], "must be an http://"),
+    ],
+)
+def test_bad_input_exits_2_with_one_clear_line(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_help_lists_the_commands_and_options() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("demo", "serve", "convert", "open"):
+        assert command in result.output
+    options = CliRunner().invoke(main, ["open", "--help"]).output
+    for option in ("--header", "--subprotocol", "--insecure", "--proxy", "--no-compression",
+                   "--ping-interval", "--max-size", "--reconnect", "--record", "--open"):  # fmt: skip
+        assert option in options
