@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import time
-from functools import partial
 from pathlib import Path
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 
 from sockscope.core.display import describe_close
 from sockscope.core.events import Closed, ConnectionEvent, Failed, Opened, ReadyState
-from sockscope.core.formats.errors import LogError, LogFormatError
-from sockscope.core.formats.jsonl import JournalWriter
-from sockscope.core.formats.load import load_log, save_log
-from sockscope.core.formats.model import LoadedLog, LogHeader, iso_time, now_iso
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.resources import stylesheet
@@ -29,10 +23,9 @@ from sockscope.tui.messages import (
     ReconnectScheduled,
 )
 from sockscope.tui.screens.close_screen import CloseScreen
-from sockscope.tui.screens.file_screens import OpenRequest, OpenScreen, SaveRequest, SaveScreen
+from sockscope.tui.screens.file_screens import OpenRequest
 from sockscope.tui.screens.help_screen import HelpScreen
-from sockscope.tui.screens.log_viewer import LogViewerScreen
-from sockscope.tui.screens.progress_screen import ProgressScreen
+from sockscope.tui.session_files import SessionFiles
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.connection_panel import ConnectionPanel
 from sockscope.tui.widgets.inspector import Inspector
@@ -51,7 +44,7 @@ def _how_it_ended(event: ConnectionEvent | None) -> str | None:
     return None
 
 
-class SockscopeApp(App[None]):
+class SockscopeApp(SessionFiles):
     """A full-screen WebSocket debugger over one session."""
 
     TITLE = "sockscope"
@@ -125,34 +118,9 @@ class SockscopeApp(App[None]):
         if self._open_path is not None:
             self.open_log(OpenRequest(self._open_path, None))
 
-    def _header(self) -> LogHeader:
-        store = self.session.store
-        created = iso_time(store.time(0)) if len(store) else now_iso()
-        return LogHeader(url=self.settings.url, created=created)
-
-    def _start_journal(self) -> None:
-        """Append every event to the journal file as it happens (flushed twice a second)."""
-        if self._journal_path is None:
-            return
-        try:
-            self._journal_path.parent.mkdir(parents=True, exist_ok=True)
-            self.session.journal = JournalWriter(self._journal_path, self._header())
-        except (LogError, OSError) as exc:
-            self.notify(f"Not recording to disk: {exc}", severity="error", markup=False)
-            return
-        self.set_interval(0.5, self._flush_journal)
-
-    def _flush_journal(self) -> None:
-        self.session.flush_journal()
-        if self.session.journal_error:
-            self.notify(self.session.journal_error, severity="error", markup=False, timeout=30)
-            self.session.journal_error = None
-
     async def on_unmount(self) -> None:
         await self.worker_bridge.shutdown()
-        if isinstance(self.session.journal, JournalWriter):
-            with contextlib.suppress(LogError):
-                self.session.journal.close()
+        self.close_journal()
 
     # -- routing the worker's messages --------------------------------------
 
@@ -269,70 +237,3 @@ class SockscopeApp(App[None]):
     def action_clear_view(self) -> None:
         self.session_view.message_log.clear_view()
         self.notify("View cleared; the session keeps every frame.", timeout=2)
-
-    def action_save(self) -> None:
-        default = Path.cwd() / time.strftime("sockscope-%Y%m%d-%H%M%S.jsonl")
-
-        def chosen(request: SaveRequest | None) -> None:
-            if request is not None:
-                self.run_worker(partial(self._save, request), thread=True, group="files")
-
-        self.push_screen(SaveScreen(default), chosen)
-
-    def _save(self, request: SaveRequest) -> None:
-        """Runs in a thread: the store only grows, so reading it there is safe."""
-        rows = len(self.session.store)
-        try:
-            save_log(request.path, self.session.store, self._header(), not request.include_secrets)
-        except (LogError, OSError) as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        kept = "secrets kept" if request.include_secrets else "secrets redacted"
-        message = f"Saved {rows:,} rows to {request.path} ({kept})."
-        self.call_from_thread(self.notify, message, title="Saved", markup=False)
-
-    def action_open(self) -> None:
-        def chosen(request: OpenRequest | None) -> None:
-            if request is not None:
-                self.open_log(request)
-
-        self.push_screen(OpenScreen(), chosen)
-
-    def open_log(self, request: OpenRequest) -> None:
-        """Load a log in a thread with a progress bar, then show it in a viewer."""
-        progress = ProgressScreen(f"Opening {request.path.name}…")
-        self.push_screen(progress)
-
-        def report(done: int, total: int) -> None:
-            self.call_from_thread(progress.advance_to, done, total)
-
-        def load() -> None:
-            try:
-                log = load_log(request.path, request.entry, report)
-            except LogFormatError as exc:
-                self.call_from_thread(self._open_failed, request, progress, exc)
-                return
-            except (LogError, OSError) as exc:
-                self.call_from_thread(self._open_failed, request, progress, exc)
-                return
-            self.call_from_thread(self._opened, request, progress, log)
-
-        self.run_worker(load, thread=True, group="files")
-
-    def _opened(self, request: OpenRequest, progress: ProgressScreen, log: LoadedLog) -> None:
-        progress.dismiss()
-        self.push_screen(LogViewerScreen(request.path.name, log))
-
-    def _open_failed(self, request: OpenRequest, progress: ProgressScreen, exc: Exception) -> None:
-        progress.dismiss()
-        if isinstance(exc, LogFormatError) and exc.choices:
-            listed = "; ".join(f"{c.number}: {c.url} ({c.message_count})" for c in exc.choices)
-            self.push_screen(
-                OpenScreen(str(request.path), "", f"Pick an entry — {listed}"),
-                lambda again: self.open_log(again) if again else None,
-            )
-            return
-        self.notify(str(exc), title="Cannot open", severity="error", markup=False, timeout=15)
-        if isinstance(exc, LogFormatError) and exc.partial is not None and len(exc.partial.store):
-            exc.partial.warnings.append(f"Showing the rows before the error: {exc}")
-            self.push_screen(LogViewerScreen(request.path.name, exc.partial))
