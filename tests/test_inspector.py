@@ -64,7 +64,7 @@ async def test_each_payload_opens_in_its_natural_mode() -> None:
         assert inspector.shown_text.startswith('{\n  "user": {\n    "id": 7,\n    "tags": [')
         body = app.query_one("#inspector-body", Static).content
         assert isinstance(body, Group) and isinstance(body.renderables[0], Syntax)
-        assert header(app).startswith("← received text · 30 B (30 B) · ")
+        assert header(app).startswith("← received text · 30 B · ")
         assert app.show(1).mode is Mode.TEXT and inspector.shown_text == "plain words"
         assert app.show(2).mode is Mode.HEX
         assert inspector.shown_text == "\n".join(hexdump(b"\x00\x01\x02\xff"))

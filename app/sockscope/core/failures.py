@@ -42,8 +42,7 @@ def describe_failure(exc: BaseException, settings: ConnectionSettings) -> Failed
     if isinstance(exc, InvalidStatus):
         response = exc.response
         body = _body_text(response.body)
-        message = f"The server refused the WebSocket handshake: {response.status_code} "
-        message += safe_line(response.reason_phrase)
+        message = f"Handshake refused: {response.status_code} {safe_line(response.reason_phrase)}"
         if body:
             message += f" — {body}"
         return Failed(message, cause, status=response.status_code, body=body)

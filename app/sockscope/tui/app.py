@@ -52,12 +52,16 @@ class SockscopeApp(SessionFiles):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("f1", "help", "Help", id="help", tooltip="List every key"),
-        Binding("f2", "focus_url", "URL", id="focus_url", tooltip="Edit the URL and options"),
+        Binding(
+            "f2", "focus_url", "URL", id="focus_url", show=False, tooltip="Edit URL and options"
+        ),
         Binding("f5", "connect", "Connect", id="connect", tooltip="Connect or reconnect"),
         # priority: the composer's TextArea binds F6/F7 (select line/all) itself.
         Binding("f6", "ping", "Ping", id="ping", priority=True, tooltip="Ping; measure latency"),
         Binding("f7", "close", "Close…", id="close", priority=True, tooltip="Close with a code"),
-        Binding("f8", "disconnect", "Drop", id="disconnect", tooltip="Drop the connection"),
+        Binding(
+            "f8", "disconnect", "Drop", id="disconnect", show=False, tooltip="Drop the connection"
+        ),
         Binding("ctrl+f", "filter", "Filter", id="filter", tooltip="Filter the log"),
         Binding("ctrl+s", "save", "Save", id="save", tooltip="Save the session (.jsonl or .har)"),
         Binding("ctrl+o", "open", "Open", id="open", tooltip="Open a saved log (.jsonl or .har)"),

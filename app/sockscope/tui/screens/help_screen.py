@@ -6,8 +6,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
+
+
+def _key_names(key: str) -> str:
+    """``"slash,ctrl+f"`` -> ``"/, ctrl+f"``: keys as they are printed on the keyboard."""
+    return ", ".join(format_key(part.strip()) for part in key.split(","))
 
 
 def describe_bindings(sections: list[tuple[str, list[BindingType]]]) -> Text:
@@ -18,7 +24,7 @@ def describe_bindings(sections: list[tuple[str, list[BindingType]]]) -> Text:
         for binding in bindings:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
-            keys = ", ".join(k.strip() for k in binding.key.split(","))
+            keys = _key_names(binding.key)
             text.append(f"  {keys:<22}", style="bold")
             text.append(f"{binding.description}")
             if binding.tooltip:

@@ -72,7 +72,7 @@ class Composer(Vertical):
     """Mode selector, editor and buttons; posts :class:`Composer.MessageComposed`."""
 
     BINDINGS = [
-        Binding("ctrl+t", "next_mode", "Mode", tooltip="Cycle the composer's mode"),
+        Binding("ctrl+t", "next_mode", "Mode", show=False, tooltip="Cycle the composer's mode"),
     ]
 
     @dataclass

@@ -85,7 +85,13 @@ def default_mode(opcode: Opcode, payload: bytes, pretty: str | None) -> Mode:
     return Mode.HEX
 
 
-def mode_text(mode: Mode, payload: bytes, pretty: str | None, limit: int | None = None) -> str:
+def mode_text(
+    mode: Mode,
+    payload: bytes,
+    pretty: str | None,
+    limit: int | None = None,
+    hex_width: int = 16,
+) -> str:
     """The payload in ``mode`` as raw text (JSON falls back to text when ``pretty`` is None).
 
     ``limit`` cuts the payload (or the pretty JSON) first, so huge frames stay cheap.
@@ -96,7 +102,7 @@ def mode_text(mode: Mode, payload: bytes, pretty: str | None, limit: int | None 
     if mode in (Mode.JSON, Mode.TEXT):
         return part.decode("utf-8", "replace")
     if mode is Mode.HEX:
-        return "\n".join(hexdump(part))
+        return "\n".join(hexdump(part, hex_width))
     return to_base64(part if limit is None else part[: limit - limit % 3])
 
 
@@ -204,7 +210,8 @@ class Inspector(Vertical):
         kind_word = {Kind.SEND: " sent", Kind.RECV: " received"}.get(row.kind, "")
         parts = [f"{direction_mark(row.kind)}{kind_word} {opcode_label(row.kind, row.opcode)}"]
         if row.kind.is_frame:
-            parts.append(f"{human_size(row.size)} ({row.size:,} B)")
+            size = human_size(row.size)
+            parts.append(size if row.size < 1024 else f"{size} ({row.size:,} B)")
         parts.append(f"{format_time(row.time)} ({format_time(row.time, origin)})")
         if row.opcode is Opcode.CLOSE:
             parts.append(describe_close_payload(row.payload))
@@ -238,7 +245,9 @@ class Inspector(Vertical):
         note: Text | str = ""
         if mode is Mode.JSON and self._pretty is None:
             mode, note = Mode.TEXT, Text("Not JSON: shown as text.", style="italic")
-        shown = mode_text(mode, payload, self._pretty, DISPLAY_LIMIT)
+        # 16 bytes a line need 76 cells; a narrow inspector shows 8 rather than wrap.
+        hex_width = 16 if self.size.width >= 78 else 8
+        shown = mode_text(mode, payload, self._pretty, DISPLAY_LIMIT, hex_width)
         self.shown_text = shown = shown if mode in (Mode.HEX, Mode.BASE64) else safe_block(shown)
         full = len(self._pretty) if mode is Mode.JSON and self._pretty else len(payload)
         unit = "characters" if mode is Mode.JSON else "bytes"

@@ -80,7 +80,9 @@ class MessageLog(ScrollView, can_focus=True):
         Binding("home", "first", "First row", show=False),
         Binding("end", "last", "Last row (follow)", show=False),
         Binding("t", "toggle_time", "Time", id="log.toggle_time", tooltip="Absolute/relative"),
-        Binding("slash", "app.filter", "Filter", id="log.filter", tooltip="Filter the log"),
+        Binding(
+            "slash", "app.filter", "Filter", id="log.filter", show=False, tooltip="Filter the log"
+        ),
     ]
 
     relative_time: reactive[bool] = reactive(False)

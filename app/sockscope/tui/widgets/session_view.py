@@ -23,7 +23,7 @@ class SessionView(Vertical):
     DEFAULT_CSS = """
     SessionView {
         height: 1fr;
-        & > Horizontal { height: 1fr; }
+        & > #rows { height: 1fr; }
         & MessageLog { width: 3fr; }
         & Inspector { width: 2fr; border-left: vkey $foreground 20%; }
     }
@@ -43,7 +43,7 @@ class SessionView(Vertical):
         self.store = store
 
     def compose(self) -> ComposeResult:
-        with Horizontal():
+        with Horizontal(id="rows"):
             yield MessageLog(self.store, id="log")
             yield Inspector(id="inspector")
         yield FilterBar(id="filter")

@@ -1,0 +1,138 @@
+"""End to end in a real terminal: ``python -m sockscope URL`` inside tmux, driven by keys.
+
+tmux gives a real pseudo-terminal, so this checks what no headless test can: the installed
+command starts, draws, reads keys, sends and receives over a real socket, never lets a
+server's escape sequences reach the terminal, and quits cleanly on ctrl+q.
+Skipped only where tmux is missing and ``CI`` is unset; in CI a missing tmux fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sockscope.core.server import DemoServerThread
+
+pytestmark = pytest.mark.e2e
+
+SESSION = "sockscope"
+#: tmux runs this shell line, so the pane keeps sockscope's exit status after it quits.
+REPORT_EXIT = '"$@"; echo "sockscope exited with status $?"'
+
+
+@dataclass(frozen=True)
+class Tmux:
+    """One private tmux server (its own socket name), holding one session."""
+
+    socket: str
+    config: Path
+    env: dict[str, str]
+
+    def run(self, *args: str) -> str:
+        command = ["tmux", "-L", self.socket, "-f", str(self.config), *args]
+        done = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=10)
+        if done.returncode != 0:
+            raise AssertionError(f"{shlex.join(command)} failed: {done.stderr.strip()}")
+        return done.stdout
+
+    def start(self, *command: str) -> None:
+        """Run ``command`` in a detached 140x40 session."""
+        line = shlex.join(["sh", "-c", REPORT_EXIT, "sh", *command])
+        self.run("new-session", "-d", "-x", "140", "-y", "40", "-s", SESSION, line)
+
+    def send(self, *keys: str, literal: bool = False) -> None:
+        self.run("send-keys", "-t", SESSION, *(["-l"] if literal else []), *keys)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", SESSION)
+
+    def wait_for(self, condition: Callable[[str], bool], what: str, timeout: float = 10) -> str:
+        """Poll the screen until ``condition`` holds; fail showing the last screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if condition(screen):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"waited {timeout} s for {what}; the screen:\n{screen}")
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    if shutil.which("tmux") is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is missing: CI must run the end-to-end test (apt-get install tmux)")
+        pytest.skip("tmux is not installed (CI installs it and runs this test)")
+    config = tmp_path / "tmux.conf"
+    # Keep the pane after the program ends, to read its exit line; a known TERM.
+    config.write_text("set -g remain-on-exit on\nset -g default-terminal xterm-256color\n")
+    env = {
+        **os.environ,
+        "LC_ALL": "C.UTF-8",  # tmux draws UTF-8 only when the locale says so
+        "TERM": "xterm-256color",
+        "XDG_STATE_HOME": str(tmp_path / "state"),  # the session journal goes here
+        "NO_PROXY": "127.0.0.1",
+        "no_proxy": "127.0.0.1",
+    }
+    server = Tmux(f"sockscope-test-{os.getpid()}-{secrets.token_hex(4)}", config, env)
+    yield server
+    with contextlib.suppress(AssertionError):  # no server: the test never started one
+        socket = Path(server.run("display-message", "-p", "#{socket_path}").strip())
+        server.run("kill-server")
+        socket.unlink(missing_ok=True)  # tmux leaves the socket file behind
+
+
+def start_sockscope(tmux: Tmux, url: str) -> None:
+    tmux.start(sys.executable, "-m", "sockscope", url)
+    tmux.wait_for(lambda screen: "OPEN" in screen, "the connection to open")
+
+
+def rows_with(screen: str, text: str) -> list[str]:
+    """The message log's frame rows (sent or received) that show ``text``."""
+    return [line for line in screen.splitlines() if text in line and ("→" in line or "←" in line)]
+
+
+def test_send_a_message_see_it_echoed_and_quit(tmux: Tmux, demo_server: DemoServerThread) -> None:
+    start_sockscope(tmux, demo_server.url("/echo"))
+    tmux.send("hello from tmux", literal=True)
+    tmux.send("Enter")
+    screen = tmux.wait_for(
+        lambda screen: len(rows_with(screen, "hello from tmux")) == 2, "the message and its echo"
+    )
+    sent, echoed = rows_with(screen, "hello from tmux")
+    assert "→ text" in sent
+    assert "← text" in echoed
+    tmux.send("C-q")
+    tmux.wait_for(lambda screen: "sockscope exited with status 0" in screen, "sockscope to quit")
+
+
+def test_a_hostile_frame_cannot_clear_the_screen(tmux: Tmux, demo_server: DemoServerThread) -> None:
+    start_sockscope(tmux, demo_server.url("/echo"))
+    # A typed ESC starts a key sequence (and tmux's paste turns it into "^["): send the
+    # bytes in binary (hex) mode instead; the echo server sends them back as they are.
+    tmux.send("C-t", "C-t")  # the composer's modes: text, JSON, binary (hex)
+    tmux.wait_for(lambda screen: "Binary (hex)" in screen, "the composer's binary (hex) mode")
+    tmux.send(b"\x1b[2J[bold]x".hex(" "), literal=True)
+    tmux.send("Enter")
+    screen = tmux.wait_for(
+        lambda screen: len(rows_with(screen, "␛[2J[bold]x")) == 2, "the frame and its echo"
+    )
+    sent, echoed = rows_with(screen, "␛[2J[bold]x")
+    assert "→ binary" in sent
+    assert "← binary" in echoed
+    # Had ESC[2J reached the terminal, it would have wiped what was not redrawn since.
+    assert "● open" in screen
+    assert "Quit" in screen
+    assert demo_server.url("/echo") in screen.splitlines()[0]

@@ -1,0 +1,210 @@
+"""Fixed scenes of the app, shared by the snapshot tests and ``scripts/screenshots.py``.
+
+A scene builds the app over a session filled with fixed rows (no socket, no random port)
+and drives it with the pilot to the state worth a picture. Times are fixed too: ``T0`` is
+10:00 on a fixed day *in local time*, so the clock the log shows is the same in every
+time zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+from websockets.datastructures import Headers
+from websockets.exceptions import InvalidStatus
+from websockets.http11 import Response
+
+from sockscope.core.events import Closed, Connecting, Opened
+from sockscope.core.failures import describe_failure
+from sockscope.core.frames import Kind, Opcode
+from sockscope.core.session import Session
+from sockscope.core.settings import ConnectionSettings
+from sockscope.tui.app import SockscopeApp
+from sockscope.tui.factory import build_app
+from sockscope.tui.widgets.composer import Composer
+from sockscope.tui.widgets.connection_panel import ConnectionPanel
+from sockscope.tui.widgets.message_log import MessageLog
+
+from .helpers import wait_for
+
+SIZE = (120, 36)
+URL = "wss://stream.example.com/v1"
+T0 = datetime(2025, 11, 20, 10, 0, 0).timestamp()
+
+SUBSCRIBE = b'{"op":"subscribe","channels":["prices","trades"]}'
+PRICE = b'{"type":"price","symbol":"BTC-USD","bid":43125.5,"ask":43126.0,"seq":1841}'
+TRADE = b'{"type":"trade","symbol":"ETH-USD","price":2301.25,"size":0.5,"side":"buy"}'
+#: A MessagePack snapshot: a map with a str and a bin value (not UTF-8, so shown as hex).
+SNAPSHOT = b"\x82\xa4type\xa8snapshot\xa4data\xc4\x10" + bytes(range(0xF0, 0x100))
+
+
+def _opened() -> Opened:
+    return Opened(
+        url=URL,
+        status=101,
+        reason="Switching Protocols",
+        request_headers=[
+            ("Host", "stream.example.com"),
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("Sec-WebSocket-Version", "13"),
+            ("Sec-WebSocket-Protocol", "json.v1"),
+            ("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"),
+            ("User-Agent", "sockscope/0.1"),
+        ],
+        response_headers=[
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Accept", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+            ("Sec-WebSocket-Protocol", "json.v1"),
+            ("Sec-WebSocket-Extensions", "permessage-deflate"),
+        ],
+        subprotocol="json.v1",
+        extensions=["permessage-deflate"],
+    )
+
+
+def _close_payload(code: int, reason: str) -> bytes:
+    return code.to_bytes(2, "big") + reason.encode()
+
+
+def session_rows() -> Session:
+    """A session that saw every kind of row, was closed by the server and reconnected."""
+    session = Session()
+    frame = session.on_frame
+    session.on_event(T0, Connecting(URL))
+    session.on_event(T0 + 0.084, _opened())
+    frame(T0 + 0.210, Kind.SEND, Opcode.TEXT, SUBSCRIBE)
+    frame(T0 + 0.262, Kind.RECV, Opcode.TEXT, b'{"type":"subscribed","channels":2}')
+    frame(T0 + 0.517, Kind.RECV, Opcode.TEXT, PRICE)
+    frame(T0 + 0.733, Kind.RECV, Opcode.TEXT, TRADE)
+    frame(T0 + 1.002, Kind.RECV, Opcode.BINARY, SNAPSHOT)
+    frame(T0 + 2.000, Kind.SEND, Opcode.PING, b"\x00\x00\x00\x01")
+    frame(T0 + 2.031, Kind.RECV, Opcode.PONG, b"\x00\x00\x00\x01")
+    frame(T0 + 2.480, Kind.SEND, Opcode.TEXT, b"hello, is this thing on?")
+    frame(T0 + 2.533, Kind.RECV, Opcode.TEXT, b'{"type":"error","error":"expected JSON"}')
+    frame(T0 + 3.100, Kind.RECV, Opcode.CLOSE, _close_payload(4001, "token expired"))
+    frame(T0 + 3.101, Kind.SEND, Opcode.CLOSE, _close_payload(4001, "token expired"))
+    session.on_event(T0 + 3.140, Closed(4001, "token expired", was_clean=True, by="server"))
+    session.on_event(T0 + 5.000, Connecting(URL))
+    session.on_event(T0 + 5.091, _opened())
+    frame(T0 + 5.300, Kind.SEND, Opcode.TEXT, SUBSCRIBE)
+    frame(T0 + 5.354, Kind.RECV, Opcode.TEXT, b'{"type":"subscribed","channels":2}')
+    for n in range(6):
+        price = PRICE.replace(b"1841", str(1900 + n).encode())
+        frame(T0 + 5.6 + n * 0.25, Kind.RECV, Opcode.TEXT, price)
+    return session
+
+
+def refused_session() -> Session:
+    """A session whose handshake the server refused with 403 and a body."""
+    session = Session()
+    settings = ConnectionSettings(URL)
+    response = Response(
+        403, "Forbidden", Headers([("Content-Type", "text/plain")]), b"invalid token\n"
+    )
+    session.on_event(T0, Connecting(URL))
+    session.on_event(T0 + 0.093, describe_failure(InvalidStatus(response), settings))
+    return session
+
+
+def steady_cursors(app: SockscopeApp) -> None:
+    """Stop every text cursor blinking, so a picture never catches it half-way."""
+    for widget in app.query("Input, TextArea"):
+        assert isinstance(widget, Input | TextArea)
+        widget.cursor_blink = False
+
+
+async def _settle(pilot: Pilot[None]) -> SockscopeApp:
+    """Wait for the first layout; show the session's state as the worker would have."""
+    app = pilot.app
+    assert isinstance(app, SockscopeApp)
+    await pilot.pause()
+    app.query_one(ConnectionPanel).set_state(app.session.state)
+    steady_cursors(app)
+    return app
+
+
+async def _select(
+    pilot: Pilot[None],
+    kind: Kind,
+    opcode: Opcode,
+    payload: bytes | None = None,
+    keys: tuple[str, ...] = (),
+) -> None:
+    """Put the log's cursor on the first such row (log focused), then press ``keys``."""
+    app = await _settle(pilot)
+    store = app.session.store
+    index = next(
+        i
+        for i in range(len(store))
+        if (store.kind(i), store.opcode(i)) == (kind, opcode)
+        and payload in (None, store.payload(i))
+    )
+    log = app.query_one(MessageLog)
+    log.focus()
+    log.select(index)
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+async def drive_session(pilot: Pilot[None]) -> None:
+    """The composer focused with a message half-typed."""
+    app = await _settle(pilot)
+    app.query_one(Composer).editor.focus()
+    await pilot.press(*'{"op":"unsubscribe"')
+    await pilot.pause()
+
+
+async def drive_inspector_json(pilot: Pilot[None]) -> None:
+    await _select(pilot, Kind.RECV, Opcode.TEXT, PRICE)
+
+
+async def drive_inspector_hex(pilot: Pilot[None]) -> None:
+    await _select(pilot, Kind.RECV, Opcode.BINARY, keys=("x",))
+
+
+async def drive_filter(pilot: Pilot[None]) -> None:
+    """A regex filter typed in the bar, applied after the debounce."""
+    app = await _settle(pilot)
+    await pilot.press("ctrl+f", "alt+r", *'"type":"(price|trade)"')
+    log = app.query_one(MessageLog)
+    await wait_for(pilot, lambda: " of " in str(log.border_subtitle))
+    await pilot.pause()
+
+
+async def drive_handshake_error(pilot: Pilot[None]) -> None:
+    await _select(pilot, Kind.ERROR, Opcode.NONE)
+
+
+async def drive_help(pilot: Pilot[None]) -> None:
+    await _settle(pilot)
+    await pilot.press("f1")
+    await pilot.pause()
+
+
+@dataclass(frozen=True)
+class Scene:
+    """How to build the app and what to do before taking its picture."""
+
+    name: str
+    session: Callable[[], Session]
+    drive: Callable[[Pilot[None]], Awaitable[None]]
+
+    def build(self) -> SockscopeApp:
+        return build_app(ConnectionSettings(URL), session=self.session())
+
+
+SCENES = (
+    Scene("session", session_rows, drive_session),
+    Scene("inspector-json", session_rows, drive_inspector_json),
+    Scene("inspector-hex", session_rows, drive_inspector_hex),
+    Scene("filter", session_rows, drive_filter),
+    Scene("handshake-error", refused_session, drive_handshake_error),
+    Scene("help", session_rows, drive_help),
+)
