@@ -136,3 +136,16 @@ def test_a_hostile_frame_cannot_clear_the_screen(tmux: Tmux, demo_server: DemoSe
     assert "● open" in screen
     assert "Quit" in screen
     assert demo_server.url("/echo") in screen.splitlines()[0]
+
+
+def test_the_readme_demo_command_opens_on_the_demo_server(tmux: Tmux, tmp_path: Path) -> None:
+    """`sockscope demo`, the README's first command: its own server, connected to /echo."""
+    journal = tmp_path / "demo.jsonl"
+    tmux.start(sys.executable, "-m", "sockscope", "demo", "--record", str(journal))
+    tmux.wait_for(lambda screen: "OPEN" in screen and "/echo" in screen, "the demo to connect")
+    tmux.send("hi demo", literal=True)
+    tmux.send("Enter")
+    tmux.wait_for(lambda screen: len(rows_with(screen, "hi demo")) == 2, "the demo's echo")
+    tmux.send("C-q")
+    tmux.wait_for(lambda screen: "sockscope exited with status 0" in screen, "sockscope to quit")
+    assert b"hi demo" in journal.read_bytes()
