@@ -15,6 +15,8 @@ import click
 from sockscope import __version__
 from sockscope.commands.convert import convert
 from sockscope.commands.options import connection_options, settings_from_options
+from sockscope.commands.record import record
+from sockscope.commands.replay import replay
 from sockscope.commands.serve import serve
 from sockscope.core.paths import default_journal_path, sessions_dir
 from sockscope.core.settings import ConnectionSettings
@@ -44,7 +46,9 @@ def main() -> None:
     sockscope [URL] [OPTIONS]   open the TUI (connects at once when a URL is given;
                                 see `sockscope open --help` for every option)
     sockscope demo              open the TUI on the built-in demo server
-    sockscope serve             run the demo server alone
+    sockscope serve             run the demo server alone (--replay LOG: a mock server)
+    sockscope record URL -o F   capture a session to a JSONL log without the TUI
+    sockscope replay LOG        replay a log's client messages; --check the responses
     sockscope convert IN OUT    convert a log between JSONL and HAR
     """
 
@@ -126,3 +130,5 @@ def demo_command(**options: Any) -> None:
 
 main.add_command(serve)
 main.add_command(convert)
+main.add_command(record)
+main.add_command(replay)

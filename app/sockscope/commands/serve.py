@@ -1,14 +1,31 @@
-"""``sockscope serve``: run the demo server in the foreground until Ctrl+C."""
+"""``sockscope serve``: run the demo server, or a log's mock server, until Ctrl+C."""
 
 from __future__ import annotations
 
 import asyncio
 import errno
 import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Protocol
 
 import click
 
-from sockscope.core.server import ENDPOINTS, DemoServer, start_demo_server
+from sockscope.commands.headless import fail
+from sockscope.core.formats.errors import LogError
+from sockscope.core.formats.load import load_log
+from sockscope.core.json_paths import IgnorePathError, parse_ignore
+from sockscope.core.mock_server import OnUnexpected, start_mock_server
+from sockscope.core.replay import ReplayPlan
+from sockscope.core.server import ENDPOINTS, start_demo_server
+
+
+class _Server(Protocol):
+    async def close(self) -> None: ...
+
+
+#: Starts a server and returns it with the banner to print.
+Starter = Callable[[], Awaitable[tuple[_Server, str]]]
 
 
 def _endpoint_lines(prefix: str) -> list[str]:
@@ -31,21 +48,61 @@ def _listen_error(host: str, port: int, error: OSError) -> str:
     return f"Cannot listen on {host}:{port}: {why}."
 
 
-def _print_banner(server: DemoServer) -> None:
-    click.echo(f"sockscope demo server on {server.url('')}")
-    click.echo("\n".join(_endpoint_lines(server.url(""))))
-    click.echo("Press Ctrl+C to stop.")
+def _demo(host: str, port: int) -> Starter:
+    async def start() -> tuple[_Server, str]:
+        server = await start_demo_server(host, port)
+        lines = [f"sockscope demo server on {server.url('')}", *_endpoint_lines(server.url(""))]
+        return server, "\n".join(lines)
+
+    return start
 
 
-async def _run(host: str, port: int) -> int:
+def _mock(
+    host: str,
+    port: int,
+    log: Path,
+    entry: str | None,
+    fast: bool,
+    on_unexpected: OnUnexpected,
+    ignore: list[str],
+) -> Starter:
+    """Load the log now (a bad one exits 2 before anything listens); serve it when started."""
+    try:
+        for path in ignore:
+            parse_ignore(path)
+        loaded = load_log(log, entry=entry)
+    except (LogError, IgnorePathError) as exc:
+        fail(str(exc))
+    plan = ReplayPlan.from_store(loaded.store, loaded.header.url)
+    for warning in (*loaded.warnings, *plan.warnings):
+        click.echo(f"sockscope: warning: {warning}", err=True)
+
+    def report(line: str) -> None:
+        click.echo(f"sockscope: {line}", err=True)
+
+    async def start() -> tuple[_Server, str]:
+        server = await start_mock_server(
+            plan, host, port, fast=fast, on_unexpected=on_unexpected, ignore=ignore, report=report
+        )
+        banner = (
+            f"sockscope mock server on {server.url('/')} (any path) replaying {log}:"
+            f" {len(plan.sends)} client and {len(plan.responses)} server messages"
+        )
+        return server, banner
+
+    return start
+
+
+async def _run(host: str, port: int, start: Starter) -> int:
     """Serve until cancelled; returns the exit status if the server cannot start."""
     try:
-        server = await start_demo_server(host, port)
+        server, banner = await start()
     except OSError as error:
-        click.echo(_listen_error(host, port, error), err=True)
+        click.echo(f"sockscope: error: {_listen_error(host, port, error)}", err=True)
         return 2
     try:
-        _print_banner(server)
+        click.echo(banner)
+        click.echo("Press Ctrl+C to stop.")
         await asyncio.Event().wait()  # until Ctrl+C cancels this task
     finally:
         await server.close()
@@ -62,12 +119,60 @@ async def _run(host: str, port: int) -> int:
     type=click.IntRange(0, 65535),
     help="Port to listen on; 0 picks a free one.",
 )
-def serve(ctx: click.Context, host: str, port: int) -> None:
-    """Run the demo WebSocket server: echo, ticks, binary, close codes, chat, rejections."""
+@click.option(
+    "--replay",
+    "log",
+    type=click.Path(path_type=Path),
+    metavar="LOG",
+    help="Be a mock server: play the server side of LOG (JSONL or HAR) to every client.",
+)
+@click.option(
+    "--entry",
+    metavar="N|TEXT",
+    help="With --replay of a HAR file: the WebSocket entry, by number (from 1) or URL part.",
+)
+@click.option("--fast", is_flag=True, help="With --replay: answer at once, not as recorded.")
+@click.option(
+    "--on-unexpected",
+    type=click.Choice(["ignore", "close"]),
+    default="ignore",
+    show_default=True,
+    help="With --replay: what to do with a client message the log did not expect "
+    "(close uses code 1008).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="PATH",
+    help="With --replay: a JSON path to leave out when comparing client messages "
+    "($.ts, $..id; repeatable).",
+)
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    log: Path | None,
+    entry: str | None,
+    fast: bool,
+    on_unexpected: OnUnexpected,
+    ignore: tuple[str, ...],
+) -> None:
+    """Run the demo WebSocket server: echo, ticks, binary, close codes, chat, rejections.
+
+    With --replay LOG, run a mock server instead: each connection, whatever its path,
+    gets the recorded server messages in order, each sent once the recorded client
+    messages before it have come (compared as `replay --check` compares).
+    """
+    if log is None and (entry or fast or ignore or on_unexpected != "ignore"):
+        fail("--entry, --fast, --on-unexpected and --ignore only apply with --replay LOG.")
+    if log is None:
+        start = _demo(host, port)
+    else:
+        start = _mock(host, port, log, entry, fast, on_unexpected, list(ignore))
     # asyncio.run turns Ctrl+C into a cancellation of _run (so the server closes
     # cleanly), then raises KeyboardInterrupt here: the normal way to stop.
     try:
-        status = asyncio.run(_run(host, port))
+        status = asyncio.run(_run(host, port, start))
     except KeyboardInterrupt:
         status = 0
     ctx.exit(status)

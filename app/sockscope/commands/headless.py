@@ -1,0 +1,89 @@
+"""What the headless commands that connect share: one-line errors, ``-o FILE``, the journal."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from sockscope.core.formats.errors import LogError
+from sockscope.core.formats.jsonl import FLUSH_INTERVAL, JournalWriter
+from sockscope.core.formats.load import HAR_SUFFIXES
+from sockscope.core.formats.model import LogHeader
+from sockscope.core.session import Session
+from sockscope.core.settings import ConnectionSettings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str) -> NoReturn:
+    """Exit with status 2 ("could not run") after one line on stderr."""
+    click.echo(f"sockscope: error: {message}", err=True)
+    raise SystemExit(2)
+
+
+def warn(message: str) -> None:
+    click.echo(f"sockscope: warning: {message}", err=True)
+
+
+def no_reconnect(settings: ConnectionSettings, command: str) -> None:
+    """The headless commands run one connection: say so rather than ignore --reconnect."""
+    if settings.reconnect:
+        fail(f"--reconnect is for the TUI; `sockscope {command}` runs one connection.")
+
+
+def output_option(help: str, *, required: bool = False) -> Callable[[F], F]:
+    """``-o/--output FILE``: where a command records its session (JSONL)."""
+    return click.option(
+        "-o",
+        "--output",
+        required=required,
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help=help,
+    )
+
+
+def output_first(command: click.Command) -> click.Command:
+    """Let ``-o`` mean the output file, as the issue spells it.
+
+    The shared connection options spell --origin ``-o`` as well; on commands
+    that write a file the short name goes to the file and --origin keeps its
+    long name. Apply above ``@click.command``.
+    """
+    for param in command.params:
+        if param.name == "origin" and "-o" in param.opts:
+            param.opts.remove("-o")
+    return command
+
+
+def secrets_option(function: F) -> F:
+    return click.option(
+        "--include-secrets",
+        is_flag=True,
+        help="Keep Authorization/Cookie headers and URL credentials in the file "
+        "(redacted by default).",
+    )(function)
+
+
+def open_journal(path: Path, url: str, include_secrets: bool) -> JournalWriter:
+    """The JSONL journal a command records into; a bad name or path exits 2."""
+    if path.suffix.lower() in HAR_SUFFIXES:
+        fail(
+            f"Sessions are recorded as JSONL: name the file .jsonl, not {path.name!r}"
+            " (`sockscope convert` makes a HAR of it afterwards)."
+        )
+    try:
+        return JournalWriter(path, LogHeader(url=url), redact=not include_secrets)
+    except LogError as exc:
+        fail(str(exc))
+
+
+async def keep_flushing(session: Session) -> None:
+    """Flush the session's journal every second, however quiet the connection is."""
+    while True:
+        await asyncio.sleep(FLUSH_INTERVAL)
+        session.flush_journal()

@@ -1,0 +1,206 @@
+"""``sockscope record URL -o FILE``: capture a session without the TUI."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from websockets.exceptions import ConnectionClosed
+
+from sockscope.commands.headless import (
+    fail,
+    keep_flushing,
+    no_reconnect,
+    open_journal,
+    output_first,
+    output_option,
+    secrets_option,
+)
+from sockscope.commands.options import connection_options, settings_from_options
+from sockscope.core.connection import Connection, NotOpenError
+from sockscope.core.display import (
+    close_code_name,
+    describe_close,
+    human_size,
+    preview,
+    safe_line,
+)
+from sockscope.core.events import Closed, ConnectionEvent, Failed, Opened
+from sockscope.core.frames import Kind, Opcode
+from sockscope.core.session import RowWriter, Session
+from sockscope.core.settings import ConnectionSettings
+
+PREVIEW_WIDTH = 100
+_DATA = (Opcode.TEXT, Opcode.BINARY)
+
+
+def frame_line(elapsed: float, kind: Kind, opcode: Opcode, payload: bytes) -> str:
+    """``   0.012  send  text       23 B  {"id":1}``: safe to print (controls made visible)."""
+    way = "send" if kind is Kind.SEND else "recv"
+    if opcode is Opcode.CLOSE and len(payload) >= 2:
+        code = int.from_bytes(payload[:2], "big")
+        shown = f"{code} {close_code_name(code)} {preview(payload[2:], True, PREVIEW_WIDTH)}"
+    else:
+        shown = preview(payload, opcode is not Opcode.BINARY, PREVIEW_WIDTH)
+    return f"{elapsed:8.3f}  {way}  {opcode.name.lower():<6} {human_size(len(payload)):>9}  {shown}"
+
+
+def event_line(elapsed: float, event: ConnectionEvent) -> str | None:
+    if isinstance(event, Opened):
+        extra = f", subprotocol {event.subprotocol}" if event.subprotocol else ""
+        what = f"open   {event.url} ({event.status} {event.reason}{extra})"
+    elif isinstance(event, Closed):
+        what = f"close  {describe_close(event.code, event.reason, event.was_clean)} by {event.by}"
+    else:
+        return None
+    return f"{elapsed:8.3f}  {safe_line(what)}"
+
+
+class Recorder(Session):
+    """A session that prints each frame and event, and counts the messages received."""
+
+    def __init__(
+        self, journal: RowWriter, count: int | None, echo: Callable[[str], None] | None
+    ) -> None:
+        super().__init__(journal=journal)
+        self.received = 0
+        self.enough = asyncio.Event()
+        """Set when ``count`` messages have come."""
+        self.settled = asyncio.Event()
+        """Set when the connection opened or failed."""
+        self._count = count
+        self._echo = echo
+        self._start = time.time()
+
+    def on_frame(self, t: float, kind: Kind, opcode: Opcode, payload: bytes) -> None:
+        super().on_frame(t, kind, opcode, payload)
+        if self._echo is not None:
+            self._echo(frame_line(t - self._start, kind, opcode, payload))
+        if kind is Kind.RECV and opcode in _DATA:
+            self.received += 1
+            if self._count is not None and self.received >= self._count:
+                self.enough.set()
+
+    def on_event(self, t: float, event: ConnectionEvent) -> None:
+        super().on_event(t, event)
+        if isinstance(event, Opened | Failed | Closed):
+            self.settled.set()
+        line = event_line(t - self._start, event) if self._echo is not None else None
+        if line is not None and self._echo is not None:
+            self._echo(line)
+
+
+async def _first(*waits: asyncio.Future[Any], timeout: float | None = None) -> None:
+    """Wait until one of ``waits`` is done, or the timeout."""
+    await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+
+
+async def _capture(
+    connection: Connection,
+    recorder: Recorder,
+    task: asyncio.Task[Closed | Failed],
+    messages: tuple[str, ...],
+    duration: float | None,
+) -> None:
+    settled = asyncio.ensure_future(recorder.settled.wait())
+    enough = asyncio.ensure_future(recorder.enough.wait())
+    try:
+        await _first(task, settled)
+        if not isinstance(recorder.last_event, Opened):
+            return
+        for message in messages:
+            await connection.send_text(message)
+        await _first(task, enough, timeout=duration)
+    except (NotOpenError, ConnectionClosed):
+        pass  # the server closed while we were sending: the log shows it
+    finally:
+        settled.cancel()
+        enough.cancel()
+
+
+async def _record(
+    settings: ConnectionSettings,
+    recorder: Recorder,
+    messages: tuple[str, ...],
+    duration: float | None,
+) -> Closed | Failed:
+    connection = Connection(settings, recorder)
+    task = asyncio.create_task(connection.run())
+    flushing = asyncio.create_task(keep_flushing(recorder))
+    try:
+        await _capture(connection, recorder, task, messages, duration)
+    except asyncio.CancelledError:
+        pass  # Ctrl+C stops the recording as --duration would
+    finally:
+        flushing.cancel()
+    with contextlib.suppress(NotOpenError):
+        await connection.close(1000)
+    return await task
+
+
+@output_first
+@click.command("record")
+@click.argument("url")
+@output_option("Record the session to FILE (JSONL; replaced if it exists).", required=True)
+@click.option(
+    "--send",
+    "messages",
+    multiple=True,
+    metavar="MSG",
+    help="Send this text message once connected (repeatable, in order).",
+)
+@click.option(
+    "--count",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Stop after N text or binary messages received.",
+)
+@click.option(
+    "--duration",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop this many seconds after connecting.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@secrets_option
+@connection_options
+def record(
+    url: str,
+    output: Path,
+    messages: tuple[str, ...],
+    count: int | None,
+    duration: float | None,
+    quiet: bool,
+    include_secrets: bool,
+    **options: Any,
+) -> None:
+    """Capture a session without the TUI: connect to URL and record every frame to FILE.
+
+    Prints a line per frame on stderr (unless -q). Stops after --count messages,
+    after --duration, when the server closes, or on Ctrl+C, and closes with 1000.
+    Exit status: 0 recorded, 2 could not (one line on stderr says why).
+    """
+    settings, notice = settings_from_options(url, options)
+    no_reconnect(settings, "record")
+    if notice and not quiet:
+        click.echo(f"sockscope: {notice}", err=True)
+    echo = None if quiet else lambda line: click.echo(line, err=True)
+    with open_journal(output, settings.url, include_secrets) as journal:
+        recorder = Recorder(journal, count, echo)
+        ended = asyncio.run(_record(settings, recorder, messages, duration))
+    if isinstance(ended, Failed):
+        fail(ended.message)
+    if recorder.journal_error:
+        fail(recorder.journal_error)
+    if not quiet:
+        store = recorder.store
+        click.echo(
+            f"sockscope: wrote {output} ({len(store)} rows: {store.frames_out} frames sent,"
+            f" {store.frames_in} received)",
+            err=True,
+        )

@@ -1,0 +1,195 @@
+"""``sockscope replay LOG``: send a log's client messages again, and check the responses."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from sockscope.commands.headless import (
+    fail,
+    keep_flushing,
+    no_reconnect,
+    open_journal,
+    output_first,
+    output_option,
+    secrets_option,
+    warn,
+)
+from sockscope.commands.options import connection_options, settings_from_options
+from sockscope.core.diff import DiffReport, compare
+from sockscope.core.formats.errors import LogError
+from sockscope.core.formats.jsonl import JournalWriter
+from sockscope.core.formats.load import load_log
+from sockscope.core.json_paths import IgnorePathError, parse_ignore
+from sockscope.core.replay import DEFAULT_TIMEOUT, Replayer, ReplayError, ReplayPlan, ReplayResult
+from sockscope.core.session import Session
+
+
+def _load_plan(log: Path, entry: str | None) -> ReplayPlan:
+    try:
+        loaded = load_log(log, entry=entry)
+    except LogError as exc:
+        fail(str(exc))
+    plan = ReplayPlan.from_store(loaded.store, loaded.header.url)
+    for warning in (*loaded.warnings, *plan.warnings):
+        warn(warning)
+    return plan
+
+
+async def _replay(replayer: Replayer) -> ReplayResult:
+    flushing = asyncio.create_task(keep_flushing(replayer.session))
+    try:
+        return await replayer.run()
+    finally:
+        flushing.cancel()
+
+
+def _run(replayer: Replayer, journal: JournalWriter | None) -> ReplayResult:
+    with journal or contextlib.nullcontext():
+        try:
+            return asyncio.run(_replay(replayer))
+        except ReplayError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            fail(f"Interrupted after {replayer.sent} of {len(replayer.plan.sends)} messages.")
+
+
+def _outcome(result: ReplayResult, plan: ReplayPlan) -> str:
+    closed = result.closed
+    how = f"; closed {closed.code} by {closed.by}" if closed is not None else ""
+    return (
+        f"sent {result.sent} of {result.total} messages, received {len(result.responses)}"
+        f" responses ({len(plan.responses)} recorded){how}"
+    )
+
+
+def _json_report(
+    url: str, result: ReplayResult, plan: ReplayPlan, report: DiffReport | None
+) -> bytes:
+    closed = result.closed
+    return orjson.dumps(
+        {
+            "url": url,
+            "sent": result.sent,
+            "total": result.total,
+            "complete": result.complete,
+            "received": len(result.responses),
+            "recorded": len(plan.responses),
+            "closed": closed.info() if closed is not None else None,
+            "check": report.to_json() if report is not None else None,
+        },
+        option=orjson.OPT_INDENT_2,
+    )
+
+
+@output_first
+@click.command("replay")
+@click.argument("log", type=click.Path(path_type=Path))
+@click.option("--url", help="Replay against this URL (default: the one LOG recorded).")
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="X",
+    help="Scale the recorded timing: 2 is twice as fast, 0.5 half as fast (default 1).",
+)
+@click.option("--fast", is_flag=True, help="Send as fast as possible, without the recorded gaps.")
+@click.option(
+    "--check", is_flag=True, help="Compare the responses with the recorded ones; exit 1 if not."
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="PATH",
+    help="With --check: leave out this JSON path ($.ts, $..id, $.items[*].id; repeatable).",
+)
+@click.option("--unordered", is_flag=True, help="With --check: responses may come in any order.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for responses after the last one is due.",
+)
+@output_option("Record the new session to FILE (JSONL).")
+@click.option(
+    "--report",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Print the outcome (and the diff, with --check) as text or JSON on stdout.",
+)
+@click.option(
+    "--entry",
+    metavar="N|TEXT",
+    help="For a HAR file: the WebSocket entry to replay, by number (from 1) or URL part.",
+)
+@secrets_option
+@connection_options
+def replay(
+    log: Path,
+    url: str | None,
+    speed: float | None,
+    fast: bool,
+    check: bool,
+    ignore: tuple[str, ...],
+    unordered: bool,
+    timeout: float,
+    output: Path | None,
+    report: str,
+    entry: str | None,
+    include_secrets: bool,
+    **options: Any,
+) -> None:
+    """Replay the client side of LOG (JSONL or HAR) and record the server's responses.
+
+    The client messages of the log's first connection are sent with their recorded
+    timing (scaled by --speed, or none with --fast); after the last one, the replay
+    waits for the responses (up to --timeout) and closes with 1000. With --check the
+    responses are compared with the recorded ones: JSON by value (key order does not
+    matter, --ignore leaves out fields that change every run), anything else exactly.
+
+    Exit status: 0 ok, 1 the responses differ (--check) or the server closed before
+    every message was sent, 2 could not replay (one line on stderr says why).
+    """
+    if speed is not None and fast:
+        fail("Use --speed or --fast, not both.")
+    try:
+        for path in ignore:
+            parse_ignore(path)
+    except IgnorePathError as exc:
+        fail(str(exc))
+    plan = _load_plan(log, entry)
+    base, _ = settings_from_options(None, options)
+    no_reconnect(base, "replay")
+    try:
+        settings = plan.settings_for(base, url)
+    except ReplayError as exc:
+        fail(str(exc))
+    journal = open_journal(output, settings.url, include_secrets) if output else None
+    session = Session(journal=journal)
+    rate = None if fast else (speed or 1.0)
+    pace = "as fast as possible" if rate is None else f"at {rate:g}x"
+
+    def opened(sent: int, total: int) -> None:
+        if sent == 0 and report == "text":
+            click.echo(f"sockscope: replaying {total} messages to {settings.url} {pace}", err=True)
+
+    replayer = Replayer(plan, settings, session, speed=rate, timeout=timeout, on_progress=opened)
+    result = _run(replayer, journal)
+    if session.journal_error:
+        warn(session.journal_error)
+    diff = compare(plan.responses, result.responses, ignore, unordered) if check else None
+    if report == "json":
+        click.echo(_json_report(settings.url, result, plan, diff).decode())
+    else:
+        click.echo(f"sockscope: {_outcome(result, plan)}", err=True)
+        if diff is not None:
+            click.echo(diff.text())
+    failed = not result.complete or (diff is not None and not diff.ok)
+    raise SystemExit(1 if failed else 0)

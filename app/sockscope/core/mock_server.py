@@ -1,0 +1,198 @@
+"""The mock server: plays the server side of a recorded session (``sockscope serve --replay``).
+
+Every connection, whatever its path, gets the same script: the log's first
+connection, in order. The mock waits for each recorded client message (compared
+as :mod:`~sockscope.core.diff` compares: JSON-aware, with optional paths to
+ignore), and sends each recorded server message at its recorded time after the
+client message before it (at once with ``fast``). A client message that does not
+match is reported and then ignored or answered by closing with 1008. When the
+script ends the connection stays open, silent, until the client closes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Data, Subprotocol
+
+from sockscope.core.diff import Message, canonical, show_message
+from sockscope.core.frames import Kind, Opcode
+from sockscope.core.json_paths import parse_ignore
+from sockscope.core.replay import ReplayPlan
+from sockscope.core.server import MAX_MESSAGE_SIZE
+
+OnUnexpected = Literal["ignore", "close"]
+Report = Callable[[str], None]
+POLICY_VIOLATION = 1008
+_MAX_REASON = 123
+
+_log = logging.getLogger(__name__)
+_log.addHandler(logging.NullHandler())  # a library must not print websockets' warnings
+
+
+class _HungUp(Exception):
+    """The mock closed the connection because of an unexpected message."""
+
+
+def _received(data: Data) -> Message:
+    if isinstance(data, str):
+        return Message(Opcode.TEXT, data.encode())
+    return Message(Opcode.BINARY, bytes(data))
+
+
+def _reason(text: str) -> str:
+    """A close reason cut to the 123 bytes a close frame allows."""
+    return text.encode()[:_MAX_REASON].decode(errors="ignore")
+
+
+class MockServer:
+    """Plays a plan's server side to every client; start it with :func:`start_mock_server`."""
+
+    def __init__(
+        self,
+        plan: ReplayPlan,
+        host: str = "127.0.0.1",
+        *,
+        fast: bool = False,
+        on_unexpected: OnUnexpected = "ignore",
+        ignore: Sequence[str] = (),
+        report: Report | None = None,
+    ) -> None:
+        self.plan = plan
+        self.host = host
+        self.port = 0
+        self.fast = fast
+        self.on_unexpected = on_unexpected
+        self.clients = 0
+        self._patterns = [parse_ignore(path) for path in ignore]
+        self._report = report or (lambda line: None)
+        self._expected: dict[int, Message] = {}
+        """Canonical forms of the recorded client messages, by script index, made on demand."""
+        self._server: Server | None = None
+
+    async def _listen(self, port: int) -> None:
+        recorded = self.plan.subprotocol
+
+        def select(_: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol | None:
+            return Subprotocol(recorded) if recorded is not None and recorded in offered else None
+
+        self._server = await serve(
+            self._handle,
+            self.host,
+            port,
+            select_subprotocol=select,
+            max_size=MAX_MESSAGE_SIZE,
+            logger=_log,
+        )
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    def url(self, path: str = "/") -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"ws://{host}:{self.port}{path}"
+
+    async def close(self) -> None:
+        """Stop listening, close open connections with 1001 and wait for their handlers."""
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        self.clients += 1
+        client = f"client {self.clients}"
+        path = ws.request.path if ws.request is not None else "/"
+        self._report(f"{client} connected ({path})")
+        closed = asyncio.ensure_future(ws.wait_closed())
+        try:
+            with contextlib.suppress(ConnectionClosed, _HungUp):
+                await self._play(ws, client, closed)
+                async for data in ws:
+                    await self._unexpected(ws, client, _received(data), None)
+        finally:
+            closed.cancel()
+        code = ws.close_code if ws.close_code is not None else 1006
+        reason = f" {ws.close_reason}" if ws.close_reason else ""
+        self._report(f"{client} closed ({code}{reason})")
+
+    async def _play(self, ws: ServerConnection, client: str, closed: asyncio.Future[None]) -> None:
+        """Go through the script: wait for client messages, send server messages on time."""
+        anchor, anchor_at = time.monotonic(), 0.0
+        number = sent = 0
+        for index, item in enumerate(self.plan.script):
+            if item.kind is Kind.SEND:
+                number += 1
+                await self._expect(ws, client, index, number)
+                anchor, anchor_at = time.monotonic(), item.at
+                continue
+            delay = anchor + item.at - anchor_at - time.monotonic()
+            if not self.fast and delay > 0:
+                await asyncio.wait({closed}, timeout=delay)
+                if closed.done():
+                    return
+            message = item.message
+            await ws.send(message.payload, text=message.opcode is Opcode.TEXT)
+            sent += 1
+        self._report(f"{client}: end of the script ({number} received, {sent} sent)")
+
+    async def _expect(self, ws: ServerConnection, client: str, index: int, number: int) -> None:
+        """Receive until the recorded client message ``number`` (script ``index``) comes."""
+        expected = self.plan.script[index].message
+        while True:
+            got = _received(await ws.recv())
+            if got == expected or canonical(got, self._patterns) == self._canonical(index):
+                return
+            await self._unexpected(ws, client, got, number)
+
+    def _canonical(self, index: int) -> Message:
+        found = self._expected.get(index)
+        if found is None:
+            found = self._expected[index] = canonical(
+                self.plan.script[index].message, self._patterns
+            )
+        return found
+
+    async def _unexpected(
+        self, ws: ServerConnection, client: str, got: Message, number: int | None
+    ) -> None:
+        """Report a message the script did not expect; close with 1008 if told to."""
+        if number is None:
+            problem = "unexpected message after the end of the script"
+        else:
+            problem = f"unexpected message instead of client message {number}"
+        line = f"{client}: {problem}: {show_message(got)}"
+        if number is not None:
+            expected = self.plan.sends[number - 1].message
+            line += f" (expected {show_message(expected)})"
+        if self.on_unexpected == "close":
+            line += f"; closing with {POLICY_VIOLATION}"
+        self._report(line)
+        if self.on_unexpected == "close":
+            await ws.close(POLICY_VIOLATION, _reason(problem))
+            raise _HungUp
+
+
+async def start_mock_server(
+    plan: ReplayPlan,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    fast: bool = False,
+    on_unexpected: OnUnexpected = "ignore",
+    ignore: Sequence[str] = (),
+    report: Report | None = None,
+) -> MockServer:
+    """Listen on host:port (0 picks a free port) and play ``plan`` to every client.
+
+    Raises ``IgnorePathError`` for a bad ignore path and OSError if it cannot listen.
+    """
+    server = MockServer(
+        plan, host, fast=fast, on_unexpected=on_unexpected, ignore=ignore, report=report
+    )
+    await server._listen(port)
+    return server

@@ -1,0 +1,341 @@
+"""Replaying the client side of a recorded session against a server.
+
+:class:`ReplayPlan` reads a log's first connection: the messages the client sent
+and the server's responses, with their times. :class:`Replayer` opens a new
+connection through the core :class:`~sockscope.core.connection.Connection` (so it
+behaves as the TUI does), sends the client messages with the recorded timing
+scaled by a speed (or as fast as possible, or one step at a time), records
+everything into a :class:`~sockscope.core.session.Session`, waits for the
+responses to settle and closes with 1000. Comparing the responses with the
+recorded ones is :func:`sockscope.core.diff.compare`'s job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import NamedTuple
+
+from websockets.exceptions import ConnectionClosed
+
+from sockscope.core.connection import Connection, NotOpenError
+from sockscope.core.diff import Message
+from sockscope.core.events import Closed, ConnectionEvent, Failed, Opened
+from sockscope.core.formats.records import by_flag
+from sockscope.core.formats.redact import REDACTED
+from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.session import Session
+from sockscope.core.settings import ConnectionSettings, SettingsError
+
+DEFAULT_TIMEOUT = 5.0
+QUIET = 0.2
+"""Once every recorded response has come, stop after this long without another."""
+POLL = 0.02
+
+#: The store's flag byte -> (kind, opcode), for text and binary frames only.
+DATA_FLAGS = by_flag(
+    lambda kind, opcode: (
+        (kind, opcode) if kind.is_frame and opcode in (Opcode.TEXT, Opcode.BINARY) else None
+    )
+)
+_BOUNDARIES = by_flag(lambda kind, _: kind if kind in (Kind.OPEN, Kind.CLOSE, Kind.ERROR) else None)
+_RECV_DATA = [bytes([flag]) for flag, (kind, _) in DATA_FLAGS.items() if kind is Kind.RECV]
+
+Progress = Callable[[int, int], None]
+"""``on_progress(sent, total)``, called after every message sent."""
+
+
+class ReplayError(Exception):
+    """A replay cannot start or run; ``str()`` is one sentence for the user."""
+
+
+class Scripted(NamedTuple):
+    """One recorded message: who sent it (SEND: the client), when, and what."""
+
+    kind: Kind
+    at: float
+    """Seconds after the recorded open (or the first message, when the log has no open)."""
+    message: Message
+
+
+@dataclass(frozen=True)
+class ReplayPlan:
+    """The messages of a log's first connection, in order, with their times."""
+
+    url: str
+    subprotocol: str | None
+    script: tuple[Scripted, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def from_store(cls, store: FrameStore, url: str = "") -> ReplayPlan:
+        """Read the first connection of a store (from its open row to its close or error).
+
+        ``url`` (the log header's) is used when the log has no open row to give one.
+        """
+        flags = store.flags
+        opens = [i for i, flag in enumerate(flags) if _BOUNDARIES.get(flag) is Kind.OPEN]
+        start, subprotocol = 0, None
+        if opens:
+            start = opens[0]
+            info = store.info(start)
+            url = str(info.get("url") or url)
+            subprotocol = info.get("subprotocol") or None
+        script: list[Scripted] = []
+        origin: float | None = store.time(start) if opens else None
+        for index in range(start + 1 if opens else 0, len(store)):
+            flag = flags[index]
+            if opens and flag in _BOUNDARIES:
+                break
+            data = DATA_FLAGS.get(flag)
+            if data is None:
+                continue
+            t = store.time(index)
+            if origin is None:
+                origin = t
+            message = Message(data[1], store.payload(index))
+            script.append(Scripted(data[0], max(0.0, t - origin), message))
+        warnings: tuple[str, ...] = ()
+        if len(opens) > 1:
+            warnings = (f"The log holds {len(opens)} connections; only the first is replayed.",)
+        return cls(url, subprotocol, tuple(script), warnings)
+
+    @cached_property
+    def sends(self) -> list[Scripted]:
+        """The client's messages, to be sent again."""
+        return [item for item in self.script if item.kind is Kind.SEND]
+
+    @cached_property
+    def responses(self) -> list[Message]:
+        """The server's recorded messages, to compare new responses with."""
+        return [item.message for item in self.script if item.kind is Kind.RECV]
+
+    def schedule(self, speed: float | None) -> list[float]:
+        """When to send each client message, in seconds after the open.
+
+        The recorded times divided by ``speed``; all zero when ``speed`` is None
+        (as fast as possible).
+        """
+        if speed is None:
+            return [0.0] * len(self.sends)
+        return [item.at / speed for item in self.sends]
+
+    def settings_for(
+        self, settings: ConnectionSettings, url: str | None = None
+    ) -> ConnectionSettings:
+        """Settings to replay with: ``url`` or the recorded one, the recorded subprotocol.
+
+        The recorded subprotocol is offered unless ``settings`` offer their own.
+        Raises :class:`ReplayError` when there is no usable URL.
+        """
+        target = url or self.url
+        if not target:
+            raise ReplayError(
+                "The log does not say which URL it was recorded from: give one with --url."
+            )
+        if not url and f"{REDACTED}@" in target:
+            raise ReplayError(
+                f"The log's URL {target} had its credentials redacted:"
+                " give the URL to replay against with --url."
+            )
+        if not settings.subprotocols and self.subprotocol:
+            settings = replace(settings, subprotocols=(self.subprotocol,))
+        try:
+            return settings.with_url(target).validated()
+        except SettingsError as exc:
+            raise ReplayError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    """What a replay did: how many messages went out, what came back, how it ended."""
+
+    sent: int
+    total: int
+    responses: list[Message]
+    closed: Closed | None
+    """How the connection ended (None if the replay was cancelled before it did)."""
+
+    @property
+    def complete(self) -> bool:
+        return self.sent == self.total
+
+
+class Replayer:
+    """Sends a plan's client messages over a new connection, recording into a session.
+
+    ``speed`` scales the recorded gaps (2.0 is twice as fast; None sends as fast
+    as possible); ``step`` sends one message per :meth:`step_once` instead.
+    ``timeout`` is how long to wait for responses after the last one is due.
+    """
+
+    def __init__(
+        self,
+        plan: ReplayPlan,
+        settings: ConnectionSettings,
+        session: Session,
+        *,
+        speed: float | None = 1.0,
+        step: bool = False,
+        timeout: float = DEFAULT_TIMEOUT,
+        on_progress: Progress | None = None,
+    ) -> None:
+        if speed is not None and not speed > 0:
+            raise ReplayError(f"The replay speed must be positive, not {speed}.")
+        self.plan = plan
+        self.settings = settings
+        self.session = session
+        self.speed = speed
+        self.step = step
+        self.timeout = timeout
+        self.on_progress = on_progress
+        self.sent = 0
+        self._base = 0.0
+        self._paused_at: float | None = None
+        self._unpaused = asyncio.Event()
+        self._unpaused.set()
+        self._woken = asyncio.Event()
+        self._steps = asyncio.Semaphore(0)
+        self._first_row = 0
+
+    # -- control (from the UI) ---------------------------------------------------
+
+    @property
+    def paused(self) -> bool:
+        return self._paused_at is not None
+
+    def pause(self) -> None:
+        """Hold the next message; the schedule resumes where it stopped."""
+        if self._paused_at is None:
+            self._paused_at = time.monotonic()
+            self._unpaused.clear()
+            self._woken.set()
+
+    def resume(self) -> None:
+        if self._paused_at is not None:
+            self._base += time.monotonic() - self._paused_at
+            self._paused_at = None
+            self._unpaused.set()
+
+    def step_once(self) -> None:
+        """In step mode, let one more message go."""
+        self._steps.release()
+
+    # -- running -------------------------------------------------------------------
+
+    async def run(self) -> ReplayResult:
+        """Connect, send, wait for the responses to settle, close with 1000.
+
+        Raises :class:`ReplayError` when the connection cannot be opened (the
+        session records the failure too).
+        """
+        session = self.session
+        self._first_row = len(session.store)
+        connection = Connection(self.settings, session)
+        opened: asyncio.Future[ConnectionEvent] = asyncio.get_running_loop().create_future()
+
+        def first_outcome(event: ConnectionEvent) -> None:
+            if isinstance(event, Opened | Failed) and not opened.done():
+                opened.set_result(event)
+
+        session.listeners.append(first_outcome)
+        task = asyncio.create_task(connection.run())
+        try:
+            outcome = await opened
+            if isinstance(outcome, Failed):
+                raise ReplayError(outcome.message)
+            self._base = time.monotonic()
+            await self._send_all(connection)
+            await self._settle(task)
+            with contextlib.suppress(NotOpenError):
+                await connection.close(1000)
+            ended = await task
+        finally:
+            session.listeners.remove(first_outcome)
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        return ReplayResult(
+            self.sent,
+            len(self.plan.sends),
+            self.responses(),
+            ended if isinstance(ended, Closed) else None,
+        )
+
+    async def _send_all(self, connection: Connection) -> None:
+        sends = self.plan.sends
+        total = len(sends)
+        speed = "as fast as possible" if self.speed is None else f"at {self.speed:g}x"
+        how = "step by step" if self.step else speed
+        self.session.note(time.time(), f"Replaying {total} messages from the log {how}.")
+        if self.on_progress is not None:
+            self.on_progress(0, total)
+        for item, at in zip(sends, self.plan.schedule(self.speed), strict=True):
+            await self._wait_turn(at)
+            try:
+                if item.message.opcode is Opcode.TEXT:
+                    await connection.send_text(item.message.payload.decode(errors="replace"))
+                else:
+                    await connection.send_bytes(item.message.payload)
+            except (NotOpenError, ConnectionClosed):
+                self.session.note(
+                    time.time(), f"The connection closed after {self.sent} of {total} messages."
+                )
+                return
+            self.sent += 1
+            if self.on_progress is not None:
+                self.on_progress(self.sent, total)
+
+    async def _wait_turn(self, at: float) -> None:
+        """Wait until a message is due (or stepped), holding while paused."""
+        if self.step:
+            await self._steps.acquire()
+        while True:
+            await self._unpaused.wait()
+            delay = self._base + at - time.monotonic()
+            if self.step or delay <= 0:
+                return
+            self._woken.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._woken.wait(), delay)
+
+    def _last_due(self) -> float:
+        """When the last recorded message was due (sent or received), at this speed."""
+        if self.step or self.speed is None or not self.plan.script:
+            return time.monotonic()
+        return self._base + self.plan.script[-1].at / self.speed
+
+    async def _settle(self, task: asyncio.Task[Closed | Failed]) -> None:
+        """Wait for the responses: every recorded one and then quiet, or the timeout."""
+        expected = len(self.plan.responses)
+        deadline = max(time.monotonic(), self._last_due()) + self.timeout
+        count, quiet_since = -1, 0.0
+        while not task.done():
+            now = time.monotonic()
+            if now >= deadline:
+                return
+            latest = self._count_responses()
+            if latest != count:
+                count, quiet_since = latest, now
+            elif count >= expected and now - quiet_since >= QUIET:
+                return
+            await asyncio.wait({task}, timeout=POLL)
+
+    def _count_responses(self) -> int:
+        flags, start = self.session.store.flags, self._first_row
+        return sum(flags.count(flag, start) for flag in _RECV_DATA)
+
+    def responses(self) -> list[Message]:
+        """The text and binary messages received since this replay started."""
+        store = self.session.store
+        found = []
+        for index in range(self._first_row, len(store)):
+            data = DATA_FLAGS.get(store.flags[index])
+            if data is not None and data[0] is Kind.RECV:
+                found.append(Message(data[1], store.payload(index)))
+        return found
