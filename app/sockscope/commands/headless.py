@@ -47,19 +47,6 @@ def output_option(help: str, *, required: bool = False) -> Callable[[F], F]:
     )
 
 
-def output_first(command: click.Command) -> click.Command:
-    """Let ``-o`` mean the output file, as the issue spells it.
-
-    The shared connection options spell --origin ``-o`` as well; on commands
-    that write a file the short name goes to the file and --origin keeps its
-    long name. Apply above ``@click.command``.
-    """
-    for param in command.params:
-        if param.name == "origin" and "-o" in param.opts:
-            param.opts.remove("-o")
-    return command
-
-
 def secrets_option(function: F) -> F:
     return click.option(
         "--include-secrets",

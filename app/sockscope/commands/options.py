@@ -24,7 +24,6 @@ _OPTIONS: list[Callable[[F], F]] = [
                  help="Add a request header (repeatable)."),
     click.option("-s", "--subprotocol", "subprotocols", multiple=True, metavar="NAME",
                  help="Offer a subprotocol (repeatable)."),
-    click.option("-o", "--origin", help="Send this Origin header."),
     click.option("--user-agent", help="Send this User-Agent header."),
     click.option("-k", "--insecure", is_flag=True, help="Do not verify TLS certificates."),
     click.option("--ca", "ca_file", metavar="FILE", help="Trust this CA bundle (PEM)."),
@@ -47,11 +46,20 @@ _OPTIONS: list[Callable[[F], F]] = [
 ]  # fmt: skip
 
 
-def connection_options(function: F) -> F:
-    """Decorate a click command with every connection option."""
+def _with_options(function: F, origin_flags: tuple[str, ...]) -> F:
     for option in reversed(_OPTIONS):
         function = option(function)
-    return function
+    return click.option(*origin_flags, "origin", help="Send this Origin header.")(function)
+
+
+def connection_options(function: F) -> F:
+    """Decorate a click command with every connection option (``-o`` is --origin)."""
+    return _with_options(function, ("-o", "--origin"))
+
+
+def headless_connection_options(function: F) -> F:
+    """The connection options for commands whose ``-o`` names their output file."""
+    return _with_options(function, ("--origin",))
 
 
 def settings_from_options(

@@ -17,11 +17,10 @@ from sockscope.commands.headless import (
     keep_flushing,
     no_reconnect,
     open_journal,
-    output_first,
     output_option,
     secrets_option,
 )
-from sockscope.commands.options import connection_options, settings_from_options
+from sockscope.commands.options import headless_connection_options, settings_from_options
 from sockscope.core.connection import Connection, NotOpenError
 from sockscope.core.display import (
     close_code_name,
@@ -143,7 +142,6 @@ async def _record(
     return await task
 
 
-@output_first
 @click.command("record")
 @click.argument("url")
 @output_option("Record the session to FILE (JSONL; replaced if it exists).", required=True)
@@ -168,7 +166,7 @@ async def _record(
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @secrets_option
-@connection_options
+@headless_connection_options
 def record(
     url: str,
     output: Path,

@@ -15,12 +15,11 @@ from sockscope.commands.headless import (
     keep_flushing,
     no_reconnect,
     open_journal,
-    output_first,
     output_option,
     secrets_option,
     warn,
 )
-from sockscope.commands.options import connection_options, settings_from_options
+from sockscope.commands.options import headless_connection_options, settings_from_options
 from sockscope.core.diff import DiffReport, compare
 from sockscope.core.formats.errors import LogError
 from sockscope.core.formats.jsonl import JournalWriter
@@ -87,7 +86,6 @@ def _json_report(
     )
 
 
-@output_first
 @click.command("replay")
 @click.argument("log", type=click.Path(path_type=Path))
 @click.option("--url", help="Replay against this URL (default: the one LOG recorded).")
@@ -130,7 +128,7 @@ def _json_report(
     help="For a HAR file: the WebSocket entry to replay, by number (from 1) or URL part.",
 )
 @secrets_option
-@connection_options
+@headless_connection_options
 def replay(
     log: Path,
     url: str | None,
