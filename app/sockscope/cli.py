@@ -91,8 +91,13 @@ def run_tui(
         notice=notice,
         journal_path=journal,
         open_path=options["open_path"],
+        survive_errors=True,
     )
     app.run()
+    if app.emergency_copy is not None:
+        click.echo(
+            f"sockscope: a bug ended the session; a full copy: {app.emergency_copy}", err=True
+        )
     if journal is not None and journal.exists():
         click.echo(f"sockscope: session journal: {journal}", err=True)
 

@@ -13,9 +13,11 @@ from textual.widgets import Footer
 
 from sockscope.core.display import describe_close
 from sockscope.core.events import Closed, ConnectionEvent, Failed, Opened, ReadyState
+from sockscope.core.paths import write_crash_report
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.resources import stylesheet
+from sockscope.tui.guard import guarded
 from sockscope.tui.messages import (
     CommandFailed,
     ConnectionChanged,
@@ -79,8 +81,12 @@ class SockscopeApp(SessionFiles):
         session: Session | None = None,
         journal_path: Path | None = None,
         open_path: Path | None = None,
+        survive_errors: bool = False,
     ) -> None:
         super().__init__()
+        self.survive_errors = survive_errors
+        self.emergency_copy: Path | str | None = None
+        """Where the session was saved when a bug ended the app."""
         self._journal_path = journal_path
         self._reconnect_at: float | None = None
         self._open_path = open_path
@@ -126,14 +132,36 @@ class SockscopeApp(SessionFiles):
         await self.worker_bridge.shutdown()
         self.close_journal()
 
+    def report_bug(self, error: Exception) -> None:
+        """A guarded handler failed: flush the journal, keep a report, tell the user."""
+        self.session.flush_journal()
+        where = write_crash_report(error)
+        self.notify(
+            f"Internal error: {type(error).__name__}: {error}. The session is intact; "
+            f"save it with ctrl+s. Details: {where}",
+            title="sockscope bug",
+            severity="error",
+            timeout=60,
+            markup=False,
+        )
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unguarded bug ends the app: flush the journal and keep a full copy first."""
+        self.session.flush_journal()
+        if self.survive_errors:
+            self.emergency_copy = self.save_emergency_copy()
+        super()._handle_exception(error)
+
     # -- routing the worker's messages --------------------------------------
 
     @on(FramesRecorded)
+    @guarded
     def _frames_recorded(self) -> None:
         self.session_view.refresh_rows()
         self._show_status()
 
     @on(ConnectionChanged)
+    @guarded
     def _connection_changed(self, message: ConnectionChanged) -> None:
         event = message.event
         self.panel.set_state(self.session.state)

@@ -17,6 +17,7 @@ def build_app(
     session: Session | None = None,
     journal_path: Path | None = None,
     open_path: Path | None = None,
+    survive_errors: bool = False,
 ) -> SockscopeApp:
     return SockscopeApp(
         settings,
@@ -25,4 +26,5 @@ def build_app(
         session=session,
         journal_path=journal_path,
         open_path=open_path,
+        survive_errors=survive_errors,
     )

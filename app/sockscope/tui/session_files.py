@@ -17,6 +17,7 @@ from sockscope.core.formats.errors import LogError, LogFormatError
 from sockscope.core.formats.jsonl import JournalWriter
 from sockscope.core.formats.load import load_log, save_log
 from sockscope.core.formats.model import LoadedLog, LogHeader, iso_time, now_iso
+from sockscope.core.paths import errors_dir
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.screens.file_screens import OpenRequest, OpenScreen, SaveRequest, SaveScreen
@@ -120,6 +121,16 @@ class SessionFiles(App[None]):
         if isinstance(exc, LogFormatError) and exc.partial is not None and len(exc.partial.store):
             exc.partial.warnings.append(f"Showing the rows before the error: {exc}")
             self.push_screen(LogViewerScreen(request.path.name, exc.partial))
+
+    def save_emergency_copy(self) -> Path | str:
+        """Save the whole session next to the error reports (a bug is ending the app)."""
+        path = errors_dir() / time.strftime("session-%Y%m%d-%H%M%S.jsonl")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            save_log(path, self.session.store, self._header(), redact=False)
+        except (LogError, OSError) as exc:
+            return f"(could not save a copy: {exc})"
+        return path
 
     def close_journal(self) -> None:
         if isinstance(self.session.journal, JournalWriter):

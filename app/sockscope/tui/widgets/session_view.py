@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 
 from sockscope.core.frames import FrameStore
+from sockscope.tui.guard import guarded
 from sockscope.tui.widgets.filter_bar import FilterBar
 from sockscope.tui.widgets.inspector import Inspector
 from sockscope.tui.widgets.message_log import MessageLog
@@ -52,27 +53,33 @@ class SessionView(Vertical):
     def message_log(self) -> MessageLog:
         return self.query_one(MessageLog)
 
+    @guarded
     def refresh_rows(self) -> None:
         self.message_log.refresh_rows()
 
     def open_filter(self) -> None:
         self.query_one(FilterBar).open()
 
+    @guarded
     def action_inspect(self, mode: str) -> None:
         self.query_one(Inspector).action_mode(mode)
 
+    @guarded
     def action_copy(self) -> None:
         self.query_one(Inspector).action_copy()
 
     @on(MessageLog.RowSelected)
+    @guarded
     def _row_selected(self, message: MessageLog.RowSelected) -> None:
         self.query_one(Inspector).show_row(self.store, message.index)
 
     @on(MessageLog.FilterCounted)
+    @guarded
     def _filter_counted(self, message: MessageLog.FilterCounted) -> None:
         self.query_one(FilterBar).set_count(message.shown, message.total, message.scanning)
 
     @on(FilterBar.FilterChanged)
+    @guarded
     def _filter_changed(self, message: FilterBar.FilterChanged) -> None:
         self.message_log.set_filter(message.compiled)
 
