@@ -22,17 +22,65 @@ from sockscope.core.settings import ConnectionSettings
 
 BODY_PREVIEW = 200
 
+#: OpenSSL verify codes (X509_V_ERR_*) grouped by what the user can do about them.
+_UNTRUSTED = frozenset({2, 18, 19, 20, 21})
+"""Unknown issuer, self-signed leaf, self-signed root in chain, no local issuer, unverifiable."""
+_OUT_OF_DATE = {9: "is not valid yet", 10: "has expired"}
+_WRONG_NAME = frozenset({62, 64})
+"""Host name mismatch, IP address mismatch."""
+
 
 def _where(url: str) -> str:
     parts = urlsplit(url)
-    default = 443 if parts.scheme == "wss" else 80
+    default = {"wss": 443, "https": 443}.get(parts.scheme, 80)
     return f"{parts.hostname}:{parts.port or default}"
 
 
 def _body_text(body: bytes | bytearray | None) -> str:
+    """The start of an HTTP body as one safe line, with an ellipsis when it goes on."""
     if not body:
         return ""
-    return safe_line(body[:BODY_PREVIEW].decode("utf-8", "replace").strip())
+    text = safe_line(body[:BODY_PREVIEW].decode("utf-8", "replace").strip())
+    return text + "…" if len(body) > BODY_PREVIEW else text
+
+
+def _certificate_failure(exc: ssl.SSLCertVerificationError, where: str) -> str:
+    """Why the certificate was refused, and the way out that fits that reason."""
+    detail = safe_line(exc.verify_message or str(exc)).rstrip(".")
+    code = exc.verify_code
+    if code in _WRONG_NAME:
+        return (
+            f"The TLS certificate of {where} is for another host ({detail}): connect with "
+            "a name it covers, or skip verification with -k."
+        )
+    if code in _OUT_OF_DATE:
+        return (
+            f"The TLS certificate of {where} {_OUT_OF_DATE[code]} ({detail}): the server "
+            "must renew it (or this machine's clock is wrong); -k skips verification."
+        )
+    if code in _UNTRUSTED:
+        return (
+            f"The TLS certificate of {where} is not trusted ({detail}): trust it with "
+            "--ca FILE (the certificate or its CA), or skip verification with -k."
+        )
+    return (
+        f"TLS certificate verification failed for {where} ({detail}): use --ca FILE to "
+        "trust its certificate authority, or -k to skip verification."
+    )
+
+
+def _proxy_refusal(exc: InvalidProxyStatus, settings: ConnectionSettings) -> str:
+    response = exc.response
+    proxy = f"The proxy {_where(settings.proxy)}" if settings.proxy else "The proxy"
+    sentence = (
+        f"{proxy} refused to open a tunnel to {_where(settings.url)}: "
+        f"{response.status_code} {safe_line(response.reason_phrase)}"
+    )
+    if response.status_code != 407:
+        return sentence + "."
+    if settings.proxy and urlsplit(settings.proxy).username:
+        return sentence + "; it did not accept the credentials in the proxy URL."
+    return sentence + "; put its credentials in the proxy URL (http://user:pass@host:port)."
 
 
 def describe_failure(exc: BaseException, settings: ConnectionSettings) -> Failed:
@@ -47,21 +95,11 @@ def describe_failure(exc: BaseException, settings: ConnectionSettings) -> Failed
             message += f" — {body}"
         return Failed(message, cause, status=response.status_code, body=body)
     if isinstance(exc, InvalidProxyStatus):
-        status = exc.response.status_code
-        return Failed(
-            f"The proxy refused to connect to {where}: {status} "
-            f"{safe_line(exc.response.reason_phrase)}.",
-            cause,
-        )
+        return Failed(_proxy_refusal(exc, settings), cause)
     if isinstance(exc, InvalidProxy | InvalidProxyMessage):
         return Failed(f"The proxy setting is unusable: {safe_line(str(exc))}.", cause)
     if isinstance(exc, ssl.SSLCertVerificationError):
-        detail = exc.verify_message or str(exc)
-        return Failed(
-            f"TLS certificate verification failed for {where}: {safe_line(detail)}. "
-            "Use --ca FILE to trust its certificate authority, or -k to skip verification.",
-            cause,
-        )
+        return Failed(_certificate_failure(exc, where), cause)
     if isinstance(exc, ssl.SSLError):
         return Failed(
             f"The TLS handshake with {where} failed ({safe_line(exc.reason or str(exc))}). "

@@ -42,7 +42,9 @@ def _how_it_ended(event: ConnectionEvent | None) -> str | None:
     if isinstance(event, Failed):
         return event.message
     if isinstance(event, Closed):
-        return "closed " + describe_close(event.code, event.reason, event.was_clean)
+        closed = "closed " + describe_close(event.code, event.reason, event.was_clean)
+        # The detail (e.g. a ping timeout) says why; first, so a narrow screen keeps it.
+        return f"{event.detail} · {closed}" if event.detail else closed
     return None
 
 
