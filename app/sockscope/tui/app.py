@@ -17,6 +17,7 @@ from sockscope.core.paths import write_crash_report
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.resources import stylesheet
+from sockscope.tui.app_options import AppOptions
 from sockscope.tui.guard import guarded
 from sockscope.tui.messages import (
     CommandFailed,
@@ -33,7 +34,7 @@ from sockscope.tui.widgets.connection_panel import ConnectionPanel
 from sockscope.tui.widgets.inspector import Inspector
 from sockscope.tui.widgets.message_log import MessageLog
 from sockscope.tui.widgets.session_view import SessionView
-from sockscope.tui.widgets.status_line import StatusLine
+from sockscope.tui.widgets.status_line import Status, StatusLine
 from sockscope.tui.worker import Close, Connect, Disconnect, Ping, SendBytes, SendText, SocketWorker
 
 
@@ -77,26 +78,18 @@ class SockscopeApp(SessionFiles):
     def __init__(
         self,
         settings: ConnectionSettings | None = None,
-        *,
-        connect_now: bool = False,
-        notice: str | None = None,
         session: Session | None = None,
-        journal_path: Path | None = None,
-        open_path: Path | None = None,
-        survive_errors: bool = False,
+        options: AppOptions | None = None,
     ) -> None:
         super().__init__()
-        self.survive_errors = survive_errors
-        self.emergency_copy: Path | str | None = None
-        """Where the session was saved when a bug ended the app."""
-        self._journal_path = journal_path
-        self._reconnect_at: float | None = None
-        self._open_path = open_path
         self.settings = settings or ConnectionSettings()
         self.session = session or Session()
+        self.options = options or AppOptions()
+        self.survive_errors = self.options.survive_errors
+        self.emergency_copy: Path | str | None = None
+        """Where the session was saved when a bug ended the app."""
+        self._reconnect_at: float | None = None
         self.worker_bridge = SocketWorker(self.session, self.post_message)
-        self._connect_now = connect_now
-        self._notice = notice
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: App.query_one searches the *active* screen, which may be a
@@ -120,15 +113,15 @@ class SockscopeApp(SessionFiles):
         self._show_status()
         # Keeps the latency and a reconnect countdown fresh when no frames arrive.
         self.set_interval(0.25, self._show_status)
-        if self._notice:
-            self.notify(self._notice, title="URL")
-        if self._connect_now and self.settings.url:
+        if self.options.notice:
+            self.notify(self.options.notice, title="URL")
+        if self.options.connect_now and self.settings.url:
             self.worker_bridge.submit(Connect(self.settings))
             self.action_focus_composer()
         else:
             self.action_focus_url()
-        if self._open_path is not None:
-            self.open_log(OpenRequest(self._open_path, None))
+        if self.options.open_path is not None:
+            self.open_log(OpenRequest(self.options.open_path, None))
 
     async def on_unmount(self) -> None:
         await self.worker_bridge.shutdown()
@@ -193,14 +186,16 @@ class SockscopeApp(SessionFiles):
             if reconnect_in <= 0 or session.state is not ReadyState.CLOSED:
                 self._reconnect_at = reconnect_in = None
         self.status_line.show(
-            session.state,
-            url,
-            opened.subprotocol if opened else None,
-            opened.extensions if opened else [],
-            session.store,
-            connection.latency if connection else None,
-            reconnect_in,
-            _how_it_ended(session.last_event),
+            Status(
+                session.state,
+                url,
+                session.store,
+                opened.subprotocol if opened else None,
+                tuple(opened.extensions) if opened else (),
+                connection.latency if connection else None,
+                reconnect_in,
+                _how_it_ended(session.last_event),
+            )
         )
 
     # -- routing the widgets' requests -----------------------------------------

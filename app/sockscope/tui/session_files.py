@@ -20,6 +20,7 @@ from sockscope.core.formats.model import LoadedLog, LogHeader, iso_time, now_iso
 from sockscope.core.paths import errors_dir
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
+from sockscope.tui.app_options import AppOptions
 from sockscope.tui.screens.file_screens import OpenRequest, OpenScreen, SaveRequest, SaveScreen
 from sockscope.tui.screens.log_viewer import LogViewerScreen
 from sockscope.tui.screens.progress_screen import ProgressScreen
@@ -30,7 +31,7 @@ class SessionFiles(App[None]):
 
     session: Session
     settings: ConnectionSettings
-    _journal_path: Path | None
+    options: AppOptions
 
     def _header(self) -> LogHeader:
         store = self.session.store
@@ -39,11 +40,12 @@ class SessionFiles(App[None]):
 
     def _start_journal(self) -> None:
         """Append every event to the journal file as it happens (flushed twice a second)."""
-        if self._journal_path is None:
+        path = self.options.journal_path
+        if path is None:
             return
         try:
-            self._journal_path.parent.mkdir(parents=True, exist_ok=True)
-            self.session.journal = JournalWriter(self._journal_path, self._header())
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.session.journal = JournalWriter(path, self._header())
         except (LogError, OSError) as exc:
             self.notify(f"Not recording to disk: {exc}", severity="error", markup=False)
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -18,52 +20,47 @@ STATE_STYLES = {
 }
 
 
-def status_text(
-    state: ReadyState,
-    url: str,
-    protocol: str | None,
-    extensions: list[str],
-    store: FrameStore,
-    latency: float | None,
-    reconnect_in: float | None = None,
-    ended: str | None = None,
-) -> Text:
+@dataclass(frozen=True)
+class Status:
+    """What the status line shows."""
+
+    state: ReadyState
+    url: str
+    store: FrameStore
+    protocol: str | None = None
+    extensions: tuple[str, ...] = ()
+    latency: float | None = None
+    reconnect_in: float | None = None
+    ended: str | None = None
+    """How the connection ended (a failure or a close), shown while CLOSED."""
+
+
+def status_text(status: Status) -> Text:
     """The status line as Rich Text (built from parts, never parsed as markup)."""
+    state, store = status.state, status.store
     text = Text()
     text.append(f" {state.name} ", style=STATE_STYLES[state] + " reverse")
-    if reconnect_in is not None and state is ReadyState.CLOSED:
-        text.append(f" reconnecting in {reconnect_in:.1f} s ", style="bold yellow")
+    if status.reconnect_in is not None and state is ReadyState.CLOSED:
+        text.append(f" reconnecting in {status.reconnect_in:.1f} s ", style="bold yellow")
     text.append(" ")
-    text.append(safe_line(redact_url(url)) or "not connected", style="bold")
-    if protocol:
-        text.append(f" │ protocol {safe_line(protocol)}")
-    if extensions:
-        text.append(f" │ {safe_line(', '.join(extensions))}")
+    text.append(safe_line(redact_url(status.url)) or "not connected", style="bold")
+    if status.protocol:
+        text.append(f" │ protocol {safe_line(status.protocol)}")
+    if status.extensions:
+        text.append(f" │ {safe_line(', '.join(status.extensions))}")
     text.append(
         f" │ ↑ {store.frames_out:,} frames {human_size(store.bytes_out)}"
         f" │ ↓ {store.frames_in:,} frames {human_size(store.bytes_in)}"
     )
-    if latency is not None:
-        text.append(f" │ latency {latency * 1000:.1f} ms")
-    if ended and state is ReadyState.CLOSED:
-        text.append(f" │ {safe_line(ended)}", style="bold red")
+    if status.latency is not None:
+        text.append(f" │ latency {status.latency * 1000:.1f} ms")
+    if status.ended and state is ReadyState.CLOSED:
+        text.append(f" │ {safe_line(status.ended)}", style="bold red")
     return text
 
 
 class StatusLine(Static):
     """One line under the connection panel; the app calls :meth:`show`."""
 
-    def show(
-        self,
-        state: ReadyState,
-        url: str,
-        protocol: str | None,
-        extensions: list[str],
-        store: FrameStore,
-        latency: float | None,
-        reconnect_in: float | None = None,
-        ended: str | None = None,
-    ) -> None:
-        self.update(
-            status_text(state, url, protocol, extensions, store, latency, reconnect_in, ended)
-        )
+    def show(self, status: Status) -> None:
+        self.update(status_text(status))

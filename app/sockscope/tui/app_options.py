@@ -1,0 +1,22 @@
+"""How the app starts: the command line's choices (tests pick their own)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    """How the app starts (the command line's choices; tests pick their own)."""
+
+    connect_now: bool = False
+    """Connect at start (a URL was given) and focus the composer."""
+    notice: str | None = None
+    """A message to show at start (e.g. that http:// became ws://)."""
+    journal_path: Path | None = None
+    """Append every event to this JSONL file; None keeps the session in memory only."""
+    open_path: Path | None = None
+    """A saved log to open in a viewer at start."""
+    survive_errors: bool = False
+    """Report bugs in guarded handlers and go on (tests leave it off to fail loudly)."""
