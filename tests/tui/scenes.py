@@ -9,7 +9,7 @@ time zone.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from textual.pilot import Pilot
@@ -18,13 +18,17 @@ from websockets.datastructures import Headers
 from websockets.exceptions import InvalidStatus
 from websockets.http11 import Response
 
+from sockscope.core.diff import DiffReport, Message, Pair, differences
 from sockscope.core.events import Closed, Connecting, Opened
 from sockscope.core.failures import describe_failure
 from sockscope.core.frames import Kind, Opcode
+from sockscope.core.replay import Replayer, ReplayPlan, ReplayResult
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.app import SockscopeApp
 from sockscope.tui.factory import build_app
+from sockscope.tui.screens.diff_screen import DiffScreen
+from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.connection_panel import ConnectionPanel
 from sockscope.tui.widgets.message_log import MessageLog
@@ -188,6 +192,83 @@ async def drive_help(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+# -- replay and diff -----------------------------------------------------------------
+
+STAGING = "wss://staging.example.com/v1"
+PRICE_NOW = PRICE.replace(b"43125.5", b"43130.0").replace(b"1841", b"2210")
+
+
+class ScriptedReplayer(Replayer):
+    """A replay that writes fixed rows into its session instead of connecting.
+
+    Only for pictures: the screen runs it as it runs a real replay, so the rows, the
+    progress and the diff are those of a finished replay, with no port or clock in them.
+    """
+
+    async def run(self) -> ReplayResult:
+        frame, start = self.session.on_frame, T0 + 60
+        self.session.on_event(start, Connecting(STAGING))
+        self.session.on_event(start + 0.05, replace(_opened(), url=STAGING))
+        self.session.note(start + 0.05, "Replaying 2 messages from the log at 2x.")
+        frame(start + 0.15, Kind.SEND, Opcode.TEXT, SUBSCRIBE)
+        frame(start + 0.19, Kind.RECV, Opcode.TEXT, b'{"type":"subscribed","channels":2}')
+        frame(start + 0.31, Kind.RECV, Opcode.TEXT, PRICE_NOW)
+        frame(start + 0.40, Kind.RECV, Opcode.TEXT, TRADE)
+        frame(start + 0.55, Kind.RECV, Opcode.BINARY, SNAPSHOT)
+        frame(start + 1.29, Kind.SEND, Opcode.TEXT, b"hello, is this thing on?")
+        frame(start + 1.33, Kind.RECV, Opcode.TEXT, b'{"type":"error","error":"expected JSON"}')
+        frame(start + 1.60, Kind.SEND, Opcode.CLOSE, _close_payload(1000, ""))
+        frame(start + 1.61, Kind.RECV, Opcode.CLOSE, _close_payload(1000, ""))
+        closed = Closed(1000, "", was_clean=True, by="client")
+        self.session.on_event(start + 1.62, closed)
+        self.sent = len(self.plan.sends)
+        return ReplayResult(self.sent, self.sent, self.responses(), closed)
+
+
+def scripted_replay() -> ReplayScreen:
+    plan = ReplayPlan.from_store(session_rows().store)
+    settings = plan.settings_for(ConnectionSettings(), STAGING)
+    return ReplayScreen(ScriptedReplayer(plan, settings, Session(), speed=2.0), ("$.ts",))
+
+
+async def drive_replay(pilot: Pilot[None]) -> None:
+    """A finished replay, back from the diff that opened by itself."""
+    app = await _settle(pilot)
+    replay = scripted_replay()
+    app.push_screen(replay)
+    await wait_for(pilot, lambda: isinstance(app.screen, DiffScreen))
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: app.screen is replay)
+    replay.query_one(MessageLog).select(4)  # the price, which differs from the recording
+    steady_cursors(app)
+    await pilot.pause()
+
+
+def every_status() -> DiffReport:
+    """A report with a pair of each status (compare never makes missing and extra at once)."""
+    hostile = Message(Opcode.TEXT, b"\x1b[31mred\x1b[0m and [b]markup[/b]")
+    rows = [
+        (0, 0, Message(Opcode.TEXT, SUBSCRIBE), Message(Opcode.TEXT, SUBSCRIBE)),
+        (1, 1, Message(Opcode.TEXT, PRICE), Message(Opcode.TEXT, PRICE_NOW)),
+        (2, 2, Message(Opcode.BINARY, SNAPSHOT), Message(Opcode.BINARY, SNAPSHOT[:-1] + b"!")),
+        (3, 3, hostile, hostile),
+        (4, None, Message(Opcode.TEXT, TRADE), None),
+        (None, 4, None, Message(Opcode.TEXT, b'{"type":"heartbeat"}')),
+    ]
+    pairs = tuple(
+        Pair(i, j, a, b, tuple(differences(a, b)) if a is not None and b is not None else ())
+        for i, j, a, b in rows
+    )
+    return DiffReport(pairs, recorded_count=5, new_count=5, ignore=("$.ts",))
+
+
+async def drive_diff(pilot: Pilot[None]) -> None:
+    app = await _settle(pilot)
+    app.push_screen(DiffScreen(every_status(), f"replay to {STAGING}"))
+    await wait_for(pilot, lambda: isinstance(app.screen, DiffScreen))
+    await pilot.pause()
+
+
 @dataclass(frozen=True)
 class Scene:
     """How to build the app and what to do before taking its picture."""
@@ -207,4 +288,6 @@ SCENES = (
     Scene("filter", session_rows, drive_filter),
     Scene("handshake-error", refused_session, drive_handshake_error),
     Scene("help", session_rows, drive_help),
+    Scene("replay", session_rows, drive_replay),
+    Scene("diff", session_rows, drive_diff),
 )

@@ -10,6 +10,10 @@ from textual.widgets import Footer, Static
 
 from sockscope.core.display import safe_line
 from sockscope.core.formats.model import LoadedLog
+from sockscope.core.replay import ReplayPlan
+from sockscope.core.settings import ConnectionSettings
+from sockscope.tui.screens.replay_screen import ReplayScreen
+from sockscope.tui.screens.replay_setup import ReplayRequest, ReplaySetupScreen
 from sockscope.tui.widgets.session_view import SessionView
 
 
@@ -23,11 +27,21 @@ def describe_log(name: str, log: LoadedLog) -> Text:
 
 
 class LogViewerScreen(Screen[None]):
-    """Log, inspector and filter over a loaded store; escape goes back to the live session."""
+    """Log, inspector and filter over a loaded store; escape goes back to the live session.
+
+    ctrl+r replays the log's client messages (see :mod:`~sockscope.tui.screens.replay_screen`).
+    """
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back to live", id="viewer.back"),
         Binding("ctrl+f", "filter", "Filter", id="viewer.filter"),
+        Binding(
+            "ctrl+r",
+            "replay",
+            "Replay…",
+            id="viewer.replay",
+            tooltip="Send the log's client messages again and compare the responses",
+        ),
     ]
 
     def __init__(self, name: str, log: LoadedLog) -> None:
@@ -48,3 +62,19 @@ class LogViewerScreen(Screen[None]):
 
     def action_filter(self) -> None:
         self.query_one(SessionView).open_filter()
+
+    def action_replay(self) -> None:
+        plan = ReplayPlan.from_store(self.loaded.store, self.loaded.header.url)
+        for warning in plan.warnings:
+            self.notify(warning, title="Replay", severity="warning", markup=False)
+        # The live connection's TLS and proxy options apply to the replay too.
+        live = getattr(self.app, "settings", None)
+
+        def chosen(request: ReplayRequest | None) -> None:
+            if request is not None:
+                self.app.push_screen(ReplayScreen.start(plan, request))
+
+        self.app.push_screen(
+            ReplaySetupScreen(plan, live if isinstance(live, ConnectionSettings) else None),
+            chosen,
+        )

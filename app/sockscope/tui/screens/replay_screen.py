@@ -1,0 +1,244 @@
+"""A replay running: its progress, the new session's rows live, and keys to steer it.
+
+The :class:`~sockscope.core.replay.Replayer` runs as an async worker of this screen (so
+leaving the screen cancels it) and records into its own new session; the screen reads
+that session's store on a timer, as the live view does, and never blocks on the socket.
+When the replay ends, the diff of recorded vs new responses opens by itself.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Label, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from sockscope.core.diff import DiffReport, compare
+from sockscope.core.display import describe_close, safe_line
+from sockscope.core.frames import Kind
+from sockscope.core.replay import DATA_FLAGS, Replayer, ReplayError, ReplayPlan, ReplayResult
+from sockscope.core.session import Session
+from sockscope.tui.screens.diff_screen import DiffScreen
+from sockscope.tui.screens.replay_setup import ReplayRequest
+from sockscope.tui.widgets.session_view import SessionView
+
+TICK = 0.1
+_RECV_DATA = [bytes([flag]) for flag, (kind, _) in DATA_FLAGS.items() if kind is Kind.RECV]
+
+
+def pace(replayer: Replayer) -> str:
+    """How the replay sends: "at 2x", "as fast as possible" or "step by step"."""
+    if replayer.step:
+        return "step by step"
+    return "as fast as possible" if replayer.speed is None else f"at {replayer.speed:g}x"
+
+
+class ReplayScreen(Screen[None]):
+    """Space pauses, n sends the next message in step mode, d shows the diff so far."""
+
+    DEFAULT_CSS = """
+    ReplayScreen {
+        & #replay-title { height: 1; background: $boost; }
+        & #replay-progress { height: 1; padding: 0 1; }
+        & #replay-progress ProgressBar { width: auto; margin-right: 2; }
+        & #replay-count { width: 1fr; }
+        & #replay-error { height: auto; padding: 0 1; display: none; }
+        & #replay-error.-shown { display: block; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "stop", "Stop and back", id="replay.stop"),
+        Binding("space", "pause", "Pause/resume", id="replay.pause"),
+        Binding("n", "step", "Send next", id="replay.step", tooltip="In step mode"),
+        Binding("enter", "step", "Send next", show=False),
+        Binding("d", "diff", "Diff", id="replay.diff", tooltip="Recorded vs new responses"),
+        Binding("ctrl+f", "filter", "Filter", id="replay.filter"),
+    ]
+
+    def __init__(
+        self, replayer: Replayer, ignore: tuple[str, ...] = (), unordered: bool = False
+    ) -> None:
+        super().__init__()
+        self.replayer = replayer
+        self.ignore = ignore
+        self.unordered = unordered
+        self.result: ReplayResult | None = None
+        self.ended: str | None = None
+        """How the replay ended ("finished", "failed", ...); None while it runs."""
+        self._worker: Worker[ReplayResult] | None = None
+        self._timer: Timer | None = None
+        self._diff: DiffScreen | None = None
+
+    @classmethod
+    def start(cls, plan: ReplayPlan, request: ReplayRequest) -> ReplayScreen:
+        """A screen that replays ``plan`` as ``request`` asks, into a new session."""
+        replayer = Replayer(
+            plan, request.settings, Session(), speed=request.speed, step=request.step
+        )
+        return cls(replayer, request.ignore, request.unordered)
+
+    @property
+    def total(self) -> int:
+        return len(self.replayer.plan.sends)
+
+    @property
+    def target(self) -> str:
+        return self.replayer.settings.url
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="replay-title")
+        with Horizontal(id="replay-progress"):
+            yield ProgressBar(total=self.total or 1, show_eta=False, id="replay-bar")
+            yield Label(id="replay-count", markup=False)
+        yield Label(id="replay-error", classes="error", markup=False)
+        yield SessionView(self.replayer.session.store, id="replay-session")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SessionView).message_log.focus()
+        self._tick()
+        self._timer = self.set_interval(TICK, self._tick)
+        self._worker = self.run_worker(
+            self.replayer.run(), name="replay", group="replay", exit_on_error=False
+        )
+
+    def on_unmount(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+
+    # -- showing progress ------------------------------------------------------
+
+    def _tick(self) -> None:
+        replayer = self.replayer
+        flags = replayer.session.store.flags
+        received = sum(flags.count(flag) for flag in _RECV_DATA)
+        recorded = len(replayer.plan.responses)
+        done = replayer.sent if self.total else int(self.ended is not None)
+        self.query_one(ProgressBar).update(total=self.total or 1, progress=done)
+        self.query_one("#replay-count", Label).update(
+            f"sent {replayer.sent} of {self.total} · received {received} ({recorded} recorded)"
+        )
+        self.query_one("#replay-title", Static).update(self._title())
+        self.query_one(SessionView).refresh_rows()
+
+    def _title(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" REPLAY ", style="bold reverse")
+        text.append(f" → {safe_line(self.target)}", style="bold")
+        text.append(f" │ {pace(self.replayer)} │ ")
+        state = self.state()
+        style = "bold red" if state.startswith("failed") else "bold"
+        text.append(state, style=style)
+        return text
+
+    def state(self) -> str:
+        """What the replay is doing, in a few words."""
+        replayer = self.replayer
+        if self.ended is not None:
+            return self.ended
+        if replayer.paused:
+            return "paused (space resumes)"
+        if replayer.session.opened is None:
+            return "connecting…"
+        if replayer.sent >= self.total:
+            return "waiting for responses…"
+        if replayer.step:
+            return "press n to send the next message"
+        return "sending…"
+
+    # -- the outcome -----------------------------------------------------------
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        worker = self._worker
+        if worker is None or event.worker is not worker:
+            return
+        if event.state is WorkerState.SUCCESS and worker.result is not None:
+            self._finished(worker.result)
+        elif event.state is WorkerState.ERROR and worker.error is not None:
+            self._failed(worker.error)
+
+    def _finished(self, result: ReplayResult) -> None:
+        self.result = result
+        closed = result.closed
+        self.ended = "finished"
+        if closed is not None:
+            self.ended += f", closed {describe_close(closed.code, closed.reason, closed.was_clean)}"
+        if not result.complete:
+            self._show_error(
+                f"The connection ended after {result.sent} of {result.total} messages."
+            )
+        self._stop_ticking()
+        if self._diff is not None and self.app.screen is self._diff:
+            self._diff.set_report(self.report(), self._diff_title())
+        elif self.app.screen is self:
+            self.action_diff()
+        else:
+            self.notify(self.report().summary(), title="Replay finished", markup=False)
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, ReplayError):
+            message = str(error)
+        else:
+            message = f"The replay stopped: {type(error).__name__}: {safe_line(str(error))}"
+        self.ended = "failed"
+        self._show_error(message)
+        self._stop_ticking()
+        self.notify(message, title="Replay failed", severity="error", markup=False, timeout=15)
+
+    def _show_error(self, message: str) -> None:
+        error = self.query_one("#replay-error", Label)
+        error.update(message)
+        error.add_class("-shown")
+
+    def _stop_ticking(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._tick()
+        self.refresh_bindings()
+
+    def report(self) -> DiffReport:
+        """The recorded responses compared with the new ones received so far."""
+        plan = self.replayer.plan
+        return compare(plan.responses, self.replayer.responses(), self.ignore, self.unordered)
+
+    # -- keys --------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Steering keys are greyed out once the replay ended; n shows in step mode only."""
+        if action == "step" and not self.replayer.step:
+            return False
+        if action in ("step", "pause") and self.ended is not None:
+            return None
+        return True
+
+    def action_stop(self) -> None:
+        """Leave: unmounting cancels the worker, which closes the connection."""
+        self.app.pop_screen()
+
+    def action_pause(self) -> None:
+        replayer = self.replayer
+        if replayer.paused:
+            replayer.resume()
+        else:
+            replayer.pause()
+        self._tick()
+
+    def action_step(self) -> None:
+        self.replayer.step_once()
+
+    def action_diff(self) -> None:
+        self._diff = DiffScreen(self.report(), self._diff_title())
+        self.app.push_screen(self._diff)
+
+    def _diff_title(self) -> str:
+        return f"replay to {self.target}" + ("" if self.ended else " (so far)")
+
+    def action_filter(self) -> None:
+        self.query_one(SessionView).open_filter()
