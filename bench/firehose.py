@@ -13,6 +13,8 @@ the client for one event loop). :class:`Firehose` starts and stops that process;
 
     ws://127.0.0.1:P/?count=200000&size=100          200,000 text frames of 100 bytes
     ws://127.0.0.1:P/?count=1000&size=4096&binary=1  binary frames instead of text
+
+A client may leave before the end: the feed then just stops.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.frames import Frame, Opcode
+from websockets.protocol import State
 
 CHUNK_BYTES = 2**20
 READY = "firehose listening on port"
@@ -62,6 +65,8 @@ async def _handle(ws: ServerConnection) -> None:
     size = int(query.get("size", "100"))
     transport = ws.transport
     for chunk in encoded_chunks(count, size, binary=query.get("binary") == "1"):
+        if ws.state is not State.OPEN:
+            return  # the client left before the end (e.g. an endless feed)
         transport.write(chunk)
         await ws.drain()
     await ws.close()

@@ -21,19 +21,19 @@ that is how the benchmark starts each run.
 from __future__ import annotations
 
 import asyncio
-import json
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import Any
 
 from websockets.asyncio.client import connect
 
+from bench import child
 from bench.firehose import Firehose
+from bench.probe import INTERVAL, LoopProbe, percentile
 from bench.table import Row, passed
 from sockscope.core.connection import Connection
 from sockscope.core.events import Closed, Failed
@@ -41,15 +41,11 @@ from sockscope.core.frames import Kind, Opcode
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 
-if TYPE_CHECKING:  # only the app client pays for importing Textual
-    from textual.app import App
-
 SIZES = (100, 4096)
 FULL_COUNTS = {100: 200_000, 4096: 50_000}
 QUICK_COUNT = 5_000
 FULL_REPEATS = 5
 RUN_TIMEOUT = 120.0
-PROBE_INTERVAL = 0.01
 APP_GOALS = ((0.7, "#3"), (1.0, "#5"))
 LAG_GOAL_MS = 50.0
 DATA = (Opcode.TEXT, Opcode.BINARY)
@@ -76,7 +72,7 @@ class Run:
         return self.count / self.seconds
 
 
-def _settings(url: str) -> ConnectionSettings:
+def settings_for(url: str) -> ConnectionSettings:
     return ConnectionSettings(
         url=url, compression=False, ping_interval=None, max_size=None, no_proxy=True
     ).validated()
@@ -111,65 +107,32 @@ def _recorded(client: str, session: Session, count: int) -> Run:
 
 async def _core(url: str, count: int) -> Run:
     session = Session()
-    await Connection(_settings(url), session).run()
+    await Connection(settings_for(url), session).run()
     return _recorded("core", session, count)
-
-
-class _Probe:
-    """Measures how late the event loop and the app's message queue answer.
-
-    A 10 ms ticker in the app's event loop (the mechanism of Textual's ``set_interval``,
-    but started before the app so it covers the whole ingest) records how late each tick
-    runs; each tick also posts a callback to the app's message queue, where key presses
-    wait too, and records how long it waited. Samples carry the epoch time they were
-    taken, so only those inside the ingest count.
-    """
-
-    def __init__(self, app: App[None]) -> None:
-        self._app = app
-        self.timer: list[tuple[float, float]] = []
-        self.queue: list[tuple[float, float]] = []
-
-    async def run(self) -> None:
-        last = time.perf_counter()
-        while True:
-            await asyncio.sleep(PROBE_INTERVAL)
-            now = time.perf_counter()
-            self.timer.append((time.time(), max(0.0, now - last - PROBE_INTERVAL)))
-            last = now
-            if self._app.is_running:
-                self._app.call_later(self._answered, time.time(), now)
-
-    def _answered(self, posted_at: float, posted: float) -> None:
-        self.queue.append((posted_at, time.perf_counter() - posted))
-
-    def keep(self, run: Run) -> None:
-        """Give ``run`` the samples taken during it, in milliseconds."""
-        start, end = run.start, run.start + run.seconds
-        run.timer_lag_ms = [lag * 1000 for t, lag in self.timer if start <= t <= end]
-        run.queue_lag_ms = [lag * 1000 for t, lag in self.queue if start <= t <= end]
 
 
 async def _app(url: str, count: int) -> Run:
     from sockscope.tui.factory import build_app
     from sockscope.tui.widgets.message_log import MessageLog
 
-    app = build_app(_settings(url), connect_now=True)
+    app = build_app(settings_for(url), connect_now=True)
     session = app.session
-    probe = _Probe(app)
+    probe = LoopProbe(app)
     probing = asyncio.create_task(probe.run())
     async with app.run_test(size=(160, 50)):
         while session.store.frames_in < count and not isinstance(
             session.last_event, Closed | Failed
         ):
-            await asyncio.sleep(PROBE_INTERVAL)
+            await asyncio.sleep(INTERVAL)
         await asyncio.sleep(0.1)  # the log catches up with the tail while the UI stays live
         log = app.query_one(MessageLog)
         followed = log.row_count == len(session.store) and log.is_vertical_scroll_end
     probing.cancel()
     run = _recorded("app", session, count)
     run.followed_tail = followed
-    probe.keep(run)
+    end = run.start + run.seconds
+    run.timer_lag_ms = probe.lags(probe.timer, run.start, end)
+    run.queue_lag_ms = probe.lags(probe.queue, run.start, end)
     return run
 
 
@@ -182,22 +145,7 @@ CLIENTS: dict[str, Callable[[str, int], Coroutine[Any, Any, Run]]] = {
 
 def measure_in_child(client: str, url: str, count: int) -> Run:
     """One run in a fresh Python process."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.ingest", client, url, str(count)],
-        cwd=Path(__file__).resolve().parent.parent,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"The {client} run failed:\n{done.stderr.strip()}")
-    return Run(**json.loads(done.stdout.strip().splitlines()[-1]))
-
-
-def percentile(samples: Sequence[float], fraction: float) -> float:
-    """The nearest-rank percentile (``fraction`` 0.99 is p99)."""
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+    return Run(**child.measure("ingest", client, url, count, timeout=RUN_TIMEOUT))
 
 
 def _rate(run: Run) -> str:
@@ -273,11 +221,9 @@ def run(quick: bool = False) -> list[Row]:
     return rows
 
 
-def _child(argv: list[str]) -> None:
-    client, url, count = argv
-    done = asyncio.run(CLIENTS[client](url, int(count)))
-    print(json.dumps(asdict(done)))
+async def _measure(client: str, url: str, count: str) -> dict[str, Any]:
+    return asdict(await CLIENTS[client](url, int(count)))
 
 
 if __name__ == "__main__":
-    _child(sys.argv[1:])
+    child.serve({client: partial(_measure, client) for client in CLIENTS})

@@ -7,6 +7,7 @@ It asserts nothing about speed (shared machines are noisy; ratios live in bench/
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,23 @@ INGEST_FIGURES = (
     "event-loop lag (10 ms timer)",
     "app message-queue wait",
 )
+#: The start of every other row a quick run prints (sizes are the quick ones).
+OTHER_ROWS = (
+    "key to frame under load (100 B firehose,",
+    "memory 20,000 x 100 B: store alone, RSS growth",
+    "memory 20,000 x 100 B: whole app, process RSS",
+    'filter 20,000 rows: literal "type":"error"',
+    'filter 20,000 rows: literal-prefixed regex "type":"err',
+    'filter 20,000 rows: regex "seq":',
+    "filter 20,000 rows: regex error|fatal, no literal (1%): event loop held",
+    "scroll 20,000 rows: key to frame (page-down/end/home)",
+    "open log 20,000 frames: core read_jsonl: first rows / fully loaded",
+    "open log 20,000 frames: app open_log, on screen: first rows / fully loaded",
+    "save log: 20,000 frames to JSONL",
+    "startup: launch to first frame",
+    "replay --fast",
+)
+VERDICTS = ("pass", "fail", "—", "not run")
 
 
 def test_quick_benchmarks_complete_and_print_every_row() -> None:
@@ -29,15 +47,40 @@ def test_quick_benchmarks_complete_and_print_every_row() -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["figure", "ours", "baseline", "ratio", "goal", "pass/fail"]
-    for size in QUICK_SIZES:
-        for figure in INGEST_FIGURES:
-            row = f"ingest {size}: {figure}"
-            assert any(line.startswith(row) for line in lines), f"no row {row!r}:\n{done.stdout}"
+    expected = [f"ingest {size}: {figure}" for size in QUICK_SIZES for figure in INGEST_FIGURES]
+    for row in [*expected, *OTHER_ROWS]:
+        found = [line for line in lines if line.startswith(row)]
+        assert found, f"no row {row!r}:\n{done.stdout}"
+        verdict = re.split(r"\s{2,}", found[0].strip())[-1]
+        assert verdict.startswith(VERDICTS), f"no verdict in {found[0]!r}"
+    assert len(lines) == 2 + len(expected) + len(OTHER_ROWS), done.stdout
+
+
+def test_one_benchmark_runs_alone() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "save", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [line.split("  ")[0] for line in done.stdout.splitlines()[2:]] == [
+        "save log: 20,000 frames to JSONL"
+    ]
+
+
+def test_an_unknown_benchmark_is_refused_with_the_known_names() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "nope"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "unknown benchmark 'nope'; choose from ingest," in done.stderr
 
 
 def test_write_markdown_replaces_only_the_marked_table(tmp_path: Path) -> None:

@@ -27,19 +27,15 @@ from sockscope.core.formats.errors import LogError, LogFormatError
 from sockscope.core.formats.files import FILE_MODE, describe_os_error, open_for_reading, replacing
 from sockscope.core.formats.model import LoadedLog, LogHeader
 from sockscope.core.formats.records import (
-    FRAME_KINDS,
-    FRAMES_BY_FLAG,
-    OPCODES,
+    FRAME_FLAGS,
     RecordError,
     append_row,
     dumps,
     encode_row,
-    event_record,
-    frame_line,
     header_record,
+    json_lines,
     parse_header,
     parse_record,
-    scan,
 )
 from sockscope.core.frames import FrameStore, Kind, Opcode
 
@@ -58,7 +54,6 @@ Progress = Callable[[int, int], None]
 FLUSH_INTERVAL = 1.0
 PROGRESS_EVERY = 65_536
 _READ_CHUNK = 2**20
-_WRITE_BATCH = 4096
 _BOM = b"\xef\xbb\xbf"
 #: A longer first line is no header (and a 2 GB one-line file is not read whole to say so).
 _MAX_HEADER = 2**20
@@ -136,25 +131,24 @@ class _Reader:
     def feed(self, lines: list[bytes]) -> None:
         """The hot loop: common frame records take an inline path with bound names.
 
-        Anything unusual there (an event, an int time, a bad field) falls back
-        to :func:`parse_record`, which decides: it returns the row or says what
-        is wrong.
+        Their rows are gathered into columns and added with one ``FrameStore.extend``.
+        Anything unusual (an event, an int time, a bad field) falls back to
+        :func:`parse_record`, which decides: it returns the row or says what is wrong.
         """
-        store = self.log.store
-        append = store.append
         loads = orjson.loads
-        kinds = FRAME_KINDS
-        opcodes = OPCODES
+        flag_of = FRAME_FLAGS
+        times: list[float] = []
+        flags = bytearray()
+        payloads: list[bytes] = []
         line_no = self.line_no
         for line in lines:
             line_no += 1
             try:
                 record = loads(line)
-                kind = kinds[record["kind"]]
+                flag = flag_of[record["kind"], record["opcode"]]
                 t = record["t"]
                 if type(t) is not float:
                     raise TypeError
-                opcode = opcodes[record["opcode"]]
                 text = record.get("text")
                 if text is not None:
                     payload = text.encode()
@@ -164,10 +158,17 @@ class _Reader:
                 if size is not None and size != len(payload):
                     raise ValueError
             except Exception:
+                self.log.store.extend(times, flags, payloads)  # rows stay in file order
+                times.clear()
+                flags.clear()
+                payloads.clear()
                 self.line_no = line_no
                 self._slow(line)
                 continue
-            append(t, kind, opcode, payload)
+            times.append(t)
+            flags.append(flag)
+            payloads.append(payload)
+        self.log.store.extend(times, flags, payloads)
         self.line_no = line_no
 
     def _slow(self, line: bytes) -> None:
@@ -216,22 +217,11 @@ def write_store(
     ``redact`` removes credentials from the header URL and the handshake (see
     :mod:`~sockscope.core.formats.redact`); payloads are written as they are.
     """
-    frames = FRAMES_BY_FLAG
     with replacing(Path(path)) as handle:
-        lines = [_header_line(header, redact)]
-        for index, t, flag, payload in scan(store):
-            frame = frames.get(flag)
-            if frame is not None:
-                lines.append(frame_line(t, frame[0], frame[1], payload))
-            else:
-                row = store.row(index)
-                lines.append(dumps(event_record(row.time, row.kind, row.info, redact)))
-            if len(lines) >= _WRITE_BATCH:
-                lines.append(b"")
-                handle.write(b"\n".join(lines))
-                lines.clear()
-        lines.append(b"")
-        handle.write(b"\n".join(lines))
+        handle.write(_header_line(header, redact) + b"\n")
+        for lines in json_lines(store, redact):
+            lines.append(b"")
+            handle.write(b"\n".join(lines))
 
 
 class JournalWriter:

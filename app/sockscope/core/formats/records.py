@@ -22,9 +22,14 @@ from sockscope.core.frames import FrameStore, Kind, Opcode
 
 KIND_NAMES: dict[Kind, str] = {kind: kind.name.lower() for kind in Kind}
 KINDS: dict[str, Kind] = {name: kind for kind, name in KIND_NAMES.items()}
-FRAME_KINDS: dict[str, Kind] = {KIND_NAMES[k]: k for k in (Kind.SEND, Kind.RECV)}
 OPCODE_NAMES: dict[Opcode, str] = {op: op.name.lower() for op in Opcode if op is not Opcode.NONE}
 OPCODES: dict[str, Opcode] = {name: op for op, name in OPCODE_NAMES.items()}
+#: The store's flag byte of a frame record, by its ``(kind, opcode)`` names.
+FRAME_FLAGS: dict[tuple[str, str], int] = {
+    (KIND_NAMES[kind], name): FrameStore.pack_flags(kind, opcode)
+    for kind in (Kind.SEND, Kind.RECV)
+    for opcode, name in OPCODE_NAMES.items()
+}
 
 #: A decoded row: time, kind, opcode, payload, and the info dict (None for frames).
 ParsedRow = tuple[float, Kind, Opcode, bytes, dict[str, Any] | None]
@@ -110,15 +115,40 @@ def _times_json(times: list[float]) -> list[bytes]:
 
 def scan(store: FrameStore, batch: int = 4096) -> Iterator[tuple[int, bytes, int, bytearray]]:
     """Every row as (index, time as JSON, flag byte, payload), fast, for whole-store writers."""
-    buffer, ends, flags, time_of = store.buffer, store.ends, store.flags, store.time
+    buffer, ends, flags, times = store.buffer, store.ends, store.flags, store.times
     start = 0
     for first in range(0, len(store), batch):
         stop = min(len(store), first + batch)
-        times = _times_json([time_of(index) for index in range(first, stop)])
-        rows = zip(range(first, stop), times, ends[first:stop], flags[first:stop], strict=True)
+        json_times = _times_json(times[first:stop].tolist())
+        rows = zip(range(first, stop), json_times, ends[first:stop], flags[first:stop], strict=True)
         for index, t, end, flag in rows:
             yield index, t, flag, buffer[start:end]
             start = end
+
+
+def json_lines(store: FrameStore, redact: bool, batch: int = 4096) -> Iterator[list[bytes]]:
+    """Every row as its JSON line (without the newline), a batch of lines at a time.
+
+    The hot loop of saving a whole store: the same walk as :func:`scan`, without
+    a generator step and a tuple per row (~15% of a million-row save).
+    """
+    buffer, ends, flags, times = store.buffer, store.ends, store.flags, store.times
+    frames = FRAMES_BY_FLAG
+    start = 0
+    for first in range(0, len(store), batch):
+        stop = min(len(store), first + batch)
+        json_times = _times_json(times[first:stop].tolist())
+        rows = zip(range(first, stop), json_times, ends[first:stop], flags[first:stop], strict=True)
+        lines = []
+        for index, t, end, flag in rows:
+            frame = frames.get(flag)
+            if frame is not None:
+                lines.append(frame_line(t, frame[0], frame[1], buffer[start:end]))
+            else:
+                info = store.info(index)
+                lines.append(dumps(event_record(times[index], store.kind(index), info, redact)))
+            start = end
+        yield lines
 
 
 def event_record(t: float, kind: Kind, info: dict[str, Any], redact: bool) -> dict[str, Any]:

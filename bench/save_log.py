@@ -1,0 +1,86 @@
+"""Save log: a million frames written to a JSONL log, against the obvious orjson loop.
+
+``core.formats.jsonl.write_store`` saves the store (what ctrl+s does, in a thread);
+the baseline writes the same records with one ``orjson.dumps`` of a dict per row. Both
+run in one fresh process, interleaved, :data:`FULL_REPEATS` times; the best of each is kept.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bench import child
+from bench.table import Row, passed
+from bench.workload import MILLION, filled_store
+from sockscope.core.formats.jsonl import write_store
+from sockscope.core.formats.model import LogHeader
+from sockscope.core.frames import FrameStore
+
+FULL_REPEATS = 3
+QUICK_FRAMES = 20_000
+GOAL_SECONDS = 1.0
+HEADER = LogHeader(url="ws://127.0.0.1/bench")
+
+
+def _naive(path: Path, store: FrameStore, header: LogHeader) -> None:
+    """One dict per row through ``orjson.dumps``, lines joined in batches."""
+    dumps, time_of, payload = orjson.dumps, store.time, store.payload
+    with path.open("wb") as handle:
+        handle.write(dumps({"sockscope": 1, "url": header.url}) + b"\n")
+        for first in range(0, len(store), 4096):
+            lines = [
+                dumps(
+                    {
+                        "t": time_of(i),
+                        "kind": "recv",
+                        "opcode": "text",
+                        "text": payload(i).decode(),
+                        "size": store.size(i),
+                    }
+                )
+                for i in range(first, min(len(store), first + 4096))
+            ]
+            lines.append(b"")
+            handle.write(b"\n".join(lines))
+
+
+def _save(frames: str, repeats: str) -> dict[str, float]:
+    store = filled_store(int(frames))
+    ours: list[float] = []
+    naive: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="sockscope-bench-") as scratch:
+        path = Path(scratch, "saved.jsonl")
+        for _ in range(int(repeats)):
+            for save, times in ((write_store, ours), (_naive, naive)):
+                path.unlink(missing_ok=True)  # not timed: dropping the last run's file
+                start = time.perf_counter()
+                save(path, store, HEADER)
+                times.append(time.perf_counter() - start)
+    return {"ours": min(ours), "naive": min(naive)}
+
+
+def run(quick: bool = False) -> list[Row]:
+    frames, repeats = (QUICK_FRAMES, 1) if quick else (MILLION, FULL_REPEATS)
+    result = child.measure("save_log", "save", frames, repeats)
+    ours, naive = result["ours"], result["naive"]
+    return [
+        Row(
+            f"save log: {frames:,} frames to JSONL",
+            f"{ours:.2f} s",
+            f"{naive:.2f} s (orjson.dumps per row)",
+            ours / naive,
+            f"<= {GOAL_SECONDS:.0f} s",
+            passed(ours <= GOAL_SECONDS),
+        )
+    ]
+
+
+MEASUREMENTS: dict[str, Any] = {"save": _save}
+
+if __name__ == "__main__":
+    child.serve(MEASUREMENTS)

@@ -1,0 +1,84 @@
+"""Startup: from launching the process to the first frame, against a hello-world Textual app.
+
+Both apps start in fresh processes (imports included: that is what a user waits for)
+and run headless at 160x50 until their first frame is written (:class:`FrameClock`).
+sockscope starts as ``sockscope`` with no URL does: the full screen, nothing connected.
+
+Both run with compiled bytecode cached, as after any install: the children write it to a
+scratch ``PYTHONPYCACHEPREFIX`` (not the source tree) in an untimed first launch each.
+Without it (``PYTHONDONTWRITEBYTECODE`` in a checkout) every sockscope module would be
+compiled at each start while Textual's come precompiled from site-packages.
+Runs are interleaved and repeated; the best of each is kept.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from functools import partial
+from typing import Any
+
+from bench import child
+from bench.table import Row, passed
+
+FULL_REPEATS = 5
+GOAL_RATIO = 1.5
+SIZE = (160, 50)
+
+
+async def _first_paint(which: str, launched: str) -> float:
+    """Seconds from ``launched`` (epoch) to the app's first frame."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    from bench.frameclock import FrameClock
+
+    class Hello(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("Hello, world")
+
+    if which == "sockscope":
+        from sockscope.tui.factory import build_app
+
+        app: App[Any] = build_app()
+    else:
+        app = Hello()
+    clock = FrameClock(app)
+    async with app.run_test(size=SIZE) as pilot:
+        while clock.first is None:
+            await pilot.pause(0.001)
+        painted = time.time() - (time.perf_counter() - clock.first)
+    return painted - float(launched)
+
+
+def _launch(which: str, cache: str) -> float:
+    env = {"PYTHONPYCACHEPREFIX": cache, "PYTHONDONTWRITEBYTECODE": ""}
+    return float(child.measure("startup", which, time.time(), env=env))
+
+
+def run(quick: bool = False) -> list[Row]:
+    repeats = 1 if quick else FULL_REPEATS
+    ours, hello = [], []
+    with tempfile.TemporaryDirectory(prefix="sockscope-bench-pyc-") as cache:
+        _launch("sockscope", cache)
+        _launch("hello", cache)
+        for _ in range(repeats):
+            ours.append(_launch("sockscope", cache))
+            hello.append(_launch("hello", cache))
+    best, base = min(ours), min(hello)
+    return [
+        Row(
+            "startup: launch to first frame",
+            f"{best * 1000:.0f} ms",
+            f"{base * 1000:.0f} ms (hello-world Textual app)",
+            best / base,
+            f"<= {GOAL_RATIO}x",
+            passed(best / base <= GOAL_RATIO),
+        )
+    ]
+
+
+MEASUREMENTS: dict[str, Any] = {app: partial(_first_paint, app) for app in ("sockscope", "hello")}
+
+if __name__ == "__main__":
+    child.serve(MEASUREMENTS)

@@ -1,0 +1,73 @@
+"""Key to frame under load: the scroll keys timed while the app ingests a firehose.
+
+The app (headless, 160x50) connects to an endless firehose (:mod:`bench.firehose`, 100 B
+frames, as fast as the app takes them); once frames flow, the log gets the focus and the
+keys of :mod:`bench.scroll` are timed the same way, from the driver to the frame showing
+the cursor moved. Then the app disconnects. The baseline is the same keys with the app
+idle, holding a million rows (quick runs: fewer).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from typing import Any
+
+from bench import child
+from bench.firehose import Firehose
+from bench.ingest import settings_for
+from bench.scroll import GOAL, QUICK_ROWS, summary, time_keys, verdict
+from bench.table import Row
+from bench.workload import MILLION
+
+FRAME_SIZE = 100
+ENDLESS = 10**12
+"""Frames the firehose offers: more than any run takes in."""
+FULL_PRESSES, QUICK_PRESSES = 60, 5
+FLOWING = 10_000
+"""Frames in the store before the first key: the feed is flowing."""
+SIZE = (160, 50)
+
+
+async def _under_load(url: str, presses: str) -> dict[str, float | list[float]]:
+    from sockscope.core.events import ReadyState
+    from sockscope.tui.factory import build_app
+
+    app = build_app(settings_for(url), connect_now=True)
+    store = app.session.store
+    async with app.run_test(size=SIZE):
+        while store.frames_in < FLOWING:
+            await asyncio.sleep(0.01)
+        before, start = store.frames_in, time.perf_counter()
+        latencies = await time_keys(app, int(presses))
+        rate = (store.frames_in - before) / (time.perf_counter() - start)
+        app.action_disconnect()  # leave the feed before the app closes
+        while app.session.state is not ReadyState.CLOSED:
+            await asyncio.sleep(0.01)
+    return {"latencies": latencies, "rate": rate}
+
+
+def run(quick: bool = False) -> list[Row]:
+    presses = QUICK_PRESSES if quick else FULL_PRESSES
+    with Firehose() as firehose:
+        result = child.measure("under_load", "keys", firehose.url(ENDLESS, FRAME_SIZE), presses)
+    latencies: list[float] = result["latencies"]
+    idle: list[float] = child.measure("scroll", "scroll", QUICK_ROWS if quick else MILLION, presses)
+    return [
+        Row(
+            f"key to frame under load ({FRAME_SIZE} B firehose,"
+            f" {result['rate'] / 1000:.0f}k frames/s meanwhile)",
+            summary(latencies),
+            f"idle: {summary(idle)}",
+            statistics.median(latencies) / statistics.median(idle),
+            GOAL,
+            verdict(latencies),
+        )
+    ]
+
+
+MEASUREMENTS: dict[str, Any] = {"keys": _under_load}
+
+if __name__ == "__main__":
+    child.serve(MEASUREMENTS)
