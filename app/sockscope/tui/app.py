@@ -26,8 +26,11 @@ from sockscope.tui.messages import (
     ReconnectScheduled,
 )
 from sockscope.tui.screens.close_screen import CloseScreen
+from sockscope.tui.screens.diff_screen import DiffScreen
 from sockscope.tui.screens.file_screens import OpenRequest
 from sockscope.tui.screens.help_screen import HelpScreen
+from sockscope.tui.screens.log_viewer import LogViewerScreen
+from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.session_files import SessionFiles
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.connection_panel import ConnectionPanel
@@ -229,6 +232,9 @@ class SockscopeApp(SessionFiles):
     def action_help(self) -> None:
         sections = [
             ("Everywhere", list(self.BINDINGS)),
+            ("Saved log viewer", list(LogViewerScreen.BINDINGS)),
+            ("Replay", list(ReplayScreen.BINDINGS)),
+            ("Replay diff", list(DiffScreen.BINDINGS)),
             ("Message log", list(MessageLog.BINDINGS) + list(SessionView.BINDINGS)),
             ("Inspector", list(Inspector.BINDINGS)),
             ("Composer", list(Composer.BINDINGS)),
@@ -261,7 +267,9 @@ class SockscopeApp(SessionFiles):
         self.push_screen(CloseScreen(), closed)
 
     def action_filter(self) -> None:
-        self.session_view.open_filter()
+        """Open the filter of the session shown now (live, a saved log, or a replay)."""
+        views = self.screen.query(SessionView)
+        (views.first() if views else self.session_view).open_filter()
 
     def action_clear_view(self) -> None:
         self.session_view.message_log.clear_view()

@@ -55,7 +55,9 @@ class SessionView(Vertical):
 
     @guarded
     def refresh_rows(self) -> None:
-        self.message_log.refresh_rows()
+        # query, not query_one: while the app quits, the log may already be gone.
+        for log in self.query(MessageLog):
+            log.refresh_rows()
 
     def open_filter(self) -> None:
         self.query_one(FilterBar).open()
