@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Collapsible, Input, Label, TextArea
+from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Static, TextArea
 
+from sockscope.core.display import mask_secret, safe_block
 from sockscope.core.events import ReadyState
+from sockscope.core.formats.redact import is_secret_header
 from sockscope.core.settings import ConnectionSettings, SettingsError, parse_header
+
+
+def masked_headers(headers: Iterable[tuple[str, str]]) -> str:
+    """Headers as shown while not edited: Authorization, Cookie... values masked."""
+    lines = [
+        f"{name}: {mask_secret(value) if is_secret_header(name) else value}"
+        for name, value in headers
+    ]
+    return safe_block("\n".join(lines)) or "(none)"
 
 
 def _optional(text: str) -> str | None:
@@ -60,7 +73,11 @@ class ConnectionPanel(Vertical):
             yield Button("Connect", id="connect", variant="success", compact=True)
         yield Label("", id="settings-error")
         with Collapsible(title="Options: headers, subprotocols, TLS, proxy…", id="options"):
-            yield Label("Headers (one 'Name: value' per line)")
+            with Horizontal(id="headers-bar"):
+                yield Label("Headers (one 'Name: value' per line)")
+                yield Button("Edit", id="edit-headers", compact=True)
+            # Secrets stay masked on screen until the user asks to edit the headers.
+            yield Static(masked_headers(s.headers), id="headers-masked", markup=False)
             yield TextArea(
                 "\n".join(f"{n}: {v}" for n, v in s.headers), id="headers", soft_wrap=False
             )
@@ -84,6 +101,28 @@ class ConnectionPanel(Vertical):
                 yield Checkbox("reconnect", s.reconnect, id="reconnect", compact=True)
             yield Label("On-open messages (sent after every open, one per line)")
             yield TextArea("\n".join(s.on_open), id="on-open", soft_wrap=False)
+
+    @on(Button.Pressed, "#edit-headers")
+    def _edit_headers(self) -> None:
+        """Edit shows the real values; Done masks them again."""
+        editing = not self.has_class("-editing-headers")
+        self.set_class(editing, "-editing-headers")
+        self.query_one("#edit-headers", Button).label = "Done" if editing else "Edit"
+        if editing:
+            self.call_after_refresh(self.query_one("#headers", TextArea).focus)
+
+    @on(TextArea.Changed, "#headers")
+    def _headers_changed(self) -> None:
+        self.query_one("#headers-masked", Static).update(masked_headers(self._headers()))
+
+    def _headers(self) -> tuple[tuple[str, str], ...]:
+        """The headers typed so far, skipping lines that do not parse yet."""
+        pairs = []
+        for line in self.query_one("#headers", TextArea).text.splitlines():
+            with contextlib.suppress(SettingsError):
+                if line.strip():
+                    pairs.append(parse_header(line))
+        return tuple(pairs)
 
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value

@@ -1,0 +1,40 @@
+"""Secrets in the connection panel are masked on screen, yet sent as typed."""
+
+from __future__ import annotations
+
+from sockscope.core.events import ReadyState
+from sockscope.core.server import DemoServerThread
+from sockscope.core.settings import ConnectionSettings
+from sockscope.tui.factory import build_app
+
+from .helpers import wait_for
+
+TOKEN = "Bearer s3cr3t-t0ken"
+
+
+async def test_headers_are_masked_until_edited_and_sent_in_full(
+    demo_server: DemoServerThread,
+) -> None:
+    settings = ConnectionSettings(
+        demo_server.url("/echo"), headers=(("Authorization", TOKEN), ("X-Trace", "abc"))
+    )
+    app = build_app(settings)
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.query_one("#options").collapsed = False  # type: ignore[attr-defined]
+        await pilot.pause(0.2)
+        masked = app.query_one("#headers-masked")
+        shown = str(masked.render())
+        assert "Authorization: Bearer ••••••" in shown and "X-Trace: abc" in shown
+        assert "s3cr3t" not in app.export_screenshot()
+        assert not app.query_one("#headers").display
+        await pilot.click("#edit-headers")
+        await pilot.pause(0.1)
+        assert app.query_one("#headers").display  # editing shows the real values
+        await pilot.click("#edit-headers")  # "Done" masks them again
+        await pilot.pause(0.1)
+        assert not app.query_one("#headers").display
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
+        sent = dict(app.session.store.info(0)["request_headers"])
+        assert sent["Authorization"] == TOKEN
+        assert "s3cr3t" not in str(app.status_line.render())
