@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from array import array
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sockscope.core import filtering
 from sockscope.core.filtering import (
     FilterError,
     FilterSpec,
@@ -212,3 +214,54 @@ def test_buffer_search_agrees_with_searching_each_row(
         expected = [i for i, p in enumerate(payloads) if i >= start and reference.search(p)]
         spec = FilterSpec(pattern, regex=regex, ignore_case=ignore_case)
         assert list(compile_filter(spec).matches(store, start)) == expected
+
+
+def seq_store(count: int) -> FrameStore:
+    return make_store(*(f'{{"seq":{i},"pad":"{"x" * (i % 5)}"}}' for i in range(count)))
+
+
+@pytest.mark.parametrize("pattern", [r'"seq":\d*[02468],', r'^\{"seq":\d*5,', r'"pad":"x+"'])
+def test_a_literal_in_most_rows_is_dropped_and_rows_are_checked_directly(pattern: str) -> None:
+    store = seq_store(3 * filtering.MIN_SAMPLE)
+    compiled = compile_filter(FilterSpec(pattern, regex=True))
+    reference = re.compile(pattern.encode())
+    expected = [i for i in range(len(store)) if reference.search(store.payload(i))]
+    first = filtering.MIN_SAMPLE + 10
+    found = list(compiled.matches(store, 0, first))
+    assert not compiled._prefilter  # its literal is in every row of that first slice
+    found += compiled.matches(store, first)
+    assert found == expected and len(expected) > 100
+
+
+def test_a_rare_literal_or_a_small_sample_keeps_the_prefilter() -> None:
+    store = seq_store(3 * filtering.MIN_SAMPLE)
+    rare = compile_filter(FilterSpec(r'"seq":\d+,"pad":"xxxx"', regex=True))
+    assert len(rare.matches(store)) == len(store) // 5
+    assert rare._prefilter  # 20% of rows: the literal still rules out most of them
+    small = compile_filter(FilterSpec(r'"seq":\d+,', regex=True))
+    assert list(small.matches(store, 0, 100)) == list(range(100))
+    assert small._prefilter  # 100 rows are too few to decide on
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    payloads=st.lists(
+        st.lists(st.sampled_from(["ab:", "ab", ":", "a", "b", "{", "\n"]), max_size=4).map("".join),
+        max_size=40,
+    ),
+    pattern=st.sampled_from(
+        ["ab:b+", "x?ab:", "a+b:ab", "ab:.*b", "^ab:", "ab:$", r"\bab:", "a[b:]+ab:"]
+    ),
+    ignore_case=st.booleans(),
+    slice_rows=st.integers(1, 9),
+)
+def test_dropping_the_prefilter_mid_scan_agrees_with_searching_each_row(
+    payloads: list[str], pattern: str, ignore_case: bool, slice_rows: int
+) -> None:
+    store = make_store(*payloads)
+    reference = re.compile(pattern.encode(), re.IGNORECASE if ignore_case else 0)
+    expected = [i for i, p in enumerate(payloads) if reference.search(p.encode())]
+    compiled = compile_filter(FilterSpec(pattern, regex=True, ignore_case=ignore_case))
+    with patch.object(filtering, "MIN_SAMPLE", 2):  # decide on tiny slices
+        slices = compiled.iter_matches(store, 0, None, slice_rows=slice_rows)
+        assert [i for _, hits in slices for i in hits] == expected

@@ -42,6 +42,13 @@ from sockscope.core.settings import ConnectionSettings
 CLOSE_TIMEOUT = 3.0
 PING_TIMEOUT = 10.0
 
+#: Bytes taken from the socket per event-loop callback, at most. Every frame of a read is
+#: parsed and recorded in that one callback, and everything else on the loop (a key press
+#: crossing the app's message queues, one turn per hop) waits behind it: asyncio's 256 KiB
+#: is ~2,400 frames of 100 B, ~10 ms. 32 KiB keeps the 100 B ingest rate; 4 KiB frames
+#: lose ~8% to the extra reads (measured: docs/performance.md, *Key to frame*).
+READ_SIZE = 32 * 1024
+
 
 class ConnectionSink(Protocol):
     """Where a connection reports what happens (the session recorder)."""
@@ -87,6 +94,20 @@ class TappedConnection(ClientConnection):
         self._fragment_opcode = Opcode.TEXT
         self._tap_outgoing(protocol)
         self._tap_incoming(protocol)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Cap the socket reads at :data:`READ_SIZE` where the transport allows it.
+
+        ``max_size`` is a private class attribute of asyncio's selector socket transport
+        (what ``ws://`` gets on Linux and macOS), read at every ``recv``; an instance
+        attribute overrides it for this connection only. Other transports have no such
+        knob and keep their own sizes: Windows' proactor reads 64 KiB already; a TLS
+        transport (``wss://``) decrypts each read of up to 256 KiB into its own preallocated
+        buffer and hands over all of it in one ``data_received``.
+        """
+        super().connection_made(transport)
+        if hasattr(transport, "max_size"):
+            transport.max_size = READ_SIZE
 
     def _report_open(self, response: Response | None = None) -> None:
         if self._opened or self.protocol.handshake_exc is not None:

@@ -11,6 +11,11 @@ searching the store's payload buffer as one string instead of row by row:
   later occurrence in it would cross too), so the row is skipped.
 * When the pattern is more than its literal, only the rows the literal found are checked
   with the full pattern. Patterns with no mandatory literal are checked row by row.
+* A literal found in most rows (``"seq":`` in ``"seq":\\d+``) saves nothing and costs a
+  Python step per row on top of the check, so once a slice shows that, the filter drops the
+  prefilter and checks every row directly (:data:`DENSE_SHARE`). The full pattern is never
+  run over the whole buffer: a greedy ``.*`` or ``[a-z]+`` would run across rows to the end
+  of the slice, at every attempt (measured: 11 s instead of 26 ms for 100,000 rows).
 * Anchors (``^ $ \\b \\B \\A \\Z``) and lookarounds see a row's real edges: rows are checked
   on a copy of their payload for those patterns.
 
@@ -37,6 +42,11 @@ SLICE_BYTES = 2 * 1024 * 1024
 
 #: Shorter literals hit nearly every row: checking rows one by one is faster then.
 MIN_LITERAL = 3
+
+#: A prefilter whose literal is in more than this share of a slice's frame rows is dropped.
+DENSE_SHARE = 0.5
+#: Frame rows a slice needs before its share decides (a few rows say little).
+MIN_SAMPLE = 1024
 
 _ONES = re.compile(b"\x01+")
 _SPECIAL_ESCAPES = frozenset("bBAZ")
@@ -226,6 +236,7 @@ class CompiledFilter:
         "_frames",
         "_literal",
         "_pattern",
+        "_prefilter",
         "_pure",
         "_rows",
         "spec",
@@ -244,6 +255,8 @@ class CompiledFilter:
         self._literal = literal
         self._pure = pure
         """The literal search alone decides (no full-pattern check of its rows)."""
+        self._prefilter = literal is not None and not pure
+        """Rows are checked only where the literal is (until it proves to be almost everywhere)."""
         self._anchored = anchored
 
         def allowed(kind: Kind, opcode: Opcode) -> bool:
@@ -271,7 +284,9 @@ class CompiledFilter:
     ) -> Iterator[tuple[int, array[int]]]:
         """Yield ``(scanned_up_to, hits)`` slice by slice, in row order.
 
-        Nothing is held between slices, so the store may grow while a caller pauses.
+        Nothing about the rows is held between slices, so the store may grow while a caller
+        pauses; the filter only learns whether its literal prefilter pays (which never
+        changes a result).
         """
         stop = len(store) if stop is None else min(stop, len(store))
         ends = store.ends
@@ -288,12 +303,12 @@ class CompiledFilter:
         if self._pattern is None:
             return _indexes(flags.translate(self._rows), lo)
         frame_mask = flags.translate(self._frames)
-        if self._literal is not None:
+        if self._pure:
             hits = self._search_buffer(store, lo, hi, frame_mask)
+        elif self._prefilter:
+            hits = self._check_rows(store, self._prefiltered(store, lo, hi, frame_mask))
         else:
-            hits = _indexes(frame_mask, lo)
-        if not self._pure:
-            hits = self._check_rows(store, hits)
+            hits = self._check_rows(store, _indexes(frame_mask, lo))
         search = self._pattern.search
         event_hits = [
             i
@@ -318,6 +333,16 @@ class CompiledFilter:
             pos = ends[row]
             if found.end() <= pos and frame_mask[row - lo]:
                 rows.append(row)
+        return rows
+
+    def _prefiltered(
+        self, store: FrameStore, lo: int, hi: int, frame_mask: bytearray
+    ) -> array[int]:
+        """Rows holding the literal; drops the prefilter for later slices if most rows do."""
+        rows = self._search_buffer(store, lo, hi, frame_mask)
+        frames = frame_mask.count(1)
+        if frames >= MIN_SAMPLE and len(rows) > frames * DENSE_SHARE:
+            self._prefilter = False
         return rows
 
     def _check_rows(self, store: FrameStore, rows: array[int]) -> array[int]:
