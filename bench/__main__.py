@@ -3,7 +3,8 @@
 Run from the repository root. Each benchmark compares sockscope with a baseline
 measured in the same run (ratios, not absolute times: machines are shared and noisy).
 ``--quick`` runs short versions (CI's smoke test: it proves they complete, nothing
-about speed); ``--write`` puts the table into docs/performance.md.
+about speed); ``--write`` puts the table into docs/performance.md. The soak (ten minutes;
+:mod:`bench.soak`) runs only when named: ``python -m bench soak``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ BENCHMARKS: dict[str, str] = {
     "startup": "bench.startup",
     "replay": "bench.replay",
 }
+#: Run only when named, and never written into the table (they take minutes).
+ON_DEMAND: dict[str, str] = {"soak": "bench.soak"}
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 
 
@@ -37,16 +40,19 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bench",
         description="Run sockscope's benchmarks; print one table of ratios against baselines.",
     )
-    parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of: {', '.join(BENCHMARKS)}")
+    known = BENCHMARKS | ON_DEMAND
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of: {', '.join(known)}")
     parser.add_argument("--quick", action="store_true", help="short runs (a smoke test)")
     parser.add_argument("--write", action="store_true", help="update docs/performance.md")
     args = parser.parse_args(argv)
-    unknown = [name for name in args.names if name not in BENCHMARKS]
+    unknown = [name for name in args.names if name not in known]
     if unknown:
-        parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHMARKS)}")
+        parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(known)}")
+    if args.write and ON_DEMAND.keys() & set(args.names):
+        parser.error(f"--write takes only the table's benchmarks, not {', '.join(ON_DEMAND)}")
     rows: list[Row] = []
     for name in args.names or BENCHMARKS:
-        run: Callable[[bool], list[Row]] = import_module(BENCHMARKS[name]).run
+        run: Callable[[bool], list[Row]] = import_module(known[name]).run
         rows += run(args.quick)
     print(render_text(rows))
     if args.write:

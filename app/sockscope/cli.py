@@ -64,6 +64,12 @@ def tui_options(function: F) -> F:
     function = click.option("--no-journal", is_flag=True, help="Keep the session in memory only.")(
         function
     )
+    function = click.option(
+        "--max-frames",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Keep only the newest N rows in memory, for endless feeds (the journal keeps all).",
+    )(function)
     return click.option(
         "--open",
         "open_path",
@@ -91,6 +97,7 @@ def run_tui(
         notice=notice,
         journal_path=journal,
         open_path=options["open_path"],
+        max_frames=options["max_frames"],
         survive_errors=True,
     )
     app.run()

@@ -108,3 +108,31 @@ async def test_open_at_start_and_a_damaged_log_keeps_what_loaded(tmp_path: Path)
         await pilot.pause(0.1)
         assert "first row" in visible_text(app.screen.query_one(MessageLog))
         assert any("line 3" in n.message for n in app._notifications)
+
+
+async def test_a_large_log_shows_its_first_rows_while_it_loads(tmp_path: Path) -> None:
+    from sockscope.core.formats.jsonl import write_store
+    from sockscope.core.formats.model import LogHeader
+    from sockscope.core.frames import FrameStore
+
+    store = FrameStore()
+    for n in range(300_000):
+        store.append(1_700_000_000 + n / 1000, Kind.RECV, Opcode.TEXT, b'{"seq":%d}' % n)
+    big = tmp_path / "big.jsonl"
+    write_store(big, store, LogHeader(url="ws://example.test/"))
+    app = build_app(open_path=big)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LogViewerScreen), timeout=10)
+        viewer = app.screen
+        assert isinstance(viewer, LogViewerScreen)
+        log = viewer.query_one(MessageLog)
+        seen_while_loading = False
+        while viewer.rows_loading:
+            seen_while_loading |= log.row_count > 0 and log.size.height > 0
+            await pilot.pause(0.02)
+        assert len(viewer.loaded.store) == 300_000
+        await pilot.press("end")
+        await wait_for(
+            pilot, lambda: '{"seq":299999}' in visible_text(viewer.query_one(MessageLog))
+        )
+    assert seen_while_loading, "the viewer opened only after the whole file was loaded"

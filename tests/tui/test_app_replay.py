@@ -59,7 +59,9 @@ def closed_port_url() -> str:
 
 
 async def open_setup(app: SockscopeApp, pilot: Pilot[None]) -> ReplaySetupScreen:
-    await wait_for(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, LogViewerScreen) and not app.screen.rows_loading
+    )
     await pilot.press("ctrl+r")
     await wait_for(pilot, lambda: isinstance(app.screen, ReplaySetupScreen))
     assert isinstance(app.screen, ReplaySetupScreen)

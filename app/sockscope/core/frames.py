@@ -4,15 +4,22 @@ A million 100-byte frames as Python objects cost ~300 B each; here they cost
 the payload plus ~17 B (an 8-byte end offset, an 8-byte timestamp and one flag
 byte), so the log can hold a firehose without the memory following it.
 
-Rows are addressed by their index (0 = first event of the session). Event rows
-(open, close, error, note) carry a small ``info`` dict kept aside: they are rare,
-so a dict per event costs nothing, while frame rows never allocate one.
+Rows are addressed by their index (0 = the oldest row held). Event rows (open,
+close, error, note) carry a small ``info`` dict kept aside: they are rare, so a
+dict per event costs nothing, while frame rows never allocate one.
+
+An endless feed keeps only its newest rows (:meth:`FrameStore.trim_front`): the
+oldest are dropped and the rest renumbered from 0, :attr:`FrameStore.dropped` counts
+what went, so ``dropped + index`` numbers a row within the whole session.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import IntEnum
 from itertools import accumulate, compress
@@ -69,17 +76,37 @@ class Row:
         return len(self.payload)
 
 
+def minus(column: array[int], amount: int) -> array[int]:
+    """A copy of ``column`` with ``amount`` taken from every item (each must be >= ``amount``).
+
+    Read as one big integer, the column's items are its digits in base 2**(8*itemsize);
+    subtracting ``amount`` repeated in every digit never borrows across them, so one
+    big-integer subtraction does them all, ~6x faster than a loop over the items.
+    """
+    if not column:
+        return array(column.typecode)
+    size, order = column.itemsize, sys.byteorder
+    whole = int.from_bytes(column.tobytes(), order)
+    repeated = int.from_bytes(amount.to_bytes(size, order) * len(column), order)
+    out = array(column.typecode)
+    out.frombytes((whole - repeated).to_bytes(size * len(column), order))
+    return out
+
+
 class FrameStore:
-    """Append-only columnar store of a session's events."""
+    """Columnar store of a session's events: appended at the end, trimmed at the front."""
 
     __slots__ = (
         "_ends",
+        "_first_time",
         "_flags",
         "_info",
         "_payloads",
+        "_readers",
         "_times",
         "bytes_in",
         "bytes_out",
+        "dropped",
         "frames_in",
         "frames_out",
     )
@@ -90,13 +117,20 @@ class FrameStore:
         self._times = array("d")
         self._flags = bytearray()
         self._info: dict[int, dict[str, Any]] = {}
+        self._readers = threading.Lock()
+        self._first_time = 0.0
+        self.dropped = 0
+        """Rows dropped from the front so far (:meth:`trim_front`)."""
+        # The counters count every frame ever appended, dropped or not.
         self.frames_in = 0
         self.frames_out = 0
         self.bytes_in = 0
         self.bytes_out = 0
 
     def __len__(self) -> int:
-        return len(self._times)
+        # The flags column is written last by append() and extend(), so a reader in
+        # another thread (a viewer of a log still loading) never sees a half row.
+        return len(self._flags)
 
     # -- writing -------------------------------------------------------------
 
@@ -146,7 +180,48 @@ class FrameStore:
         self._info[index] = info
         return index
 
+    def trim_front(self, count: int) -> bool:
+        """Drop the oldest ``count`` rows; the rest are renumbered from 0.
+
+        Costs a copy of the rows kept, so callers trim in batches (a session keeps
+        ``max_frames`` plus some slack). Returns False, dropping nothing, while
+        another thread reads the rows (see :meth:`held`): the caller tries later.
+        """
+        count = min(count, len(self))
+        if count <= 0:
+            return True
+        if not self._readers.acquire(blocking=False):
+            return False
+        try:
+            if not self.dropped:
+                self._first_time = self._times[0]
+            cut = self._ends[count - 1]
+            del self._payloads[:cut]
+            self._ends = minus(self._ends[count:], cut)
+            del self._times[:count]
+            del self._flags[:count]
+            if self._info:
+                self._info = {i - count: info for i, info in self._info.items() if i >= count}
+            self.dropped += count
+        finally:
+            self._readers.release()
+        return True
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Keep every row where it is while another thread reads them (e.g. a save).
+
+        Appends go on meanwhile; :meth:`trim_front` declines until the block ends.
+        """
+        with self._readers:
+            yield
+
     # -- reading -------------------------------------------------------------
+
+    @property
+    def first_time(self) -> float:
+        """Time of the session's first row, also once it has been dropped (not empty)."""
+        return self._first_time if self.dropped else self._times[0]
 
     def start(self, index: int) -> int:
         return self._ends[index - 1] if index else 0

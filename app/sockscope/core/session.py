@@ -4,10 +4,14 @@ The session is the sink of a :class:`~sockscope.core.connection.Connection`.
 Frames are appended to the store (and journal) the moment they arrive, in the
 connection's own callback; the UI only learns *how many* rows are new, on its
 own tick, so a slow screen can never make the recording lose a frame.
+
+With ``max_frames`` the store keeps only the newest rows of an endless feed while
+the journal keeps every one on disk.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -35,13 +39,25 @@ class RowWriter(Protocol):
 
 
 _NO_INFO: dict[str, Any] = {}
+#: With ``max_frames`` N the store grows to N + N // TRIM_SLACK rows, then drops back to N:
+#: each trim copies the N rows kept, so trimming in batches keeps its cost per row small.
+TRIM_SLACK = 4
 
 
 class Session:
     """Records a connection's frames and events into a store (and a journal)."""
 
-    def __init__(self, store: FrameStore | None = None, journal: RowWriter | None = None) -> None:
+    def __init__(
+        self,
+        store: FrameStore | None = None,
+        journal: RowWriter | None = None,
+        max_frames: int | None = None,
+    ) -> None:
         self.store = store if store is not None else FrameStore()
+        self._max_frames: int | None = None
+        self._full_at = sys.maxsize
+        """Index of the row that fills the store to ``max_frames`` plus slack: then trim."""
+        self.max_frames = max_frames
         self.journal = journal
         self.state = ReadyState.CLOSED
         self.last_event: ConnectionEvent | None = None
@@ -50,8 +66,27 @@ class Session:
         self.journal_error: str | None = None
         """Why the journal stopped (e.g. the disk is full); the store keeps recording."""
 
+    @property
+    def max_frames(self) -> int | None:
+        """The store keeps the newest this many rows (up to a quarter more between trims).
+
+        None keeps every row. The journal, when there is one, always keeps every row.
+        """
+        return self._max_frames
+
+    @max_frames.setter
+    def max_frames(self, value: int | None) -> None:
+        if value is not None and value < 1:
+            raise ValueError(f"max_frames must be at least 1, not {value}.")
+        self._max_frames = value
+        if value is None:
+            self._full_at = sys.maxsize
+        else:
+            self._full_at = value + max(1, value // TRIM_SLACK) - 1
+
     def on_frame(self, t: float, kind: Kind, opcode: Opcode, payload: bytes) -> None:
-        self.store.append(t, kind, opcode, payload)
+        if self.store.append(t, kind, opcode, payload) >= self._full_at:
+            self._trim()
         if self.journal is not None:
             try:
                 self.journal.write(t, kind, opcode, payload, _NO_INFO)
@@ -93,8 +128,14 @@ class Session:
         self.journal = None
         self.journal_error = f"The journal stopped: {exc} The session is still in memory: save it."
 
+    def _trim(self) -> None:
+        """Drop the rows beyond ``max_frames`` (declined while a save reads the store)."""
+        assert self._max_frames is not None
+        self.store.trim_front(len(self.store) - self._max_frames)
+
     def _record(self, t: float, kind: Kind, info: dict[str, Any]) -> None:
-        self.store.append_event(t, kind, info)
+        if self.store.append_event(t, kind, info) >= self._full_at:
+            self._trim()
         if self.journal is not None:
             try:
                 self.journal.write(t, kind, Opcode.NONE, b"", info)

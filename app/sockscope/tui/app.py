@@ -88,6 +88,8 @@ class SockscopeApp(SessionFiles):
         self.settings = settings or ConnectionSettings()
         self.session = session or Session()
         self.options = options or AppOptions()
+        if self.options.max_frames is not None:
+            self.session.max_frames = self.options.max_frames
         self.survive_errors = self.options.survive_errors
         self.emergency_copy: Path | str | None = None
         """Where the session was saved when a bug ended the app."""
@@ -198,6 +200,8 @@ class SockscopeApp(SessionFiles):
                 connection.latency if connection else None,
                 reconnect_in,
                 _how_it_ended(session.last_event),
+                session.max_frames,
+                session.journal is not None,
             )
         )
 

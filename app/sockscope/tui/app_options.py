@@ -16,6 +16,8 @@ class AppOptions:
     """A message to show at start (e.g. that http:// became ws://)."""
     journal_path: Path | None = None
     """Append every event to this JSONL file; None keeps the session in memory only."""
+    max_frames: int | None = None
+    """Keep only the newest this many rows in memory (the journal still keeps all)."""
     open_path: Path | None = None
     """A saved log to open in a viewer at start."""
     survive_errors: bool = False

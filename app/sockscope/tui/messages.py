@@ -14,7 +14,7 @@ class FramesRecorded(Message):
     """New rows are in the store (posted at most once per tick, never per frame)."""
 
     total: int
-    """How many rows the store holds now."""
+    """Rows recorded since the session began (including rows --max-frames dropped)."""
 
     def can_replace(self, message: Message) -> bool:
         # A newer count says everything an older one did: keep the queue short.

@@ -7,6 +7,7 @@ file work in threads so the UI keeps drawing while a million rows are read or wr
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -25,6 +26,9 @@ from sockscope.tui.screens.file_screens import OpenRequest, OpenScreen, SaveRequ
 from sockscope.tui.screens.log_viewer import LogViewerScreen
 from sockscope.tui.screens.progress_screen import ProgressScreen
 
+#: How long a loading thread waits for the viewer's first paint (seconds).
+FIRST_PAINT_WAIT = 0.5
+
 
 class SessionFiles(App[None]):
     """ctrl+s saves the session, ctrl+o opens a log in a viewer; the journal runs throughout."""
@@ -35,7 +39,7 @@ class SessionFiles(App[None]):
 
     def _header(self) -> LogHeader:
         store = self.session.store
-        created = iso_time(store.time(0)) if len(store) else now_iso()
+        created = iso_time(store.first_time) if len(store) or store.dropped else now_iso()
         return LogHeader(url=self.settings.url, created=created)
 
     def _start_journal(self) -> None:
@@ -67,15 +71,21 @@ class SessionFiles(App[None]):
         self.push_screen(SaveScreen(default), chosen)
 
     def _save(self, request: SaveRequest) -> None:
-        """Runs in a thread: the store only grows, so reading it there is safe."""
-        rows = len(self.session.store)
+        """Runs in a thread: rows are appended meanwhile, but none dropped until it is done."""
+        store = self.session.store
         try:
-            save_log(request.path, self.session.store, self._header(), not request.include_secrets)
+            with store.held():
+                rows, dropped = len(store), store.dropped
+                save_log(request.path, store, self._header(), not request.include_secrets)
         except (LogError, OSError) as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
         kept = "secrets kept" if request.include_secrets else "secrets redacted"
         message = f"Saved {rows:,} rows to {request.path} ({kept})."
+        if dropped:
+            journaled = self.session.journal is not None
+            where = "are only in the journal" if journaled else "were not kept"
+            message += f" The {dropped:,} older rows {where} (max frames)."
         self.call_from_thread(self.notify, message, title="Saved", markup=False)
 
     def action_open(self) -> None:
@@ -86,29 +96,53 @@ class SessionFiles(App[None]):
         self.push_screen(OpenScreen(), chosen)
 
     def open_log(self, request: OpenRequest) -> None:
-        """Load a log in a thread with a progress bar, then show it in a viewer."""
+        """Load a log in a thread; its viewer opens on the first rows and fills as they come."""
         progress = ProgressScreen(f"Opening {request.path.name}…")
         self.push_screen(progress)
+        viewer: list[LogViewerScreen] = []  # set once the first rows exist
+        painted = threading.Event()
+
+        def show(log: LoadedLog) -> None:
+            viewer.append(LogViewerScreen(request.path.name, log, loading=True, painted=painted))
+            self.switch_screen(viewer[0])  # in place of the progress dialog
+
+        def started(log: LoadedLog) -> None:
+            """In the loading thread: show the viewer, and let it paint before going on.
+
+            Parsing holds the GIL; without this pause the new screen would get its
+            first layout only when the whole file is read.
+            """
+            self.call_from_thread(show, log)
+            painted.wait(FIRST_PAINT_WAIT)
 
         def report(done: int, total: int) -> None:
-            self.call_from_thread(progress.advance_to, done, total)
+            if viewer:
+                viewer[0].load_progressed(done, total)
+            else:
+                progress.advance_to(done, total)
+
+        def failed(exc: Exception) -> None:
+            if viewer:
+                viewer[0].loaded.warnings.append(f"Showing the rows before the error: {exc}")
+                viewer[0].load_finished()
+                self.notify(str(exc), title="Cannot open", severity="error", markup=False)
+            else:
+                self._open_failed(request, progress, exc)
 
         def load() -> None:
             try:
-                log = load_log(request.path, request.entry, report)
-            except LogFormatError as exc:
-                self.call_from_thread(self._open_failed, request, progress, exc)
-                return
+                load_log(
+                    request.path,
+                    request.entry,
+                    lambda done, total: self.call_from_thread(report, done, total),
+                    started,
+                )
             except (LogError, OSError) as exc:
-                self.call_from_thread(self._open_failed, request, progress, exc)
+                self.call_from_thread(failed, exc)
                 return
-            self.call_from_thread(self._opened, request, progress, log)
+            self.call_from_thread(lambda: viewer[0].load_finished())
 
         self.run_worker(load, thread=True, group="files")
-
-    def _opened(self, request: OpenRequest, progress: ProgressScreen, log: LoadedLog) -> None:
-        progress.dismiss()
-        self.push_screen(LogViewerScreen(request.path.name, log))
 
     def _open_failed(self, request: OpenRequest, progress: ProgressScreen, exc: Exception) -> None:
         progress.dismiss()
@@ -120,9 +154,6 @@ class SessionFiles(App[None]):
             )
             return
         self.notify(str(exc), title="Cannot open", severity="error", markup=False, timeout=15)
-        if isinstance(exc, LogFormatError) and exc.partial is not None and len(exc.partial.store):
-            exc.partial.warnings.append(f"Showing the rows before the error: {exc}")
-            self.push_screen(LogViewerScreen(request.path.name, exc.partial))
 
     def save_emergency_copy(self) -> Path | str:
         """Save the whole session next to the error reports (a bug is ending the app)."""

@@ -95,8 +95,13 @@ class SocketWorker:
         self._post(ConnectionChanged(event))
 
     def _report_rows(self) -> int:
-        """Tell the UI how many rows exist; return how many are new."""
-        total = len(self.session.store)
+        """Tell the UI how many rows exist; return how many are new.
+
+        Counted since the session began (dropped rows included), so a --max-frames
+        trim never makes the count go back.
+        """
+        store = self.session.store
+        total = store.dropped + len(store)
         new = total - self._reported
         if new:
             self._reported = total

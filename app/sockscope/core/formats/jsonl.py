@@ -44,12 +44,15 @@ __all__ = [
     "LoadedLog",
     "LogHeader",
     "Progress",
+    "Started",
     "read_jsonl",
     "write_store",
 ]
 
 #: ``progress(done_bytes, total_bytes)``; raise from it to cancel a load.
 Progress = Callable[[int, int], None]
+#: ``started(log)``: the log exists (header read); its store fills as loading goes on.
+Started = Callable[[LoadedLog], None]
 
 FLUSH_INTERVAL = 1.0
 PROGRESS_EVERY = 65_536
@@ -84,7 +87,10 @@ def _parse_header(path: Path, line: bytes) -> LogHeader:
 
 
 def read_jsonl(
-    path: str | PathLike[str], progress: Progress | None = None, strict: bool = False
+    path: str | PathLike[str],
+    progress: Progress | None = None,
+    strict: bool = False,
+    started: Started | None = None,
 ) -> LoadedLog:
     """Load a JSONL log.
 
@@ -92,13 +98,17 @@ def read_jsonl(
     holds every row before it. A last line cut off mid-record (the file does not
     end with a newline and the line is not JSON) becomes a warning, or an error
     when ``strict``. ``progress`` is called every ~64k lines and at the end; the
-    store is consistent while it runs, so it may read ``len(store)``.
+    store is consistent while it runs, so it may read ``len(store)``. ``started``
+    gets the log as soon as its header is read, so a viewer can show the rows
+    while they load (its store only grows).
     """
     path = Path(path)
     with open_for_reading(path) as handle:
         total = os.fstat(handle.fileno()).st_size
         first = handle.readline(_MAX_HEADER)
         log = LoadedLog(_parse_header(path, first), FrameStore())
+        if started is not None:
+            started(log)
         reader = _Reader(path, log)
         done = len(first)
         leftover = b""

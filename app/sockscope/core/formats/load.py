@@ -10,7 +10,7 @@ import orjson
 from sockscope.core.formats.errors import LogError, LogFormatError
 from sockscope.core.formats.files import open_for_reading
 from sockscope.core.formats.har import read_har, write_har
-from sockscope.core.formats.jsonl import Progress, read_jsonl, write_store
+from sockscope.core.formats.jsonl import Progress, Started, read_jsonl, write_store
 from sockscope.core.formats.model import LoadedLog, LogHeader
 from sockscope.core.frames import FrameStore
 
@@ -46,17 +46,23 @@ def sniff_format(path: Path) -> str:
 
 
 def load_log(
-    path: str | PathLike[str], entry: int | str | None = None, progress: Progress | None = None
+    path: str | PathLike[str],
+    entry: int | str | None = None,
+    progress: Progress | None = None,
+    started: Started | None = None,
 ) -> LoadedLog:
     """Load a JSONL log or one WebSocket entry of a HAR file.
 
     ``entry`` picks the HAR entry (number from 1 or URL part); ``progress``
-    reports JSONL loading (HAR files are parsed in one piece).
+    reports JSONL loading, and ``started`` gets a JSONL log as soon as its rows
+    start to arrive (HAR files are parsed in one piece: both come at the end).
     """
     path = Path(path)
     if sniff_format(path) == "jsonl":
-        return read_jsonl(path, progress)
+        return read_jsonl(path, progress, started=started)
     log = read_har(path, entry)
+    if started is not None:
+        started(log)
     if progress is not None:
         size = path.stat().st_size
         progress(size, size)

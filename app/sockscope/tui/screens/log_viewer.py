@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, ProgressBar, Static
 
 from sockscope.core.display import safe_line
 from sockscope.core.formats.model import LoadedLog
@@ -44,26 +46,71 @@ class LogViewerScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, name: str, log: LoadedLog) -> None:
+    DEFAULT_CSS = """
+    LogViewerScreen #viewer-progress { height: 1; padding: 0 1; }
+    LogViewerScreen #viewer-progress.-done { display: none; }
+    """
+
+    def __init__(
+        self,
+        name: str,
+        log: LoadedLog,
+        *,
+        loading: bool = False,
+        painted: threading.Event | None = None,
+    ) -> None:
         super().__init__()
         self.log_name = name
         self.loaded = log
+        self._painted = painted
+        """Set after the first paint (a loading thread waits for it)."""
+        self.rows_loading = loading
+        """True while a thread still adds rows to the store (it only grows)."""
 
     def compose(self) -> ComposeResult:
         yield Static(describe_log(self.log_name, self.loaded), id="viewer-title")
+        bar = ProgressBar(total=100, show_eta=True, id="viewer-progress")
+        bar.set_class(not self.rows_loading, "-done")
+        yield bar
         yield SessionView(self.loaded.store, id="viewer-session")
         yield Footer()
 
     def on_mount(self) -> None:
         view = self.query_one(SessionView)
         view.message_log.focus()
+        if self._painted is not None:
+            self.call_after_refresh(self._painted.set)
+        if not self.rows_loading:
+            self._warn()
+
+    def _warn(self) -> None:
         for warning in self.loaded.warnings:
             self.notify(warning, title="While loading", severity="warning", markup=False)
+
+    def load_progressed(self, done: int, total: int) -> None:
+        """The loading thread read ``done`` of ``total`` bytes: show the rows so far."""
+        if not self.query(ProgressBar):  # not composed yet: it shows the rows when it is
+            return
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+        self.query_one("#viewer-title", Static).update(describe_log(self.log_name, self.loaded))
+        self.query_one(SessionView).refresh_rows()
+
+    def load_finished(self) -> None:
+        self.rows_loading = False
+        if not self.query(ProgressBar):  # not composed yet: compose and mount see it is done
+            return
+        self.query_one(ProgressBar).add_class("-done")
+        self.query_one("#viewer-title", Static).update(describe_log(self.log_name, self.loaded))
+        self.query_one(SessionView).refresh_rows()
+        self._warn()
 
     def action_filter(self) -> None:
         self.query_one(SessionView).open_filter()
 
     def action_replay(self) -> None:
+        if self.rows_loading:
+            self.notify("The log is still loading; replay it when it is complete.")
+            return
         plan = ReplayPlan.from_store(self.loaded.store, self.loaded.header.url)
         for warning in plan.warnings:
             self.notify(warning, title="Replay", severity="warning", markup=False)

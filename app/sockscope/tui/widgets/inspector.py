@@ -194,7 +194,7 @@ class Inspector(Vertical):
     def show_row(self, store: FrameStore, index: int) -> None:
         """Show row ``index`` of ``store`` in its default mode."""
         row = self.row = store.row(index)
-        self.query_one("#inspector-header", Static).update(self._header(row, store.time(0)))
+        self.query_one("#inspector-header", Static).update(self._header(row, store.first_time))
         if row.kind.is_frame:
             self._pretty = pretty_json(row.payload) if row.opcode is not Opcode.CLOSE else None
             self.set_reactive(Inspector.mode, default_mode(row.opcode, row.payload, self._pretty))

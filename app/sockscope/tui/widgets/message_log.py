@@ -1,17 +1,16 @@
 """The message log: one line per row of the store, rendered only where visible.
 
-The log is a *view* over a :class:`FrameStore`: rows from ``view_start`` on, or, when a
-filter is active, an ``array('I')`` of matching store indexes. Nothing per row is kept
-besides that array and an LRU cache of rendered lines, so a million rows scroll like ten.
+The log is a *view* over a :class:`FrameStore` (:class:`LogRows` maps its positions to
+rows): rows from ``view_start`` on, or, when a filter is active, an ``array('I')`` of
+matching store indexes. Nothing per row is kept besides that array and an LRU cache of
+rendered lines, so a million rows scroll like ten. When the store drops its oldest rows
+(``max_frames``), :meth:`MessageLog.refresh_rows` renumbers the view and keeps the rows on
+screen where they were; lines are cached by row number in the session, which never changes.
 """
 
 from __future__ import annotations
 
 import asyncio
-from array import array
-from bisect import bisect_left
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from time import perf_counter
@@ -30,11 +29,16 @@ from textual.worker import Worker
 from sockscope.core.filtering import CompiledFilter
 from sockscope.core.frames import FrameStore
 from sockscope.tui.row_format import RowStyles, row_text
+from sockscope.tui.widgets.log_rows import LogRows
 
 #: New rows matched on the spot when they arrive; larger backlogs go to the scan worker.
 SYNC_MATCH_ROWS = 20_000
-#: Longest stretch the filter scan keeps the event loop before letting the UI run.
-SCAN_BUDGET = 0.010
+#: Longest stretch one step of the filter scan keeps the event loop before letting the UI run.
+SCAN_BUDGET = 0.005
+#: Rows per slice the scan matches at once (a slice overshoots the budget by up to its cost).
+SCAN_SLICE_ROWS = 4096
+#: The scan shows its progress at most this often: a repaint costs more than a step.
+SCAN_REPAINT = 0.1
 
 
 class MessageLog(ScrollView, can_focus=True):
@@ -93,10 +97,16 @@ class MessageLog(ScrollView, can_focus=True):
 
     @dataclass
     class RowSelected(Message):
-        """The cursor moved onto a row (``index`` is the store's row index)."""
+        """The cursor moved onto a row (read :attr:`index` when handling the message)."""
 
-        index: int
+        number: int
+        """The row's number in the session: its store index plus the rows dropped before it."""
         log: MessageLog
+
+        @property
+        def index(self) -> int:
+            """The row's store index now; negative if the store has dropped it since."""
+            return self.number - self.log.store.dropped
 
         @property
         def control(self) -> MessageLog:
@@ -128,77 +138,85 @@ class MessageLog(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.store = store
-        self.view_start = 0
-        """Rows before this store index are hidden (see :meth:`clear_view`)."""
-        self.selected: int | None = None
-        """Store index of the cursor row."""
-        self._known = 0
+        self.rows = LogRows(store)
         self._filter: CompiledFilter | None = None
-        self._matches: array[int] | None = None
-        self._scanned = 0
         self._scan_worker: Worker[None] | None = None
         self._scan_running = False
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        """Lines by (row number in the session, width, selected, relative time)."""
         self._following = True
-        self._palette: tuple[Style, Style, RowStyles] | None = None
         """The view is at the tail (kept across resizes and growth, unlike the offset)."""
+        self._palette: tuple[Style, Style, RowStyles] | None = None
 
     # -- the view ------------------------------------------------------------
 
     @property
     def row_count(self) -> int:
         """Rows in the view (matching rows when a filter is active)."""
-        if self._matches is not None:
-            return len(self._matches)
-        return self._known - self.view_start
-
-    @property
-    def total(self) -> int:
-        """Rows the view covers, filtered or not (the M of "N of M")."""
-        return self._known - self.view_start
+        return self.rows.row_count
 
     @property
     def scanning(self) -> bool:
         """True while a filter has rows left to match."""
-        return self._matches is not None and self._scanned < self._known
+        return self.rows.scanning
+
+    @property
+    def selected(self) -> int | None:
+        """Store index of the cursor row."""
+        return self.rows.selected
 
     def index_at(self, position: int) -> int:
         """The store index shown at view ``position``."""
-        if self._matches is not None:
-            return self._matches[position]
-        return self.view_start + position
-
-    def _position_near(self, index: int) -> int:
-        """View position of store ``index``, or where it would be if it is not shown."""
-        if self._matches is not None:
-            return bisect_left(self._matches, index)
-        return index - self.view_start
+        return self.rows.index_at(position)
 
     def on_mount(self) -> None:
         self.refresh_rows()  # (Textual calls ScrollView.on_mount as well)
 
     def refresh_rows(self) -> None:
-        """Take in the rows added to the store since the last call (cheap: O(new rows))."""
+        """Take in the rows added to (or dropped from) the store since the last call.
+
+        Cheap: O(new rows), plus O(matching rows) after the store dropped rows.
+        """
+        rows = self.rows
+        renumbered = self._renumber()
         total = len(self.store)
-        if total == self._known:
+        if total == rows.known:
+            if renumbered:
+                self._post_count()
             return
-        with self._growing():
-            self._known = total
-            if self._filter is not None and not self._scan_running:
-                if total - self._scanned <= SYNC_MATCH_ROWS:
-                    self._take_matches(total, self._filter.matches(self.store, self._scanned))
-                else:
-                    self._start_scan()
+        rows.known = total
+        if self._filter is not None and not self._scan_running:
+            if total - rows.scanned <= SYNC_MATCH_ROWS:
+                rows.take_matches(total, self._filter.matches(self.store, rows.scanned))
+            else:
+                self._start_scan()
+        self._show_new_rows()
         self._post_count()
+
+    def _renumber(self) -> bool:
+        """Catch up with rows the store dropped, keeping the rows on screen where they are.
+
+        Returns whether there was anything to catch up with.
+        """
+        top = self.scroll_offset.y
+        gone = self.rows.renumber()
+        if gone is None:
+            return False
+        self.unseen = min(self.unseen, self.row_count)
+        # The rows on screen moved up by ``gone`` positions: scroll up as much.
+        self.virtual_size = Size(0, max(0, self.virtual_size.height - gone))
+        if self._following:
+            self._scroll_to_tail()
+        else:
+            self.scroll_to(y=max(0, top - gone), animate=False, immediate=True)
+        self.refresh()
+        return True
 
     def clear_view(self) -> None:
         """Hide every row so far; the store (the recorded session) keeps them."""
         self._cancel_scan()
-        self._known = len(self.store)
-        self.view_start = self._scanned = self._known
-        if self._matches is not None:
-            self._matches = array("I")
-        self.selected = None
+        self._renumber()
+        self.rows.hide_all()
         self.unseen = 0
         self._resize()
         self._post_count()
@@ -206,17 +224,18 @@ class MessageLog(ScrollView, can_focus=True):
     def set_filter(self, compiled: CompiledFilter | None) -> None:
         """Show only the rows ``compiled`` matches (``None``: every row)."""
         self._cancel_scan()
+        self._renumber()
         self._filter = compiled
-        self._matches = None if compiled is None else array("I")
-        self._scanned = self.view_start
+        self.rows.filter(compiled is not None)
         self.unseen = 0
         self._resize()
-        if self.selected is not None and self._is_shown(self.selected):
-            self.select(self._position_near(self.selected))
+        if self.selected is not None and self.rows.is_shown(self.selected):
+            self.select(self.rows.position_near(self.selected))
         else:
             self._scroll_to_tail()
         if compiled is not None:
             self._scan_some(compiled)  # small sessions are filtered at once
+            self._show_new_rows()
             if self.scanning:
                 self._start_scan()
         self._post_count()
@@ -237,32 +256,41 @@ class MessageLog(ScrollView, can_focus=True):
         self._scan_running = False
 
     def _scan_some(self, compiled: CompiledFilter) -> None:
-        """Match backlog rows for at most ``SCAN_BUDGET`` seconds (whole slices)."""
-        deadline = perf_counter() + SCAN_BUDGET
-        with self._growing():
-            while self.scanning and perf_counter() < deadline:
-                upto, hits = next(compiled.iter_matches(self.store, self._scanned, self._known))
-                self._take_matches(upto, hits)
-        self._post_count()
+        """Match backlog rows for about ``SCAN_BUDGET`` seconds (whole slices).
+
+        The caller shows them (:meth:`_show_new_rows`) when it sees fit.
+        """
+        self._renumber()
+        rows, deadline = self.rows, perf_counter() + SCAN_BUDGET
+        while rows.scanning and perf_counter() < deadline:
+            slices = compiled.iter_matches(self.store, rows.scanned, rows.known, SCAN_SLICE_ROWS)
+            rows.take_matches(*next(slices))
 
     async def _scan(self, compiled: CompiledFilter) -> None:
-        """Match the rest of the backlog, letting the UI run between budgets."""
+        """Match the rest of the backlog, letting the UI run between steps.
+
+        The matches found are shown every ``SCAN_REPAINT`` seconds and at the end, not
+        after each step: repainting the log and the count after every step would hold
+        the event loop longer than the step itself.
+        """
+        shown = perf_counter()
         while self._filter is compiled and self.scanning:
             await asyncio.sleep(0)
             self._scan_some(compiled)
+            if perf_counter() - shown >= SCAN_REPAINT:
+                shown = perf_counter()
+                self._show_new_rows()
+                self._post_count()
         # Reached only when done: a cancelled scan stops at the await above.
         self._scan_running = False
-
-    def _take_matches(self, upto: int, hits: array[int]) -> None:
-        assert self._matches is not None
-        self._matches.extend(hits)
-        self._scanned = upto
+        self._show_new_rows()
+        self._post_count()
 
     def _post_count(self) -> None:
         """Show "N of M" and "N new" in the border; tell the app the filter's count."""
         parts = []
-        if self._matches is not None:
-            shown, total = len(self._matches), self.total
+        if self.rows.matches is not None:
+            shown, total = self.row_count, self.rows.total
             parts.append(f"{shown:,} of {total:,}" + (" filtering…" if self.scanning else ""))
             self.post_message(self.FilterCounted(shown, total, self.scanning, self))
         if self.unseen:
@@ -271,15 +299,15 @@ class MessageLog(ScrollView, can_focus=True):
 
     # -- following the tail ----------------------------------------------------
 
-    @contextmanager
-    def _growing(self) -> Iterator[None]:
-        """Around adding rows: follow the tail if the view is at it, else count "N new"."""
-        before, at_end = self.row_count, self._following
-        yield
-        added = self.row_count - before
+    def _show_new_rows(self) -> None:
+        """Show the rows added since the last call: follow the tail, or count them as "N new".
+
+        The virtual height is the number of rows shown so far.
+        """
+        added = self.row_count - self.virtual_size.height
         if added > 0:
             self.virtual_size = Size(0, self.row_count)
-            if at_end:
+            if self._following:
                 self._scroll_to_tail()
             else:
                 self.unseen += added
@@ -323,17 +351,20 @@ class MessageLog(ScrollView, can_focus=True):
         if position >= self.row_count:
             return Strip.blank(width, self._styles()[0])
         index = self.index_at(position)
+        live = self.rows.live(index)
+        if live < 0:  # dropped a moment ago: refresh_rows renumbers the view soon
+            return Strip.blank(width, self._styles()[0])
         selected = index == self.selected
-        key = (index, width, selected, self.relative_time)
+        key = (self.rows.number(index), width, selected, self.relative_time)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._cache[key] = self._render_row(index, width, selected)
+            strip = self._cache[key] = self._render_row(live, width, selected)
         return strip
 
     def _render_row(self, index: int, width: int, selected: bool) -> Strip:
         plain, cursor, row_styles = self._styles()
         base = cursor if selected else plain
-        origin = self.store.time(0) if self.relative_time else None
+        origin = self.store.first_time if self.relative_time else None
         text = row_text(self.store, index, width, row_styles, origin, base)
         strip = Strip(text.render(self.app.console), text.cell_len)
         return strip.crop_extend(0, width, base)
@@ -363,26 +394,22 @@ class MessageLog(ScrollView, can_focus=True):
         position = max(0, min(position, self.row_count - 1))
         index = self.index_at(position)
         if index != self.selected:
-            self.selected = index
+            self.rows.selected = index
             self.refresh()
-            self.post_message(self.RowSelected(index, self))
+            self.post_message(self.RowSelected(self.rows.number(index), self))
         top, height = self.scroll_offset.y, self.scrollable_content_region.height
         if position < top:
             self.scroll_to(y=position, animate=False)
         elif position >= top + height:
             self.scroll_to(y=position - height + 1, animate=False)
 
-    def _is_shown(self, index: int) -> bool:
-        position = self._position_near(index)
-        return 0 <= position < self.row_count and self.index_at(position) == index
-
     def action_cursor(self, step: int) -> None:
         if self.selected is None:  # a fresh cursor starts at the edge of the screen
             top = self.scroll_offset.y
             start = top - 1 if step > 0 else top + self.scrollable_content_region.height
         else:
-            start = self._position_near(self.selected)
-            if step > 0 and not self._is_shown(self.selected):
+            start = self.rows.position_near(self.selected)
+            if step > 0 and not self.rows.is_shown(self.selected):
                 start -= 1  # a hidden row sits just before the row at its position
         self.select(start + step)
 

@@ -73,7 +73,9 @@ class SessionView(Vertical):
     @on(MessageLog.RowSelected)
     @guarded
     def _row_selected(self, message: MessageLog.RowSelected) -> None:
-        self.query_one(Inspector).show_row(self.store, message.index)
+        index = message.index
+        if index >= 0:  # negative: the row was dropped (--max-frames) on the way here
+            self.query_one(Inspector).show_row(self.store, index)
 
     @on(MessageLog.FilterCounted)
     @guarded

@@ -1,4 +1,4 @@
-"""The status line: readyState, protocol, extensions, counters and latency."""
+"""The status line: readyState, protocol, extensions, counters, latency, memory limit."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ class Status:
     reconnect_in: float | None = None
     ended: str | None = None
     """How the connection ended (a failure or a close), shown while CLOSED."""
+    max_frames: int | None = None
+    """The session keeps only the newest this many rows in memory."""
+    journaled: bool = False
+    """Every row also goes to the journal on disk."""
 
 
 def status_text(status: Status) -> Text:
@@ -56,7 +60,17 @@ def status_text(status: Status) -> Text:
         text.append(f" │ latency {status.latency * 1000:.1f} ms")
     if status.ended and state is ReadyState.CLOSED:
         text.append(f" │ {safe_line(status.ended)}", style="bold red")
+    if status.max_frames is not None:
+        text.append(f" │ {memory_text(store, status.max_frames, status.journaled)}")
     return text
+
+
+def memory_text(store: FrameStore, max_frames: int, journaled: bool) -> str:
+    """What a session limited to its newest rows keeps, and where the older ones went."""
+    text = f"keeping newest {max_frames:,}"
+    if store.dropped:
+        return f"{text} · {store.dropped:,} older {'in journal' if journaled else 'dropped'}"
+    return f"{text} · journal keeps all" if journaled else text
 
 
 class StatusLine(Static):
