@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from sockscope.core.display import preview
 from sockscope.core.formats.load import load_log
 from sockscope.core.frames import Kind
 from sockscope.core.server import DemoServerThread
@@ -140,6 +141,32 @@ def test_a_hostile_frame_cannot_clear_the_screen(tmux: Tmux, demo_server: DemoSe
     assert "● open" in screen
     assert "Quit" in screen
     assert demo_server.url("/echo") in screen.splitlines()[0]
+
+
+#: Sent as binary frames; the log shows them as safe text, or as hex when mostly control bytes.
+HOSTILE = [
+    b"\x1b]0;pwned\x07title",  # sets the window title
+    b"\x1b]52;c;ZXZpbA==\x07clip",  # writes the clipboard
+    b"A\x00B\x07C\x9b31m and more text",  # NUL, bell, C1 CSI
+    "\u202eRLO override".encode(),  # right-to-left override
+    b"[red]markup[/red]",  # Rich markup
+]
+
+
+def test_hostile_frames_show_literally_and_do_nothing(
+    tmux: Tmux, demo_server: DemoServerThread
+) -> None:
+    start_sockscope(tmux, demo_server.url("/echo"))
+    title = tmux.run("display-message", "-p", "-t", SESSION, "#{pane_title}").strip()
+    tmux.send("C-t", "C-t")  # binary (hex) mode: the bytes go out exactly as written
+    tmux.wait_for(lambda screen: "Binary (hex)" in screen, "the composer's binary (hex) mode")
+    for payload in HOSTILE:
+        shown = preview(payload, is_text=False, width=30)
+        tmux.send(payload.hex(" "), literal=True)
+        tmux.send("Enter")
+        tmux.wait_for(lambda screen, s=shown: len(rows_with(screen, s)) == 2, f"echo of {shown}")
+    assert tmux.run("display-message", "-p", "-t", SESSION, "#{pane_title}").strip() == title
+    assert "evil" not in tmux.run("list-buffers")  # OSC 52 never reached the terminal
 
 
 def test_the_readme_demo_command_opens_on_the_demo_server(tmux: Tmux, tmp_path: Path) -> None:

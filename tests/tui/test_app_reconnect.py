@@ -47,7 +47,8 @@ async def test_reconnects_and_resends_on_open_messages(flaky: tuple[Flaky, Serve
     )
     app = build_app(settings, connect_now=True)
     async with app.run_test(size=(160, 40)) as pilot:
-        await wait_for(pilot, lambda: behaviour.connections == 2, timeout=5)
+        # The server counts the second connection before its first message arrives.
+        await wait_for(pilot, lambda: len(behaviour.first_messages) == 2, timeout=5)
         await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
         assert behaviour.first_messages == ['{"auth": "token"}', '{"auth": "token"}']
         store = app.session.store
