@@ -15,17 +15,7 @@ from .scenes import SCENES, SIZE, Scene
 
 SnapCompare = Callable[..., bool]
 
-#: Scenes that show a known layout bug: no snapshot is approved until it is fixed. Then
-#: delete the entry, run with --snapshot-update, look at the new SVG, and commit it.
-KNOWN_BUGS: dict[str, str] = {}
 
-
-def _param(scene: Scene) -> object:
-    bug = KNOWN_BUGS.get(scene.name)
-    marks = [pytest.mark.xfail(reason=bug, run=False)] if bug else []
-    return pytest.param(scene, id=scene.name, marks=marks)
-
-
-@pytest.mark.parametrize("scene", [_param(scene) for scene in SCENES])
+@pytest.mark.parametrize("scene", [pytest.param(scene, id=scene.name) for scene in SCENES])
 def test_scene_looks_as_approved(snap_compare: SnapCompare, scene: Scene) -> None:
     assert snap_compare(scene.build(), terminal_size=SIZE, run_before=scene.drive)

@@ -26,7 +26,7 @@ from sockscope.core.diff import Message, canonical, show_message
 from sockscope.core.frames import Kind, Opcode
 from sockscope.core.json_paths import parse_ignore
 from sockscope.core.replay import ReplayPlan
-from sockscope.core.server import MAX_MESSAGE_SIZE
+from sockscope.core.server import MAX_MESSAGE_SIZE, ws_url
 
 OnUnexpected = Literal["ignore", "close"]
 Report = Callable[[str], None]
@@ -94,8 +94,7 @@ class MockServer:
         self.port = self._server.sockets[0].getsockname()[1]
 
     def url(self, path: str = "/") -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"ws://{host}:{self.port}{path}"
+        return ws_url(self.host, self.port, path)
 
     async def close(self) -> None:
         """Stop listening, close open connections with 1001 and wait for their handlers."""

@@ -319,14 +319,16 @@ class Replayer:
             now = time.monotonic()
             if now >= deadline:
                 return
-            latest = self._count_responses()
+            latest = self.responses_received
             if latest != count:
                 count, quiet_since = latest, now
             elif count >= expected and now - quiet_since >= QUIET:
                 return
             await asyncio.wait({task}, timeout=POLL)
 
-    def _count_responses(self) -> int:
+    @property
+    def responses_received(self) -> int:
+        """How many text and binary messages came back since this replay started."""
         flags, start = self.session.store.flags, self._first_row
         return sum(flags.count(flag, start) for flag in _RECV_DATA)
 

@@ -134,7 +134,8 @@ async def _close(ws: ServerConnection, code: int, reason: str) -> None:
     await ws.close(code, reason)
 
 
-def _url(host: str, port: int, path: str) -> str:
+def ws_url(host: str, port: int, path: str) -> str:
+    """``ws://host:port/path``, with brackets around an IPv6 host."""
     return f"ws://[{host}]:{port}{path}" if ":" in host else f"ws://{host}:{port}{path}"
 
 
@@ -159,7 +160,7 @@ class DemoServer:
         self.port = self._server.sockets[0].getsockname()[1]
 
     def url(self, path: str = "/echo") -> str:
-        return _url(self.host, self.port, path)
+        return ws_url(self.host, self.port, path)
 
     async def close(self) -> None:
         """Stop listening, close open sockets with 1001 and wait for their handlers."""
@@ -231,7 +232,7 @@ class DemoServerThread:
         self._error: Exception | None = None
 
     def url(self, path: str = "/echo") -> str:
-        return _url(self.host, self.port, path)
+        return ws_url(self.host, self.port, path)
 
     def start(self) -> int:
         """Start and block until listening; returns the port, raises what prevented it."""

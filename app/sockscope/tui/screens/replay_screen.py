@@ -20,15 +20,13 @@ from textual.worker import Worker, WorkerState
 
 from sockscope.core.diff import DiffReport, compare
 from sockscope.core.display import describe_close, safe_line
-from sockscope.core.frames import Kind
-from sockscope.core.replay import DATA_FLAGS, Replayer, ReplayError, ReplayPlan, ReplayResult
+from sockscope.core.replay import Replayer, ReplayError, ReplayPlan, ReplayResult
 from sockscope.core.session import Session
 from sockscope.tui.screens.diff_screen import DiffScreen
 from sockscope.tui.screens.replay_setup import ReplayRequest
 from sockscope.tui.widgets.session_view import SessionView
 
 TICK = 0.1
-_RECV_DATA = [bytes([flag]) for flag, (kind, _) in DATA_FLAGS.items() if kind is Kind.RECV]
 
 
 def pace(replayer: Replayer) -> str:
@@ -116,8 +114,7 @@ class ReplayScreen(Screen[None]):
 
     def _tick(self) -> None:
         replayer = self.replayer
-        flags = replayer.session.store.flags
-        received = sum(flags.count(flag) for flag in _RECV_DATA)
+        received = replayer.responses_received
         recorded = len(replayer.plan.responses)
         done = replayer.sent if self.total else int(self.ended is not None)
         self.query_one(ProgressBar).update(total=self.total or 1, progress=done)
