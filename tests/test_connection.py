@@ -24,6 +24,10 @@ from sockscope.core.frames import Kind, Opcode
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 
+#: Both ways frames come in: websockets parses each (compression negotiated: every frame is
+#: rewritten) or the frame splitter takes the plain ones (no extension).
+BOTH_PATHS = pytest.mark.parametrize("compression", [True, False], ids=["deflate", "splitter"])
+
 FLOOD = [b"%099d" % n for n in range(3000)]
 """Payloads of 99 bytes, ~9 reads of READ_SIZE in all, each different."""
 
@@ -97,9 +101,14 @@ def frames(session: Session) -> list[tuple[Kind, Opcode, bytes]]:
     ]
 
 
-async def test_echo_records_both_directions_and_a_clean_close(server: Server) -> None:
+@BOTH_PATHS
+async def test_echo_records_both_directions_and_a_clean_close(
+    server: Server, compression: bool
+) -> None:
     session = Session()
-    connection = Connection(ConnectionSettings(url(server, "/echo")), session)
+    connection = Connection(
+        ConnectionSettings(url(server, "/echo"), compression=compression), session
+    )
     task = asyncio.create_task(connection.run())
     while connection.state is not ReadyState.OPEN:
         await asyncio.sleep(0.01)
@@ -131,9 +140,14 @@ async def test_echo_records_both_directions_and_a_clean_close(server: Server) ->
     assert session.store.kind(len(session.store) - 1) is Kind.CLOSE
 
 
-async def test_fragments_are_reassembled_and_server_pings_answered(server: Server) -> None:
+@BOTH_PATHS
+async def test_fragments_are_reassembled_and_server_pings_answered(
+    server: Server, compression: bool
+) -> None:
     session = Session()
-    connection = Connection(ConnectionSettings(url(server, "/fragments")), session)
+    connection = Connection(
+        ConnectionSettings(url(server, "/fragments"), compression=compression), session
+    )
     task = asyncio.create_task(connection.run())
     while session.store.frames_out < 1:  # our automatic pong
         await asyncio.sleep(0.01)
@@ -192,16 +206,24 @@ async def test_opened_event_has_handshake(server: Server) -> None:
     await task
 
 
-async def test_server_close_is_recorded_before_our_reply(server: Server) -> None:
+@BOTH_PATHS
+async def test_server_close_is_recorded_before_our_reply(server: Server, compression: bool) -> None:
     session = Session()
-    await Connection(ConnectionSettings(url(server, "/bye")), session).run()
+    await Connection(
+        ConnectionSettings(url(server, "/bye"), compression=compression), session
+    ).run()
     closes = [(kind, payload[2:]) for kind, op, payload in frames(session) if op is Opcode.CLOSE]
     assert closes == [(Kind.RECV, b"unauthorized"), (Kind.SEND, b"unauthorized")]
 
 
-async def test_invalid_utf8_text_is_recorded_then_closes_1007(server: Server) -> None:
+@BOTH_PATHS
+async def test_invalid_utf8_text_is_recorded_then_closes_1007(
+    server: Server, compression: bool
+) -> None:
     session = Session()
-    result = await Connection(ConnectionSettings(url(server, "/bad-utf8")), session).run()
+    result = await Connection(
+        ConnectionSettings(url(server, "/bad-utf8"), compression=compression), session
+    ).run()
     assert (Kind.RECV, Opcode.TEXT, b"ok \xff\xfe") in frames(session)
     assert isinstance(result, Closed)
     # As in browsers, failing the connection reports 1006 (not clean); the detail says why.
@@ -209,9 +231,14 @@ async def test_invalid_utf8_text_is_recorded_then_closes_1007(server: Server) ->
     assert result.detail == "sockscope closed with 1007 invalid start byte at position 3"
 
 
-async def test_frames_sent_at_once_come_after_the_open_row(server: Server) -> None:
+@BOTH_PATHS
+async def test_frames_sent_at_once_come_after_the_open_row(
+    server: Server, compression: bool
+) -> None:
     session = Session()
-    connection = Connection(ConnectionSettings(url(server, "/burst")), session)
+    connection = Connection(
+        ConnectionSettings(url(server, "/burst"), compression=compression), session
+    )
     task = asyncio.create_task(connection.run())
     while session.store.frames_in < 50:
         await asyncio.sleep(0.01)
@@ -270,3 +297,38 @@ async def test_tls_has_no_read_size_to_cap_and_works_as_before(
     result = await Connection(settings, session).run()
     assert isinstance(result, Closed) and result.was_clean
     assert received_text(session) == FLOOD
+
+
+class SinkCalls(Session):
+    """A session noting how received data frames reached it: one by one, or in batches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.one_by_one = 0
+        self.batched = 0
+
+    def on_frame(self, t: float, kind: Kind, opcode: Opcode, payload: bytes) -> None:
+        super().on_frame(t, kind, opcode, payload)
+        if kind is Kind.RECV and opcode is Opcode.TEXT:
+            self.one_by_one += 1
+
+    def on_frames(self, t: float, flags: bytes, payloads: list[bytes]) -> None:
+        super().on_frames(t, flags, payloads)
+        self.batched += len(payloads)
+
+
+@pytest.mark.parametrize(
+    ("compression", "splitter"), [(False, True), (True, False)], ids=["plain", "deflate"]
+)
+async def test_plain_frames_take_the_splitter_and_compressed_ones_websockets(
+    server: Server, compression: bool, splitter: bool
+) -> None:
+    session = SinkCalls()
+    settings = ConnectionSettings(url(server, "/flood"), compression=compression)
+    result = await Connection(settings, session).run()
+    assert isinstance(result, Closed) and result.was_clean
+    assert received_text(session) == FLOOD
+    if splitter:
+        assert (session.batched, session.one_by_one) == (len(FLOOD), 0)
+    else:
+        assert (session.batched, session.one_by_one) == (0, len(FLOOD))

@@ -30,7 +30,7 @@ from sockscope.core.display import (
     safe_line,
 )
 from sockscope.core.events import Closed, ConnectionEvent, Failed, Opened
-from sockscope.core.frames import Kind, Opcode
+from sockscope.core.frames import FrameStore, Kind, Opcode
 from sockscope.core.session import RowWriter, Session
 from sockscope.core.settings import ConnectionSettings
 
@@ -81,9 +81,20 @@ class Recorder(Session):
         if self._echo is not None:
             self._echo(frame_line(t - self._start, kind, opcode, payload))
         if kind is Kind.RECV and opcode in _DATA:
-            self.received += 1
-            if self._count is not None and self.received >= self._count:
-                self.enough.set()
+            self._count_received(1)
+
+    def on_frames(self, t: float, flags: bytes, payloads: list[bytes]) -> None:
+        """Received data frames that came together (the connection's fast path)."""
+        super().on_frames(t, flags, payloads)
+        if self._echo is not None:
+            for flag, payload in zip(flags, payloads, strict=True):
+                self._echo(frame_line(t - self._start, *FrameStore.unpack_flags(flag), payload))
+        self._count_received(len(payloads))
+
+    def _count_received(self, messages: int) -> None:
+        self.received += messages
+        if self._count is not None and self.received >= self._count:
+            self.enough.set()
 
     def on_event(self, t: float, event: ConnectionEvent) -> None:
         super().on_event(t, event)

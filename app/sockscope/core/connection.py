@@ -24,6 +24,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.frames import Frame
 from websockets.frames import Opcode as WireOpcode
 from websockets.http11 import Response
+from websockets.protocol import CONNECTING, OPEN
 from websockets.protocol import Protocol as WireProtocol
 
 from sockscope.core.events import (
@@ -36,6 +37,7 @@ from sockscope.core.events import (
     ReadyState,
 )
 from sockscope.core.failures import describe_failure
+from sockscope.core.frame_splitter import FrameSplitter, Next
 from sockscope.core.frames import Kind, Opcode
 from sockscope.core.settings import ConnectionSettings
 
@@ -54,6 +56,9 @@ class ConnectionSink(Protocol):
     """Where a connection reports what happens (the session recorder)."""
 
     def on_frame(self, t: float, kind: Kind, opcode: Opcode, payload: bytes) -> None: ...
+
+    def on_frames(self, t: float, flags: bytes, payloads: list[bytes]) -> None:
+        """Many frames at once: one flag byte each (:meth:`FrameStore.pack_flags`)."""
 
     def on_event(self, t: float, event: ConnectionEvent) -> None: ...
 
@@ -92,6 +97,9 @@ class TappedConnection(ClientConnection):
         self._opened = False
         self._fragments: list[bytes] = []
         self._fragment_opcode = Opcode.TEXT
+        self._splitter: FrameSplitter | None = None
+        self._head_tail = b""
+        """The last bytes of the handshake response read so far (its end may span reads)."""
         self._tap_outgoing(protocol)
         self._tap_incoming(protocol)
 
@@ -108,6 +116,53 @@ class TappedConnection(ClientConnection):
         super().connection_made(transport)
         if hasattr(transport, "max_size"):
             transport.max_size = READ_SIZE
+
+    def data_received(self, data: bytes) -> None:
+        """Give the stream to the frame splitter once the handshake is done, if it can take it.
+
+        websockets reads the handshake response; the splitter starts with the byte right
+        after its head (``CRLF CRLF``: a 101 response has no body), so both agree where
+        the first frame begins. A negotiated extension (compression) rewrites frames:
+        then websockets keeps the whole stream.
+        """
+        splitter = self._splitter
+        if splitter is not None:
+            if not splitter.feed(data):
+                self._splitter = None
+            return
+        if self.protocol.state is CONNECTING:
+            cut = self._end_of_head(data)
+            if cut is not None:
+                super().data_received(data[:cut])
+                data = data[cut:]
+                protocol = self.protocol
+                if protocol.state is OPEN and not protocol.extensions:
+                    self._splitter = FrameSplitter(
+                        self._sink.on_frames, self._hand_over, _frame_limit(protocol)
+                    )
+                    if data:
+                        self.data_received(data)
+                    return
+                if not data:
+                    return
+        super().data_received(data)
+
+    def _end_of_head(self, data: bytes) -> int | None:
+        """Where in ``data`` the response head ends (just past ``CRLF CRLF``), if it does."""
+        seen = self._head_tail + data
+        found = seen.find(b"\r\n\r\n")
+        if found < 0:
+            self._head_tail = seen[-3:]
+            return None
+        return found + 4 - len(self._head_tail)
+
+    def _hand_over(self, data: bytes) -> Next:
+        """websockets parses ``data`` (whole frames, or the rest of the stream)."""
+        super().data_received(data)
+        protocol = self.protocol
+        if protocol.state is not OPEN:
+            return "stream"
+        return "plain" if protocol.current_size is None else "frames"
 
     def _report_open(self, response: Response | None = None) -> None:
         if self._opened or self.protocol.handshake_exc is not None:
@@ -168,6 +223,16 @@ class TappedConnection(ClientConnection):
         elif event.opcode is not _TEXT and event.opcode is not _BINARY:
             # Data frames were recorded by the tap: the store, not recv(), consumes them.
             super().process_event(event)
+
+
+def _frame_limit(protocol: WireProtocol) -> int | None:
+    """The largest frame websockets accepts when no fragmented message is in progress."""
+    limits = [
+        limit
+        for limit in (protocol.max_message_size, protocol.max_fragment_size)
+        if limit is not None
+    ]
+    return min(limits, default=None)
 
 
 def _closed_event(ws: ClientConnection, user_closed: bool) -> Closed:

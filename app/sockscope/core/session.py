@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any, Protocol
 
 from sockscope.core.events import (
@@ -90,6 +91,20 @@ class Session:
         if self.journal is not None:
             try:
                 self.journal.write(t, kind, opcode, payload, _NO_INFO)
+            except LogError as exc:
+                self._journal_failed(exc)
+
+    def on_frames(self, t: float, flags: bytes, payloads: list[bytes]) -> None:
+        """Record many frames that arrived together (one flag byte each)."""
+        store = self.store
+        store.extend(repeat(t, len(payloads)), flags, payloads)
+        if len(store) > self._full_at:
+            self._trim()
+        if self.journal is not None:
+            unpack = FrameStore.unpack_flags
+            try:
+                for flag, payload in zip(flags, payloads, strict=True):
+                    self.journal.write(t, *unpack(flag), payload, _NO_INFO)
             except LogError as exc:
                 self._journal_failed(exc)
 

@@ -1,0 +1,198 @@
+"""The frame splitter against websockets alone: the same frames, the same failures.
+
+Any stream of frames (plain, fragmented, control, compressed-looking, masked,
+oversized, invalid UTF-8), cut into reads anywhere, must come out of the splitter
+plus websockets exactly as it comes out of websockets alone: the same frames in
+the same order, the same replies written back, the same final state and close.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from websockets.client import ClientProtocol
+from websockets.frames import Close, Frame, Opcode
+from websockets.protocol import OPEN
+from websockets.uri import parse_uri
+
+from sockscope.core.frame_splitter import FrameSplitter, Next
+from sockscope.core.frames import FrameStore
+
+LIMIT = 1000
+
+Seen = tuple[Opcode, bool, bytes]
+
+
+def _wire(frame: Frame, mask: bool = False) -> bytes:
+    return frame.serialize(mask=mask, extensions=[])
+
+
+def _text(data: str) -> bytes:
+    return _wire(Frame(Opcode.TEXT, data.encode()))
+
+
+def _fragmented(data: str, parts: int) -> bytes:
+    raw = data.encode("ascii")
+    step = max(1, len(raw) // parts)
+    chunks = [raw[i : i + step] for i in range(0, len(raw), step)] or [b""]
+    out = b""
+    for index, chunk in enumerate(chunks):
+        opcode = Opcode.TEXT if index == 0 else Opcode.CONT
+        out += _wire(Frame(opcode, chunk, fin=index == len(chunks) - 1))
+    return out
+
+
+def _with_rsv2(wire: bytes) -> bytes:
+    """A frame with a reserved bit set (Frame.serialize refuses to make one)."""
+    return bytes([wire[0] | 0x20]) + wire[1:]
+
+
+FRAMES = st.one_of(
+    st.text(max_size=300).map(_text),
+    st.binary(max_size=300).map(lambda data: _wire(Frame(Opcode.BINARY, data))),
+    st.binary(max_size=50).map(lambda data: _wire(Frame(Opcode.TEXT, b"\xff" + data))),
+    st.binary(max_size=125).map(lambda data: _wire(Frame(Opcode.PING, data))),
+    st.binary(max_size=125).map(lambda data: _wire(Frame(Opcode.PONG, data))),
+    st.tuples(st.text("abc", max_size=40), st.integers(1, 3)).map(lambda t: _fragmented(*t)),
+    st.text("xy", max_size=9).map(lambda data: _wire(Frame(Opcode.TEXT, data.encode(), fin=False))),
+    st.text("xy", max_size=9).map(lambda data: _wire(Frame(Opcode.CONT, data.encode(), fin=False))),
+    st.integers(LIMIT + 1, LIMIT + 300).map(lambda n: _wire(Frame(Opcode.BINARY, b"x" * n))),
+    st.binary(max_size=20).map(lambda data: _wire(Frame(Opcode.BINARY, data), mask=True)),
+    st.binary(max_size=20).map(lambda data: _with_rsv2(_wire(Frame(Opcode.TEXT, data)))),
+    st.just(_wire(Frame(Opcode.CLOSE, Close(1000, "bye").serialize()))),
+    st.just(_wire(Frame(Opcode.CLOSE, b"\x03"))),  # a malformed close frame
+)
+
+
+def _protocol(seen: list[Seen], sent: list[Seen]) -> ClientProtocol:
+    """An open client protocol checking UTF-8 the way the connection's tap does.
+
+    Frames it reads go to ``seen``, frames it writes (replies) to ``sent``.
+    """
+    protocol = ClientProtocol(parse_uri("ws://test/"), state=OPEN, max_size=LIMIT)
+    recv_frame, send_frame = protocol.recv_frame, protocol.send_frame
+
+    def sending(frame: Frame) -> None:
+        sent.append((frame.opcode, frame.fin, bytes(frame.data)))
+        send_frame(frame)
+
+    def checked(frame: Frame) -> None:
+        recv_frame(frame)
+        seen.append((frame.opcode, frame.fin, bytes(frame.data)))
+        if frame.opcode is Opcode.TEXT and frame.fin:
+            bytes(frame.data).decode()
+
+    protocol.recv_frame = checked  # type: ignore[method-assign]
+    protocol.send_frame = sending  # type: ignore[method-assign]
+    return protocol
+
+
+def _outcome(protocol: ClientProtocol, seen: list[Seen], sent: list[Seen]) -> tuple[object, ...]:
+    return (
+        seen,
+        sent,
+        protocol.state,
+        protocol.close_sent,
+        protocol.close_rcvd,
+        type(protocol.parser_exc),
+    )
+
+
+def _reference(chunks: list[bytes]) -> tuple[object, ...]:
+    seen: list[Seen] = []
+    sent: list[Seen] = []
+    protocol = _protocol(seen, sent)
+    for chunk in chunks:
+        protocol.receive_data(chunk)
+    return _outcome(protocol, seen, sent)
+
+
+def _split(chunks: list[bytes]) -> tuple[tuple[object, ...], int]:
+    """What the splitter and websockets make of the chunks, and how many were recorded."""
+    seen: list[Seen] = []
+    sent: list[Seen] = []
+    protocol = _protocol(seen, sent)
+    recorded = 0
+
+    def record(t: float, flags: bytes, payloads: list[bytes]) -> None:
+        nonlocal recorded
+        recorded += len(payloads)
+        for flag, payload in zip(flags, payloads, strict=True):
+            opcode = FrameStore.unpack_flags(flag)[1]
+            seen.append((Opcode(opcode.value), True, payload))
+
+    def hand_over(data: bytes) -> Next:
+        protocol.receive_data(data)
+        if protocol.state is not OPEN:
+            return "stream"
+        return "plain" if protocol.current_size is None else "frames"
+
+    splitter = FrameSplitter(record, hand_over, LIMIT)
+    taking = True
+    for chunk in chunks:
+        if taking:
+            taking = splitter.feed(chunk)
+        else:  # websockets has the rest of the stream
+            hand_over(chunk)
+    return _outcome(protocol, seen, sent), recorded
+
+
+def _cut(stream: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({0, len(stream), *(c % (len(stream) + 1) for c in cuts)})
+    return [stream[a:b] for a, b in pairwise(points)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(FRAMES, max_size=12), st.lists(st.integers(0, 10**6), max_size=8))
+def test_the_splitter_and_websockets_agree_on_any_stream(
+    frames: list[bytes], cuts: list[int]
+) -> None:
+    chunks = _cut(b"".join(frames), cuts)
+    assert _split(chunks)[0] == _reference(chunks)
+
+
+def test_plain_frames_are_recorded_by_the_splitter_whatever_the_header_size() -> None:
+    frames = [_text("hi"), _wire(Frame(Opcode.BINARY, b"b" * 300)), _text("é" * 400)]
+    # 7-bit and 16-bit lengths; in one read, then byte by byte.
+    stream = b"".join(frames)
+    for chunks in ([stream], [stream[i : i + 1] for i in range(len(stream))]):
+        outcome, recorded = _split(chunks)
+        assert outcome == _reference(chunks)
+        assert recorded == 3
+
+
+def test_a_64_bit_length_frame_is_split_too() -> None:
+    big = _wire(Frame(Opcode.BINARY, b"z" * 70_000))
+    seen: list[int] = []
+    splitter = FrameSplitter(
+        lambda t, flags, payloads: seen.extend(map(len, payloads)),
+        lambda data: "plain",
+        None,
+    )
+    for start in range(0, len(big), 4096):
+        assert splitter.feed(big[start : start + 4096])
+    assert seen == [70_000]
+
+
+def test_only_frames_websockets_must_see_are_handed_over() -> None:
+    ping = _wire(Frame(Opcode.PING, b"p"))
+    stream = _text("a") + ping + _text("b")
+    handed: list[bytes] = []
+
+    def hand_over(data: bytes) -> Next:
+        handed.append(data)
+        return "plain"
+
+    splitter = FrameSplitter(lambda t, flags, payloads: None, hand_over, LIMIT)
+    assert splitter.feed(stream)
+    assert handed == [ping]
+
+
+def test_a_frame_over_the_limit_hands_the_rest_of_the_stream_over() -> None:
+    stream = _wire(Frame(Opcode.BINARY, b"x" * (LIMIT + 1)))
+    outcome, recorded = _split([stream[:10], stream[10:]])
+    assert outcome == _reference([stream[:10], stream[10:]])
+    assert recorded == 0
+    assert outcome[5].__name__ == "PayloadTooBig"
