@@ -18,7 +18,13 @@ from websockets.frames import Frame
 from websockets.frames import Opcode as WireOpcode
 from websockets.http11 import Request, Response
 
-from sockscope.core.connection import READ_SIZE, Connection, NotOpenError, TappedConnection
+from sockscope.core.connection import (
+    FRAMES_PER_READ,
+    READ_SIZE,
+    Connection,
+    NotOpenError,
+    TappedConnection,
+)
 from sockscope.core.events import Closed, Failed, Opened, ReadyState
 from sockscope.core.frames import Kind, Opcode
 from sockscope.core.session import Session
@@ -332,3 +338,14 @@ async def test_plain_frames_take_the_splitter_and_compressed_ones_websockets(
         assert (session.batched, session.one_by_one) == (len(FLOOD), 0)
     else:
         assert (session.batched, session.one_by_one) == (0, len(FLOOD))
+
+
+async def test_the_splitter_sizes_reads_to_a_number_of_frames(server: Server) -> None:
+    session = Session()
+    ws = await read_flood(session, url(server, "/flood"), compression=None)
+    assert received_text(session) == FLOOD
+    # The handshake's read, then one of READ_SIZE; from then on each read holds about
+    # FRAMES_PER_READ frames of 101 bytes (header included), well under READ_SIZE.
+    assert ws.read_sizes[1] > READ_SIZE - 1024
+    later = ws.read_sizes[2:-1]
+    assert later and max(later) <= 2 * FRAMES_PER_READ * 101 < READ_SIZE

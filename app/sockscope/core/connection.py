@@ -44,12 +44,18 @@ from sockscope.core.settings import ConnectionSettings
 CLOSE_TIMEOUT = 3.0
 PING_TIMEOUT = 10.0
 
-#: Bytes taken from the socket per event-loop callback, at most. Every frame of a read is
-#: parsed and recorded in that one callback, and everything else on the loop (a key press
-#: crossing the app's message queues, one turn per hop) waits behind it: asyncio's 256 KiB
-#: is ~2,400 frames of 100 B, ~10 ms. 32 KiB keeps the 100 B ingest rate; 4 KiB frames
-#: lose ~8% to the extra reads (measured: docs/performance.md, *Key to frame*).
+#: Bytes taken from the socket per event-loop callback, at most, while websockets parses
+#: every frame. Every frame of a read is parsed and recorded in that one callback, and
+#: everything else on the loop (a key press crossing the app's message queues, one turn per
+#: hop) waits behind it: asyncio's 256 KiB is ~2,400 frames of 100 B, ~10 ms; 32 KiB ~1 ms.
 READ_SIZE = 32 * 1024
+#: While the frame splitter takes the stream, reads are sized to hold about this many
+#: frames (~0.1 ms of work): ~16 KiB of 100 B frames, the most (256 KiB) of 4 KiB ones.
+#: Small reads keep keys quick under a firehose of small frames; big frames need big reads
+#: to keep up (measured: docs/performance.md, *Key to frame* and *Ingest*).
+FRAMES_PER_READ = 160
+MIN_READ_SIZE = 4 * 1024
+MAX_READ_SIZE = 256 * 1024
 
 
 class ConnectionSink(Protocol):
@@ -98,6 +104,8 @@ class TappedConnection(ClientConnection):
         self._fragments: list[bytes] = []
         self._fragment_opcode = Opcode.TEXT
         self._splitter: FrameSplitter | None = None
+        self._sized_reads = False
+        """The transport's read size can be set (asyncio's selector transport: ``ws://``)."""
         self._head_tail = b""
         """The last bytes of the handshake response read so far (its end may span reads)."""
         self._tap_outgoing(protocol)
@@ -114,8 +122,12 @@ class TappedConnection(ClientConnection):
         buffer and hands over all of it in one ``data_received``.
         """
         super().connection_made(transport)
-        if hasattr(transport, "max_size"):
-            transport.max_size = READ_SIZE
+        self._sized_reads = hasattr(transport, "max_size")
+        self._size_reads(READ_SIZE)
+
+    def _size_reads(self, size: int) -> None:
+        if self._sized_reads:
+            self.transport.max_size = min(MAX_READ_SIZE, max(MIN_READ_SIZE, size))  # type: ignore[attr-defined]
 
     def data_received(self, data: bytes) -> None:
         """Give the stream to the frame splitter once the handshake is done, if it can take it.
@@ -127,8 +139,13 @@ class TappedConnection(ClientConnection):
         """
         splitter = self._splitter
         if splitter is not None:
+            before = splitter.recorded
             if not splitter.feed(data):
                 self._splitter = None
+                self._size_reads(READ_SIZE)
+            elif self._sized_reads:
+                per_frame = len(data) // max(1, splitter.recorded - before)
+                self._size_reads(per_frame * FRAMES_PER_READ)
             return
         if self.protocol.state is CONNECTING:
             cut = self._end_of_head(data)

@@ -49,7 +49,16 @@ class FrameSplitter:
     and says what it can take next. ``limit`` is the largest frame allowed (None: any).
     """
 
-    __slots__ = ("_buffered", "_hand_over", "_limit", "_needed", "_next", "_record", "_waiting")
+    __slots__ = (
+        "_buffered",
+        "_hand_over",
+        "_limit",
+        "_needed",
+        "_next",
+        "_record",
+        "_waiting",
+        "recorded",
+    )
 
     def __init__(
         self,
@@ -66,6 +75,8 @@ class FrameSplitter:
         self._needed = 0
         """How many bytes the incomplete frame needs (0: its header is not complete)."""
         self._next: Next = "plain"
+        self.recorded = 0
+        """Plain frames recorded so far."""
 
     def feed(self, data: bytes) -> bool:
         """Take the next bytes of the stream; False once websockets takes the rest."""
@@ -109,7 +120,7 @@ class FrameSplitter:
                     continue
             # Not a plain frame: websockets takes it whole, or the rest of the stream.
             if payloads:
-                self._record(time.time(), bytes(flags), payloads)
+                self._flush(flags, payloads)
                 flags, payloads = bytearray(), []
             if too_big or second & _MASKED:
                 return self._give_up(data[pos:])
@@ -121,12 +132,16 @@ class FrameSplitter:
             if self._next == "stream":
                 return self._give_up(data[pos:])
         if payloads:
-            self._record(time.time(), bytes(flags), payloads)
+            self._flush(flags, payloads)
         if pos < size:
             self._waiting.append(data[pos:])
             self._buffered = size - pos
             self._needed = needed
         return True
+
+    def _flush(self, flags: bytearray, payloads: list[bytes]) -> None:
+        self.recorded += len(payloads)
+        self._record(time.time(), bytes(flags), payloads)
 
     def _give_up(self, rest: bytes) -> bool:
         self._next = "stream"

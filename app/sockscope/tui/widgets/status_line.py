@@ -77,4 +77,6 @@ class StatusLine(Static):
     """One line under the connection panel; the app calls :meth:`show`."""
 
     def show(self, status: Status) -> None:
-        self.update(status_text(status))
+        # One line high whatever it says (styles: #status): no need to lay the screen out
+        # again, which a firehose's status would otherwise cost on every tick.
+        self.update(status_text(status), layout=False)
