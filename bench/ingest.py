@@ -1,13 +1,15 @@
 """Ingest: how fast frames from a firehose land in sockscope, against a bare client.
 
-Three clients drain the same local firehose (:mod:`bench.firehose`), each run in a
+Four clients drain the same local firehose (:mod:`bench.firehose`), each run in a
 fresh process so none inherits another's memory or warm caches:
 
 - ``bare``: a websockets asyncio client, ``async for`` over the messages (the baseline);
 - ``core``: sockscope's ``Connection`` recording into a ``Session``, no UI;
 - ``app``: the full app, headless (``run_test(size=(160, 50))``), UI live and the log
   following the tail, while probes record how late a 10 ms timer fires (event-loop
-  lag) and how long a callback waits in the app's message queue (where key presses wait).
+  lag) and how long a callback waits in the app's message queue (where key presses wait);
+- ``journal``: the same app also journaling every frame to a file, as ``sockscope URL``
+  does by default.
 
 A rate counts from the open handshake to the last frame recorded (received, for the
 bare client). Runs are interleaved (bare, core, app, bare, ...) so machine noise hits
@@ -23,10 +25,12 @@ from __future__ import annotations
 import asyncio
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.client import connect
@@ -111,11 +115,11 @@ async def _core(url: str, count: int) -> Run:
     return _recorded("core", session, count)
 
 
-async def _app(url: str, count: int) -> Run:
+async def _app(url: str, count: int, client: str = "app", **options: Any) -> Run:
     from sockscope.tui.factory import build_app
     from sockscope.tui.widgets.message_log import MessageLog
 
-    app = build_app(settings_for(url), connect_now=True)
+    app = build_app(settings_for(url), connect_now=True, **options)
     session = app.session
     probe = LoopProbe(app)
     probing = asyncio.create_task(probe.run())
@@ -128,7 +132,7 @@ async def _app(url: str, count: int) -> Run:
         log = app.query_one(MessageLog)
         followed = log.row_count == len(session.store) and log.is_vertical_scroll_end
     probing.cancel()
-    run = _recorded("app", session, count)
+    run = _recorded(client, session, count)
     run.followed_tail = followed
     end = run.start + run.seconds
     run.timer_lag_ms = probe.lags(probe.timer, run.start, end)
@@ -136,10 +140,17 @@ async def _app(url: str, count: int) -> Run:
     return run
 
 
+async def _journaled(url: str, count: int) -> Run:
+    """The app as ``sockscope URL`` runs it: every frame also appended to a journal file."""
+    with tempfile.TemporaryDirectory() as folder:
+        return await _app(url, count, "journal", journal_path=Path(folder) / "journal.jsonl")
+
+
 CLIENTS: dict[str, Callable[[str, int], Coroutine[Any, Any, Run]]] = {
     "bare": _bare,
     "core": _core,
     "app": _app,
+    "journal": _journaled,
 }
 
 
@@ -165,23 +176,33 @@ def _lag_row(figure: str, per_run: list[list[float]]) -> Row:
     )
 
 
+def _app_row(figure: str, runs: list[Run], app: Run, bare: Run) -> Row:
+    ratio = app.rate / bare.rate
+    return Row(
+        figure,
+        _rate(app),
+        _rate(bare),
+        ratio,
+        ", ".join(f">= {goal}x ({issue})" for goal, issue in APP_GOALS),
+        ", ".join(f"{passed(ratio >= goal)} {issue}" for goal, issue in APP_GOALS)
+        + ("" if all(run.followed_tail for run in runs) else " (log left the tail)"),
+    )
+
+
 def rows_for(label: str, runs: dict[str, list[Run]]) -> list[Row]:
     """The table rows of one frame size, from every run of every client."""
     best = {client: max(done, key=lambda run: run.rate) for client, done in runs.items()}
-    bare, core, app = best["bare"], best["core"], best["app"]
-    app_ratio = app.rate / bare.rate
+    bare, core = best["bare"], best["core"]
     return [
         Row(
             f"ingest {label}: core client (no UI)", _rate(core), _rate(bare), core.rate / bare.rate
         ),
-        Row(
-            f"ingest {label}: full app, UI live",
-            _rate(app),
-            _rate(bare),
-            app_ratio,
-            ", ".join(f">= {goal}x ({issue})" for goal, issue in APP_GOALS),
-            ", ".join(f"{passed(app_ratio >= goal)} {issue}" for goal, issue in APP_GOALS)
-            + ("" if all(run.followed_tail for run in runs["app"]) else " (log left the tail)"),
+        _app_row(f"ingest {label}: full app, UI live", runs["app"], best["app"], bare),
+        _app_row(
+            f"ingest {label}: full app + journal (the default)",
+            runs["journal"],
+            best["journal"],
+            bare,
         ),
         _lag_row(
             f"ingest {label}: event-loop lag (10 ms timer)",
@@ -190,6 +211,10 @@ def rows_for(label: str, runs: dict[str, list[Run]]) -> list[Row]:
         _lag_row(
             f"ingest {label}: app message-queue wait",
             [run.queue_lag_ms for run in runs["app"]],
+        ),
+        _lag_row(
+            f"ingest {label}: event-loop lag, journal on",
+            [run.timer_lag_ms for run in runs["journal"]],
         ),
     ]
 

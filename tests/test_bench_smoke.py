@@ -19,8 +19,10 @@ QUICK_SIZES = ("5,000 x 100 B", "5,000 x 4 KiB")
 INGEST_FIGURES = (
     "core client (no UI)",
     "full app, UI live",
+    "full app + journal (the default)",
     "event-loop lag (10 ms timer)",
     "app message-queue wait",
+    "event-loop lag, journal on",
 )
 #: The start of every other row a quick run prints (sizes are the quick ones).
 OTHER_ROWS = (

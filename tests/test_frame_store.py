@@ -233,6 +233,22 @@ def test_a_session_with_max_frames_keeps_the_newest_and_journals_every_row() -> 
     assert journal.rows[-1][4] == {"message": "the end"}
 
 
+def test_frames_recorded_together_are_trimmed_and_journaled_like_one_by_one() -> None:
+    journal = ListJournal()
+    session = Session(journal=journal, max_frames=100)
+    text = FrameStore.pack_flags(Kind.RECV, Opcode.TEXT)
+    for read in range(100):
+        payloads = [f"frame {read * 10 + i}".encode() for i in range(10)]
+        session.on_frames(T0 + read, bytes([text]) * 10, payloads)
+        assert len(session.store) <= 125
+    store = session.store
+    assert store.dropped + len(store) == 1000 and store.frames_in == 1000
+    assert store.payload(len(store) - 1) == b"frame 999" and store.time(len(store) - 1) == T0 + 99
+    assert journal.rows == [
+        (T0 + i // 10, Kind.RECV, Opcode.TEXT, f"frame {i}".encode(), {}) for i in range(1000)
+    ]
+
+
 def test_a_session_does_not_trim_while_a_save_holds_the_store_then_catches_up() -> None:
     session = Session(max_frames=10)
     store = session.store
@@ -264,5 +280,9 @@ class ListJournal:
     ) -> None:
         self.rows.append((t, kind, opcode, payload, info))
 
-    def flush(self) -> None:
+    def write_frames(self, t: float, flags: bytes, payloads: list[bytes]) -> None:
+        for flag, payload in zip(flags, payloads, strict=True):
+            self.write(t, *FrameStore.unpack_flags(flag), payload, {})
+
+    def flush(self, wait: bool = True) -> None:
         pass

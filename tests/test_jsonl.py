@@ -23,6 +23,7 @@ from sockscope.core.formats.errors import LogError, LogFormatError
 from sockscope.core.formats.jsonl import JournalWriter, read_jsonl, write_store
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.session import Session
 
 FUZZ = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -299,15 +300,55 @@ def test_journal_writes_on_flush_with_owner_only_permissions(tmp_path: Path) -> 
     assert log.store.kind(2) is Kind.CLOSE and log.store.info(2) == close
 
 
+def test_frames_journaled_together_read_back_as_written_one_by_one(tmp_path: Path) -> None:
+    rows = [
+        (Opcode.TEXT, "héllo ✓".encode()),
+        (Opcode.BINARY, b"\x00\xff"),
+        (Opcode.TEXT, b'{"quote":"\\"","nl":"\n"}'),
+    ]
+    flags = bytes(FrameStore.pack_flags(Kind.RECV, opcode) for opcode, _ in rows)
+    together, alone = tmp_path / "together.jsonl", tmp_path / "alone.jsonl"
+    with JournalWriter(together, HEADER) as journal:
+        journal.write_frames(T0, flags, [payload for _, payload in rows])
+    with JournalWriter(alone, HEADER) as journal:
+        for opcode, payload in rows:
+            journal.write(T0, Kind.RECV, opcode, payload, {})
+    assert together.read_bytes().splitlines()[1:] == alone.read_bytes().splitlines()[1:]
+    store = read_jsonl(together).store
+    assert [(store.opcode(i), store.payload(i)) for i in range(len(store))] == rows
+
+
 def test_journal_flushes_by_itself_once_the_interval_has_passed(tmp_path: Path) -> None:
     path = tmp_path / "journal.jsonl"
     journal = JournalWriter(path, LogHeader(), interval=0.0)
     journal.write(T0, Kind.SEND, Opcode.TEXT, b"now", {})
+    deadline = time.monotonic() + 5  # written behind, by the journal's own thread
+    while len(lines_of(path)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert lines_of(path)[1]["text"] == "now"
+    assert journal.rows_flushed == 1
     journal.close()
     journal.close()
     with pytest.raises(LogError, match="is closed"):
         journal.write(T0, Kind.SEND, Opcode.TEXT, b"late", {})
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_disk_that_fills_up_stops_the_journal_not_the_session(tmp_path: Path) -> None:
+    journal = JournalWriter(tmp_path / "journal.jsonl", LogHeader())
+    full = os.open("/dev/full", os.O_WRONLY)
+    os.dup2(full, journal._fd)  # the disk fills up while the session runs
+    os.close(full)
+    session = Session(journal=journal)
+    flag = bytes([FrameStore.pack_flags(Kind.RECV, Opcode.TEXT)])
+    session.on_frames(T0, flag, [b"x"])
+    session.flush_journal()
+    assert session.journal is None and session.journal_error is not None
+    assert "journal.jsonl" in session.journal_error, session.journal_error
+    session.on_frames(T0 + 1, flag, [b"y"])
+    assert [session.store.payload(i) for i in range(2)] == [b"x", b"y"]
+    with pytest.raises(LogError):
+        journal.close()  # the failure again; the file is closed all the same
 
 
 def test_journal_redacts_only_when_asked(tmp_path: Path) -> None:

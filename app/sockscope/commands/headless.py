@@ -73,4 +73,4 @@ async def keep_flushing(session: Session) -> None:
     """Flush the session's journal every second, however quiet the connection is."""
     while True:
         await asyncio.sleep(FLUSH_INTERVAL)
-        session.flush_journal()
+        session.flush_journal(wait=False)

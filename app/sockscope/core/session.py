@@ -36,7 +36,10 @@ class RowWriter(Protocol):
         self, t: float, kind: Kind, opcode: Opcode, payload: bytes, info: dict[str, Any]
     ) -> None: ...
 
-    def flush(self) -> None: ...
+    def write_frames(self, t: float, flags: bytes, payloads: list[bytes]) -> None: ...
+
+    def flush(self, wait: bool = True) -> None:
+        """Hand the buffered rows to the file; with ``wait``, until they are written."""
 
 
 _NO_INFO: dict[str, Any] = {}
@@ -101,10 +104,8 @@ class Session:
         if len(store) > self._full_at:
             self._trim()
         if self.journal is not None:
-            unpack = FrameStore.unpack_flags
             try:
-                for flag, payload in zip(flags, payloads, strict=True):
-                    self.journal.write(t, *unpack(flag), payload, _NO_INFO)
+                self.journal.write_frames(t, flags, payloads)
             except LogError as exc:
                 self._journal_failed(exc)
 
@@ -131,10 +132,11 @@ class Session:
         """Record a note row (e.g. a reconnect, a send that failed)."""
         self._record(t, Kind.NOTE, {"message": message})
 
-    def flush_journal(self) -> None:
+    def flush_journal(self, wait: bool = True) -> None:
+        """Write the journal's buffered rows (``wait=False``: in the background)."""
         if self.journal is not None:
             try:
-                self.journal.flush()
+                self.journal.flush(wait)
             except LogError as exc:
                 self._journal_failed(exc)
 

@@ -56,7 +56,7 @@ class SessionFiles(App[None]):
         self.set_interval(0.5, self._flush_journal)
 
     def _flush_journal(self) -> None:
-        self.session.flush_journal()
+        self.session.flush_journal(wait=False)
         if self.session.journal_error:
             self.notify(self.session.journal_error, severity="error", markup=False, timeout=30)
             self.session.journal_error = None

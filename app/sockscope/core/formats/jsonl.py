@@ -13,11 +13,13 @@ Three ways in and out:
 from __future__ import annotations
 
 import os
+import threading
 import time
 from binascii import a2b_base64
 from collections.abc import Callable
 from os import PathLike
 from pathlib import Path
+from queue import Queue
 from types import TracebackType
 from typing import Any, NoReturn
 
@@ -32,6 +34,7 @@ from sockscope.core.formats.records import (
     append_row,
     dumps,
     encode_row,
+    frame_lines,
     header_record,
     json_lines,
     parse_header,
@@ -237,11 +240,13 @@ def write_store(
 class JournalWriter:
     """Appends rows to a JSONL log as they happen; nothing written is ever rewritten.
 
-    Lines are buffered and written when :meth:`flush` is called (the owner
-    calls it on a timer) or, at the latest, by the first :meth:`write` a second
-    after the last flush. The file is created (or truncated) with mode 0600 and
-    the header is written at once. A write that fails raises :class:`LogError`;
-    the rows it held are dropped.
+    Lines are buffered and handed to the file by :meth:`flush` (the owner calls it on a
+    timer) or, at the latest, by the first :meth:`write` a second after the last flush.
+    A thread of the writer's own does the writing, so a firehose's journal (hundreds of
+    MB a second of 4 KiB frames) never holds the caller's event loop: ``flush(wait=False)``
+    returns at once, ``flush()`` once the OS has every line. The file is created (or
+    truncated) with mode 0600 and the header is written at once. A write that fails
+    raises :class:`LogError` from the next call; the rows it held are dropped.
     """
 
     def __init__(
@@ -256,6 +261,9 @@ class JournalWriter:
         self._redact = redact
         self._interval = interval
         self._pending: list[bytes] = []
+        self._batches: Queue[list[bytes] | None] = Queue()
+        self._writer: threading.Thread | None = None
+        self._failure: LogError | None = None
         self.rows_flushed = 0
         """Rows handed to the OS so far: they survive the process being killed."""
         try:
@@ -273,23 +281,57 @@ class JournalWriter:
     def write(
         self, t: float, kind: Kind, opcode: Opcode, payload: bytes, info: dict[str, Any]
     ) -> None:
-        if self._fd < 0:
-            raise LogError(f"The journal {self.path} is closed.")
+        self._check_open()
         self._pending.append(encode_row(t, kind, opcode, payload, info, self._redact))
         if time.monotonic() - self._last_flush >= self._interval:
-            self.flush()
+            self.flush(wait=False)
 
-    def flush(self) -> None:
-        """Write every buffered line to the file (the OS keeps it if the process dies)."""
+    def write_frames(self, t: float, flags: bytes, payloads: list[bytes]) -> None:
+        """Frame rows that share one time (one flag byte each, see FrameStore.pack_flags)."""
+        self._check_open()
+        self._pending += frame_lines(t, flags, payloads)
+        if time.monotonic() - self._last_flush >= self._interval:
+            self.flush(wait=False)
+
+    def flush(self, wait: bool = True) -> None:
+        """Hand every buffered line to the writing thread; with ``wait``, until it is written."""
         self._last_flush = time.monotonic()
-        if not self._pending or self._fd < 0:
+        if self._fd < 0:
             return
-        rows = len(self._pending)
-        self._pending.append(b"")
-        data = b"\n".join(self._pending)
-        self._pending.clear()
-        self._write(data)
-        self.rows_flushed += rows
+        if self._pending:
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_behind, name=f"journal {self.path.name}", daemon=True
+                )
+                self._writer.start()
+            self._batches.put(self._pending)
+            self._pending = []
+        if wait and self._writer is not None:
+            self._batches.join()
+        if self._failure is not None:
+            raise self._failure
+
+    def _check_open(self) -> None:
+        if self._fd < 0:
+            raise LogError(f"The journal {self.path} is closed.")
+        if self._failure is not None:
+            raise self._failure
+
+    def _write_behind(self) -> None:
+        """The writing thread: batches of lines, in order, until ``None``."""
+        while True:
+            lines = self._batches.get()
+            try:
+                if lines is None:
+                    return
+                if self._failure is None:
+                    lines.append(b"")
+                    self._write(b"\n".join(lines))
+                    self.rows_flushed += len(lines) - 1
+            except LogError as exc:
+                self._failure = exc
+            finally:
+                self._batches.task_done()
 
     def _write(self, data: bytes) -> None:
         view = memoryview(data)
@@ -305,6 +347,10 @@ class JournalWriter:
         try:
             self.flush()
         finally:
+            if self._writer is not None:
+                self._batches.put(None)
+                self._writer.join()
+                self._writer = None
             os.close(self._fd)
             self._fd = -1
 

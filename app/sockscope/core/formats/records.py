@@ -108,6 +108,15 @@ def frame_line(t: bytes, prefix: bytes, texty: bool, payload: bytes | bytearray)
     return b'{"t":%s%s"base64":"%s","size":%d}' % (t, prefix, data, len(payload))
 
 
+def frame_lines(t: float, flags: bytes, payloads: list[bytes]) -> list[bytes]:
+    """Frames that share one time as JSON lines (a read's worth from the frame splitter)."""
+    when = _dumps(t)
+    return [
+        frame_line(when, *FRAMES_BY_FLAG[flag], payload)
+        for flag, payload in zip(flags, payloads, strict=True)
+    ]
+
+
 def _times_json(times: list[float]) -> list[bytes]:
     """Many times as JSON numbers at once (one ``orjson`` call; a float's repr is slow)."""
     return _dumps(times)[1:-1].split(b",") if times else []
