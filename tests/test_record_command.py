@@ -7,12 +7,14 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 from click.testing import CliRunner, Result
 
 import sockscope
-from sockscope.commands.record import record
+from sockscope.commands.record import Recorder, record
 from sockscope.core.formats.jsonl import read_jsonl
 from sockscope.core.formats.model import LoadedLog
 from sockscope.core.frames import Kind, Opcode
@@ -79,6 +81,28 @@ def test_count_stops_after_n_messages(demo_server: DemoServerThread, tmp_path: P
     assert len(frames(log, Kind.RECV)) >= 5  # ticks that came while closing are kept too
     assert b'"seq":5' in frames(log, Kind.RECV)[4]
     assert (closing(log)["code"], closing(log)["by"]) == (1000, "client")
+
+
+def test_a_long_recording_keeps_only_the_newest_rows_in_memory_and_all_in_the_file(
+    demo_server: DemoServerThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sockscope.commands.record.KEPT_ROWS", 100)
+    kept: list[int] = []
+    monkeypatch.setattr(Recorder, "on_event", _noting_rows_held(Recorder.on_event, kept))
+    out = tmp_path / "ticks.jsonl"
+    result = run(demo_server.url("/ticks?rate=10000"), "-o", out, "--count", "2000", "-q")
+    assert result.exit_code == 0, result.output
+    seqs = [orjson.loads(payload)["seq"] for payload in frames(read_jsonl(out), Kind.RECV)]
+    assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) >= 2000
+    assert kept and max(kept) <= 125  # at the close: max_frames plus a quarter of slack
+
+
+def _noting_rows_held(on_event: Any, kept: list[int]) -> Any:
+    def noting(self: Recorder, t: float, event: Any) -> None:
+        on_event(self, t, event)
+        kept.append(len(self.store))
+
+    return noting
 
 
 def test_duration_stops_after_that_long(demo_server: DemoServerThread, tmp_path: Path) -> None:

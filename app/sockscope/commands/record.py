@@ -60,13 +60,18 @@ def event_line(elapsed: float, event: ConnectionEvent) -> str | None:
     return f"{elapsed:8.3f}  {safe_line(what)}"
 
 
+#: Rows a recording keeps in memory: the file has them all, so an endless feed
+#: recorded for hours costs no more memory than a minute of it.
+KEPT_ROWS = 10_000
+
+
 class Recorder(Session):
     """A session that prints each frame and event, and counts the messages received."""
 
     def __init__(
         self, journal: RowWriter, count: int | None, echo: Callable[[str], None] | None
     ) -> None:
-        super().__init__(journal=journal)
+        super().__init__(journal=journal, max_frames=KEPT_ROWS)
         self.received = 0
         self.enough = asyncio.Event()
         """Set when ``count`` messages have come."""
@@ -209,7 +214,8 @@ def record(
     if not quiet:
         store = recorder.store
         click.echo(
-            f"sockscope: wrote {output} ({len(store)} rows: {store.frames_out} frames sent,"
+            f"sockscope: wrote {output} ({store.dropped + len(store)} rows:"
+            f" {store.frames_out} frames sent,"
             f" {store.frames_in} received)",
             err=True,
         )
