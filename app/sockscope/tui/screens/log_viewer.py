@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 from rich.text import Text
@@ -111,7 +112,13 @@ class LogViewerScreen(Screen[None]):
         if self.rows_loading:
             self.notify("The log is still loading; replay it when it is complete.")
             return
-        plan = ReplayPlan.from_store(self.loaded.store, self.loaded.header.url)
+        # Reading a million rows' messages takes ~1 s: in a thread, the screen stays live.
+        self.run_worker(self._set_up_replay(), group="replay", exclusive=True)
+
+    async def _set_up_replay(self) -> None:
+        plan = await asyncio.to_thread(
+            ReplayPlan.from_store, self.loaded.store, self.loaded.header.url
+        )
         for warning in plan.warnings:
             self.notify(warning, title="Replay", severity="warning", markup=False)
         # The live connection's TLS and proxy options apply to the replay too.
