@@ -12,6 +12,7 @@ from textual.worker import WorkerState
 
 from sockscope.core.events import ReadyState
 from sockscope.core.formats.jsonl import write_store
+from sockscope.core.formats.load import load_log
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.frames import FrameStore, Kind, Opcode
 from sockscope.core.json_paths import IgnorePathError
@@ -20,6 +21,7 @@ from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.app import SockscopeApp
 from sockscope.tui.factory import build_app
 from sockscope.tui.screens.diff_screen import DiffScreen, DiffView
+from sockscope.tui.screens.file_screens import SaveScreen
 from sockscope.tui.screens.log_viewer import LogViewerScreen
 from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.screens.replay_setup import ReplaySetupScreen, replay_base, split_ignore
@@ -300,3 +302,50 @@ def test_the_live_headers_go_only_to_the_live_host() -> None:
     assert (same.subprotocols, same.on_open, same.reconnect) == ((), (), False)
     assert replay_base(live, "wss://staging.example.com/live").headers == ()
     assert replay_base(None, "ws://x.test/") == ConnectionSettings()
+
+
+async def save_as(app: SockscopeApp, pilot: Pilot[None], path: Path) -> Path:
+    """ctrl+s, type the path, enter; wait until the file is written."""
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: isinstance(app.screen, SaveScreen))
+    field = app.screen.query_one("#save-path", Input)
+    field.value = str(path)
+    field.focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: any(f"to {path}" in str(n.message) for n in app._notifications))
+    return path
+
+
+def data_rows(path: Path) -> list[tuple[Kind, bytes]]:
+    store = load_log(path).store
+    return [
+        (store.kind(i), store.payload(i))
+        for i in range(len(store))
+        if store.opcode(i) in (Opcode.TEXT, Opcode.BINARY)
+    ]
+
+
+async def test_ctrl_s_saves_the_session_on_screen_replay_log_or_live(
+    demo_server: DemoServerThread, tmp_path: Path
+) -> None:
+    url = demo_server.url("/echo")
+    log = write_log(tmp_path / "echo.jsonl", url, ECHOED)
+    recorded = [(kind, payload) for _, kind, _, payload in ECHOED]
+    app = build_app(open_path=log)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_replay(app, pilot, speed="fast")
+        await the_diff(app, pilot)
+        # The diff is on top of the replay: its session is the one saved, as a new log.
+        replayed = await save_as(app, pilot, tmp_path / "replay.jsonl")
+        sends = [payload for kind, payload in recorded if kind is Kind.SEND]
+        for kind in (Kind.SEND, Kind.RECV):  # the echo server answers with what it got
+            assert [payload for k, payload in data_rows(replayed) if k is kind] == sends
+        assert load_log(replayed).header.url == url
+        await pilot.press("escape", "escape")  # diff, replay: back to the log viewer
+        await wait_for(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+        converted = await save_as(app, pilot, tmp_path / "echo.har")
+        assert data_rows(converted) == recorded
+        await pilot.press("escape")  # the live session: nothing connected, no rows
+        await wait_for(pilot, lambda: not isinstance(app.screen, LogViewerScreen))
+        live = await save_as(app, pilot, tmp_path / "live.jsonl")
+        assert data_rows(live) == []

@@ -22,6 +22,7 @@ from sockscope.core.paths import errors_dir
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.app_options import AppOptions
+from sockscope.tui.save_source import SaveSource, ShowsSession
 from sockscope.tui.screens.file_screens import OpenRequest, OpenScreen, SaveRequest, SaveScreen
 from sockscope.tui.screens.log_viewer import LogViewerScreen
 from sockscope.tui.screens.progress_screen import ProgressScreen
@@ -62,29 +63,39 @@ class SessionFiles(App[None]):
             self.session.journal_error = None
 
     def action_save(self) -> None:
-        default = Path.cwd() / time.strftime("sockscope-%Y%m%d-%H%M%S.jsonl")
+        """Save the session on screen: a replay's or an opened log's, else the live one."""
+        source = self._save_source()
+        if source is None:
+            return
+        default = Path.cwd() / time.strftime(f"{source.prefix}-%Y%m%d-%H%M%S.jsonl")
 
         def chosen(request: SaveRequest | None) -> None:
             if request is not None:
-                self.run_worker(partial(self._save, request), thread=True, group="files")
+                self.run_worker(partial(self._save, request, source), thread=True, group="files")
 
         self.push_screen(SaveScreen(default), chosen)
 
-    def _save(self, request: SaveRequest) -> None:
+    def _save_source(self) -> SaveSource | None:
+        for screen in reversed(self.screen_stack):  # the topmost screen with a session
+            if isinstance(screen, ShowsSession):
+                return screen.save_source()
+        session = self.session
+        return SaveSource(session.store, self._header(), "sockscope", session.journal is not None)
+
+    def _save(self, request: SaveRequest, source: SaveSource) -> None:
         """Runs in a thread: rows are appended meanwhile, but none dropped until it is done."""
-        store = self.session.store
+        store = source.store
         try:
             with store.held():
                 rows, dropped = len(store), store.dropped
-                save_log(request.path, store, self._header(), not request.include_secrets)
+                save_log(request.path, store, source.header, not request.include_secrets)
         except (LogError, OSError) as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
         kept = "secrets kept" if request.include_secrets else "secrets redacted"
         message = f"Saved {rows:,} rows to {request.path} ({kept})."
         if dropped:
-            journaled = self.session.journal is not None
-            where = "are only in the journal" if journaled else "were not kept"
+            where = "are only in the journal" if source.journaled else "were not kept"
             message += f" The {dropped:,} older rows {where} (max frames)."
         self.call_from_thread(self.notify, message, title="Saved", markup=False)
 

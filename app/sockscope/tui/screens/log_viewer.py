@@ -15,6 +15,7 @@ from sockscope.core.display import safe_line
 from sockscope.core.formats.model import LoadedLog
 from sockscope.core.replay import ReplayPlan
 from sockscope.core.settings import ConnectionSettings
+from sockscope.tui.save_source import SaveSource
 from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.screens.replay_setup import ReplayRequest, ReplaySetupScreen
 from sockscope.tui.widgets.session_view import SessionView
@@ -104,6 +105,13 @@ class LogViewerScreen(Screen[None]):
         self.query_one("#viewer-title", Static).update(describe_log(self.log_name, self.loaded))
         self.query_one(SessionView).refresh_rows()
         self._warn()
+
+    def save_source(self) -> SaveSource | None:
+        """ctrl+s here saves the opened log again (as .jsonl or .har: a conversion)."""
+        if self.rows_loading:
+            self.notify("The log is still loading; save it when it is complete.")
+            return None
+        return SaveSource(self.loaded.store, self.loaded.header, "sockscope-log")
 
     def action_filter(self) -> None:
         self.query_one(SessionView).open_filter()

@@ -20,8 +20,10 @@ from textual.worker import Worker, WorkerState
 
 from sockscope.core.diff import DiffReport, compare
 from sockscope.core.display import describe_close, safe_line
+from sockscope.core.formats.model import LogHeader, iso_time, now_iso
 from sockscope.core.replay import Replayer, ReplayError, ReplayPlan, ReplayResult
 from sockscope.core.session import Session
+from sockscope.tui.save_source import SaveSource
 from sockscope.tui.screens.diff_screen import DiffScreen
 from sockscope.tui.screens.replay_setup import ReplayRequest
 from sockscope.tui.widgets.session_view import SessionView
@@ -80,6 +82,12 @@ class ReplayScreen(Screen[None]):
             plan, request.settings, Session(), speed=request.speed, step=request.step
         )
         return cls(replayer, request.ignore, request.unordered)
+
+    def save_source(self) -> SaveSource:
+        """ctrl+s here saves the replay's new session (see :mod:`sockscope.tui.save_source`)."""
+        store = self.replayer.session.store
+        created = iso_time(store.first_time) if len(store) else now_iso()
+        return SaveSource(store, LogHeader(url=self.target, created=created), "sockscope-replay")
 
     @property
     def total(self) -> int:
