@@ -30,9 +30,9 @@ from sockscope.core.frames import Kind, Opcode
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 
-#: Both ways frames come in: websockets parses each (compression negotiated: every frame is
-#: rewritten) or the frame splitter takes the plain ones (no extension).
-BOTH_PATHS = pytest.mark.parametrize("compression", [True, False], ids=["deflate", "splitter"])
+#: Both ways frames come in: websockets parses each (the test server compresses every message
+#: once deflate is agreed), or the frame splitter takes them (no compression).
+BOTH_PATHS = pytest.mark.parametrize("compression", [True, False], ids=["deflate", "plain"])
 
 FLOOD = [b"%099d" % n for n in range(3000)]
 """Payloads of 99 bytes, ~9 reads of READ_SIZE in all, each different."""
@@ -323,21 +323,33 @@ class SinkCalls(Session):
         self.batched += len(payloads)
 
 
-@pytest.mark.parametrize(
-    ("compression", "splitter"), [(False, True), (True, False)], ids=["plain", "deflate"]
-)
-async def test_plain_frames_take_the_splitter_and_compressed_ones_websockets(
-    server: Server, compression: bool, splitter: bool
+@BOTH_PATHS
+async def test_uncompressed_frames_take_the_splitter_with_or_without_deflate(
+    server: Server, compression: bool
 ) -> None:
     session = SinkCalls()
     settings = ConnectionSettings(url(server, "/flood"), compression=compression)
     result = await Connection(settings, session).run()
     assert isinstance(result, Closed) and result.was_clean
-    assert received_text(session) == FLOOD
-    if splitter:
-        assert (session.batched, session.one_by_one) == (len(FLOOD), 0)
-    else:
-        assert (session.batched, session.one_by_one) == (0, len(FLOOD))
+    assert received_text(session) == FLOOD  # written raw: no RSV1, even with deflate
+    assert (session.batched, session.one_by_one) == (len(FLOOD), 0)
+
+
+@BOTH_PATHS
+async def test_compressed_messages_go_through_websockets(server: Server, compression: bool) -> None:
+    session = SinkCalls()
+    connection = Connection(
+        ConnectionSettings(url(server, "/burst"), compression=compression), session
+    )
+    task = asyncio.create_task(connection.run())
+    while session.store.frames_in < 50:
+        await asyncio.sleep(0.01)
+    await connection.close()
+    await task
+    assert received_text(session) == [f"burst {n}".encode() for n in range(50)]
+    # The server compresses every message once deflate is agreed.
+    expected = (0, 50) if compression else (50, 0)
+    assert (session.batched, session.one_by_one) == expected
 
 
 async def test_the_splitter_sizes_reads_to_a_number_of_frames(server: Server) -> None:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from websockets.client import ClientProtocol
+from websockets.extensions.permessage_deflate import PerMessageDeflate
 from websockets.frames import Close, Frame, Opcode
 from websockets.protocol import OPEN
 from websockets.uri import parse_uri
 
-from sockscope.core.frame_splitter import FrameSplitter, Next
+from sockscope.core.frame_splitter import SAMPLE, FrameSplitter, Next
 from sockscope.core.frames import FrameStore
 
 LIMIT = 1000
@@ -66,12 +68,19 @@ FRAMES = st.one_of(
 )
 
 
-def _protocol(seen: list[Seen], sent: list[Seen]) -> ClientProtocol:
+def _deflate() -> PerMessageDeflate:
+    """permessage-deflate as agreed by default (context takeover, 15-bit windows)."""
+    return PerMessageDeflate(False, False, 15, 15)
+
+
+def _protocol(seen: list[Seen], sent: list[Seen], deflate: bool = False) -> ClientProtocol:
     """An open client protocol checking UTF-8 the way the connection's tap does.
 
     Frames it reads go to ``seen``, frames it writes (replies) to ``sent``.
     """
     protocol = ClientProtocol(parse_uri("ws://test/"), state=OPEN, max_size=LIMIT)
+    if deflate:
+        protocol.extensions = [_deflate()]
     recv_frame, send_frame = protocol.recv_frame, protocol.send_frame
 
     def sending(frame: Frame) -> None:
@@ -100,20 +109,20 @@ def _outcome(protocol: ClientProtocol, seen: list[Seen], sent: list[Seen]) -> tu
     )
 
 
-def _reference(chunks: list[bytes]) -> tuple[object, ...]:
+def _reference(chunks: list[bytes], deflate: bool = False) -> tuple[object, ...]:
     seen: list[Seen] = []
     sent: list[Seen] = []
-    protocol = _protocol(seen, sent)
+    protocol = _protocol(seen, sent, deflate)
     for chunk in chunks:
         protocol.receive_data(chunk)
     return _outcome(protocol, seen, sent)
 
 
-def _split(chunks: list[bytes]) -> tuple[tuple[object, ...], int]:
+def _split(chunks: list[bytes], deflate: bool = False) -> tuple[tuple[object, ...], int]:
     """What the splitter and websockets make of the chunks, and how many were recorded."""
     seen: list[Seen] = []
     sent: list[Seen] = []
-    protocol = _protocol(seen, sent)
+    protocol = _protocol(seen, sent, deflate)
     recorded = 0
 
     def record(t: float, flags: bytes, payloads: list[bytes]) -> None:
@@ -153,6 +162,60 @@ def test_the_splitter_and_websockets_agree_on_any_stream(
     assert _split(chunks)[0] == _reference(chunks)
 
 
+#: Messages of a server that compresses some (``True``) and not others, as permessage-deflate
+#: allows; pings between them.
+DEFLATED = st.lists(
+    st.one_of(
+        st.tuples(st.booleans(), st.text(max_size=200)),
+        st.binary(max_size=20).map(lambda data: (None, data)),
+    ),
+    max_size=15,
+)
+
+
+def _deflated_stream(messages: list[tuple[bool | None, str | bytes]]) -> bytes:
+    encoder = _deflate()  # the server's side: one compression context, in order
+    out = b""
+    for compressed, data in messages:
+        if compressed is None:
+            assert isinstance(data, bytes)
+            out += _wire(Frame(Opcode.PING, data))
+        else:
+            assert isinstance(data, str)
+            frame = Frame(Opcode.TEXT, data.encode())
+            out += frame.serialize(mask=False, extensions=[encoder] if compressed else [])
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(DEFLATED, st.lists(st.integers(0, 10**6), max_size=8))
+def test_with_deflate_uncompressed_frames_are_split_and_compressed_ones_inflated(
+    messages: list[tuple[bool | None, str | bytes]], cuts: list[int]
+) -> None:
+    chunks = _cut(_deflated_stream(messages), cuts)
+    outcome, recorded = _split(chunks, deflate=True)
+    assert outcome == _reference(chunks, deflate=True)
+    assert recorded == sum(1 for compressed, _ in messages if compressed is False)
+
+
+@pytest.mark.parametrize(("plain_every", "kept"), [(1, True), (5, True), (20, False)])
+def test_a_stream_of_mostly_compressed_messages_goes_to_websockets(
+    plain_every: int, kept: bool
+) -> None:
+    messages = [(n % plain_every != 0, f"message {n}") for n in range(2 * SAMPLE)]
+    stream = _deflated_stream(messages)
+    chunks = [stream[start : start + 512] for start in range(0, len(stream), 512)]
+    outcome, recorded = _split(chunks, deflate=True)
+    assert outcome == _reference(chunks, deflate=True)
+    seen = outcome[0]
+    assert isinstance(seen, list) and [data for _, _, data in seen] == [
+        text.encode() for _, text in messages
+    ]
+    # Kept: every uncompressed message split off; given up: only those of the sample.
+    uncompressed = sum(1 for compressed, _ in messages if not compressed)
+    assert (recorded == uncompressed) is kept
+
+
 def test_plain_frames_are_recorded_by_the_splitter_whatever_the_header_size() -> None:
     frames = [_text("hi"), _wire(Frame(Opcode.BINARY, b"b" * 300)), _text("é" * 400)]
     # 7-bit and 16-bit lengths; in one read, then byte by byte.
@@ -176,9 +239,9 @@ def test_a_64_bit_length_frame_is_split_too() -> None:
     assert seen == [70_000]
 
 
-def test_only_frames_websockets_must_see_are_handed_over() -> None:
-    ping = _wire(Frame(Opcode.PING, b"p"))
-    stream = _text("a") + ping + _text("b")
+def test_only_frames_websockets_must_see_are_handed_over_a_run_at_a_time() -> None:
+    ping, pong = _wire(Frame(Opcode.PING, b"p")), _wire(Frame(Opcode.PONG, b"q"))
+    stream = _text("a") + ping + pong + _text("b") + ping
     handed: list[bytes] = []
 
     def hand_over(data: bytes) -> Next:
@@ -187,7 +250,7 @@ def test_only_frames_websockets_must_see_are_handed_over() -> None:
 
     splitter = FrameSplitter(lambda t, flags, payloads: None, hand_over, LIMIT)
     assert splitter.feed(stream)
-    assert handed == [ping]
+    assert handed == [ping + pong, ping]
 
 
 def test_a_frame_over_the_limit_hands_the_rest_of_the_stream_over() -> None:

@@ -21,6 +21,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.extensions.permessage_deflate import PerMessageDeflate
 from websockets.frames import Frame
 from websockets.frames import Opcode as WireOpcode
 from websockets.http11 import Response
@@ -134,8 +135,8 @@ class TappedConnection(ClientConnection):
 
         websockets reads the handshake response; the splitter starts with the byte right
         after its head (``CRLF CRLF``: a 101 response has no body), so both agree where
-        the first frame begins. A negotiated extension (compression) rewrites frames:
-        then websockets keeps the whole stream.
+        the first frame begins. An extension other than permessage-deflate could rewrite
+        any frame: then websockets keeps the whole stream.
         """
         splitter = self._splitter
         if splitter is not None:
@@ -153,7 +154,9 @@ class TappedConnection(ClientConnection):
                 super().data_received(data[:cut])
                 data = data[cut:]
                 protocol = self.protocol
-                if protocol.state is OPEN and not protocol.extensions:
+                if protocol.state is OPEN and all(
+                    isinstance(extension, PerMessageDeflate) for extension in protocol.extensions
+                ):
                     self._splitter = FrameSplitter(
                         self._sink.on_frames, self._hand_over, _frame_limit(protocol)
                     )
