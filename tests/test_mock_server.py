@@ -201,6 +201,8 @@ def write_log(path: Path, rows: list[Row]) -> Path:
         (["--replay", "good.jsonl", "--ignore", "ts"], "must start with $"),
         (["--replay", str(CHROME)], "it has 2 WebSocket entries; pick one"),
         (["--fast"], "only apply with --replay LOG"),
+        (["--connection", "2"], "only apply with --replay LOG"),
+        (["--replay", "good.jsonl", "--connection", "3"], "there is no connection 3"),
     ],
 )
 def test_serve_replay_refuses_bad_input_with_one_line(

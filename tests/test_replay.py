@@ -56,7 +56,17 @@ def test_a_plan_holds_the_first_connections_messages_timed_from_its_open() -> No
         (2.0, Message(Opcode.BINARY, b"\xffq2")),
     ]
     assert plan.responses == [Message(Opcode.BINARY, b"\x00a1")]
-    assert plan.warnings == ("The log holds 2 connections; only the first is replayed.",)
+    assert plan.warnings == ("The log holds 2 connections; connection 1 is replayed.",)
+    assert (plan.connection, plan.connections) == (1, 2)
+    second = ReplayPlan.from_store(store, "ws://header.test/", connection=2)
+    assert [(s.at, s.message) for s in second.sends] == [(1.0, text("second connection"))]
+    assert second.responses == [] and second.subprotocol is None
+    assert second.warnings == ("The log holds 2 connections; connection 2 is replayed.",)
+    for missing in (0, 3):
+        with pytest.raises(
+            ReplayError, match=f"holds 2 connections: there is no connection {missing}"
+        ):
+            ReplayPlan.from_store(store, connection=missing)
 
 
 def test_a_log_without_an_open_row_is_timed_from_its_first_message() -> None:

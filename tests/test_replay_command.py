@@ -176,6 +176,25 @@ def test_the_new_session_is_recorded_and_the_report_can_be_json(
     assert ReplayPlan.from_store(load_log(new).store).responses == plan.responses
 
 
+def test_connection_picks_which_connection_of_a_log_is_replayed(
+    demo_server: DemoServerThread, tmp_path: Path
+) -> None:
+    # Two recordings joined: a log of two connections, as reconnects leave.
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    for path, message in ((first, "one"), (second, "two")):
+        result = CliRunner().invoke(
+            record, [demo_server.url("/echo"), "-o", str(path), "--send", message, "--count", "1"]
+        )
+        assert result.exit_code == 0, result.output
+    both = tmp_path / "both.jsonl"
+    both.write_bytes(first.read_bytes() + b"".join(second.read_bytes().splitlines(True)[1:]))
+    new = tmp_path / "new.jsonl"
+    result = run(both, "--connection", "2", "--check", "-o", new)
+    assert result.exit_code == 0, result.output
+    assert "The log holds 2 connections; connection 2 is replayed." in result.stderr
+    assert ReplayPlan.from_store(load_log(new).store).sends[0].message.payload == b"two"
+
+
 def test_a_har_log_replays_too(recorded: Path, tmp_path: Path) -> None:
     har = tmp_path / "recorded.har"
     assert CliRunner().invoke(convert, [str(recorded), str(har)]).exit_code == 0
@@ -195,6 +214,7 @@ def test_a_har_log_replays_too(recorded: Path, tmp_path: Path) -> None:
         (["good.jsonl", "--ignore", "$.items["], "not understood at '['"),
         (["good.jsonl", "-o", "new.har"], "name the file .jsonl"),
         (["good.jsonl", "--reconnect"], "--reconnect is for the TUI"),
+        (["good.jsonl", "--connection", "2"], "holds one connection: there is no connection 2"),
     ],
 )
 def test_what_cannot_run_exits_2_with_one_line(

@@ -349,3 +349,29 @@ async def test_ctrl_s_saves_the_session_on_screen_replay_log_or_live(
         await wait_for(pilot, lambda: not isinstance(app.screen, LogViewerScreen))
         live = await save_as(app, pilot, tmp_path / "live.jsonl")
         assert data_rows(live) == []
+
+
+async def test_a_log_of_two_connections_asks_which_to_replay(
+    demo_server: DemoServerThread, tmp_path: Path
+) -> None:
+    url = demo_server.url("/echo")
+    store = FrameStore()
+    for start, payload in ((T0, b"first"), (T0 + 10, b"second, once"), (T0 + 11, b"twice")):
+        if payload != b"twice":
+            store.append_event(start, Kind.OPEN, {"url": url, "status": 101, "reason": "OK"})
+        store.append(start + 0.1, Kind.SEND, Opcode.TEXT, payload)
+        store.append(start + 0.2, Kind.RECV, Opcode.TEXT, payload)
+    log = tmp_path / "reconnected.jsonl"
+    write_store(log, store, LogHeader(url=url))
+    app = build_app(open_path=log)
+    async with app.run_test(size=SIZE) as pilot:
+        setup = await open_setup(app, pilot)
+        title = setup.query_one("#replay-title", Label)
+        assert "Replay 1 client message" in str(title.render())
+        setup.query_one("#replay-connection", Select).value = 2
+        await wait_for(pilot, lambda: "Replay 2 client messages" in str(title.render()))
+        setup.query_one("#replay-speed", Select).value = "fast"
+        await submit(pilot, setup)
+        replay = await the_replay(app, pilot)
+        await wait_for(pilot, lambda: len(sent(replay)) == 2)
+        assert sent(replay) == [b"second, once", b"twice"]

@@ -11,8 +11,9 @@ import click
 
 from sockscope.core.formats.errors import LogError
 from sockscope.core.formats.jsonl import FLUSH_INTERVAL, JournalWriter
-from sockscope.core.formats.load import HAR_SUFFIXES
+from sockscope.core.formats.load import HAR_SUFFIXES, load_log
 from sockscope.core.formats.model import LogHeader
+from sockscope.core.replay import ReplayError, ReplayPlan
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 
@@ -54,6 +55,25 @@ def secrets_option(function: F) -> F:
         help="Keep Authorization/Cookie headers and URL credentials in the file "
         "(redacted by default).",
     )(function)
+
+
+def connection_option(help: str) -> Callable[[F], F]:
+    """``--connection N``: which connection of a log that holds several (reconnects)."""
+    return click.option(
+        "--connection", type=click.IntRange(min=1), default=1, metavar="N", help=help
+    )
+
+
+def load_plan(log: Path, entry: str | None, connection: int) -> ReplayPlan:
+    """Connection ``connection`` of LOG as a replay plan; warnings on stderr; bad input exits 2."""
+    try:
+        loaded = load_log(log, entry=entry)
+        plan = ReplayPlan.from_store(loaded.store, loaded.header.url, connection)
+    except (LogError, ReplayError) as exc:
+        fail(str(exc))
+    for warning in (*loaded.warnings, *plan.warnings):
+        warn(warning)
+    return plan
 
 
 def open_journal(path: Path, url: str, include_secrets: bool) -> JournalWriter:

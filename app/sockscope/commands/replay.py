@@ -11,8 +11,10 @@ import click
 import orjson
 
 from sockscope.commands.headless import (
+    connection_option,
     fail,
     keep_flushing,
+    load_plan,
     no_reconnect,
     open_journal,
     output_option,
@@ -21,23 +23,10 @@ from sockscope.commands.headless import (
 )
 from sockscope.commands.options import headless_connection_options, settings_from_options
 from sockscope.core.diff import DiffReport, compare
-from sockscope.core.formats.errors import LogError
 from sockscope.core.formats.jsonl import JournalWriter
-from sockscope.core.formats.load import load_log
 from sockscope.core.json_paths import IgnorePathError, parse_ignore
 from sockscope.core.replay import DEFAULT_TIMEOUT, Replayer, ReplayError, ReplayPlan, ReplayResult
 from sockscope.core.session import Session
-
-
-def _load_plan(log: Path, entry: str | None) -> ReplayPlan:
-    try:
-        loaded = load_log(log, entry=entry)
-    except LogError as exc:
-        fail(str(exc))
-    plan = ReplayPlan.from_store(loaded.store, loaded.header.url)
-    for warning in (*loaded.warnings, *plan.warnings):
-        warn(warning)
-    return plan
 
 
 async def _replay(replayer: Replayer) -> ReplayResult:
@@ -127,6 +116,7 @@ def _json_report(
     metavar="N|TEXT",
     help="For a HAR file: the WebSocket entry to replay, by number (from 1) or URL part.",
 )
+@connection_option("Of a log that holds several (reconnects): replay the Nth (default 1).")
 @secrets_option
 @headless_connection_options
 def replay(
@@ -141,12 +131,14 @@ def replay(
     output: Path | None,
     report: str,
     entry: str | None,
+    connection: int,
     include_secrets: bool,
     **options: Any,
 ) -> None:
     """Replay the client side of LOG (JSONL or HAR) and record the server's responses.
 
-    The client messages of the log's first connection are sent with their recorded
+    The client messages of one connection of the log (--connection, the first by
+    default) are sent with their recorded
     timing (scaled by --speed, or none with --fast); after the last one, the replay
     waits for the responses (up to --timeout) and closes with 1000. With --check the
     responses are compared with the recorded ones: JSON by value (key order does not
@@ -162,7 +154,7 @@ def replay(
             parse_ignore(path)
     except IgnorePathError as exc:
         fail(str(exc))
-    plan = _load_plan(log, entry)
+    plan = load_plan(log, entry, connection)
     base, _ = settings_from_options(None, options)
     no_reconnect(base, "replay")
     try:

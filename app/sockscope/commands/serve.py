@@ -11,12 +11,9 @@ from typing import Protocol
 
 import click
 
-from sockscope.commands.headless import fail
-from sockscope.core.formats.errors import LogError
-from sockscope.core.formats.load import load_log
+from sockscope.commands.headless import connection_option, fail, load_plan
 from sockscope.core.json_paths import IgnorePathError, parse_ignore
 from sockscope.core.mock_server import OnUnexpected, start_mock_server
-from sockscope.core.replay import ReplayPlan
 from sockscope.core.server import ENDPOINTS, start_demo_server
 
 
@@ -62,6 +59,7 @@ def _mock(
     port: int,
     log: Path,
     entry: str | None,
+    connection: int,
     fast: bool,
     on_unexpected: OnUnexpected,
     ignore: list[str],
@@ -70,12 +68,9 @@ def _mock(
     try:
         for path in ignore:
             parse_ignore(path)
-        loaded = load_log(log, entry=entry)
-    except (LogError, IgnorePathError) as exc:
+    except IgnorePathError as exc:
         fail(str(exc))
-    plan = ReplayPlan.from_store(loaded.store, loaded.header.url)
-    for warning in (*loaded.warnings, *plan.warnings):
-        click.echo(f"sockscope: warning: {warning}", err=True)
+    plan = load_plan(log, entry, connection)
 
     def report(line: str) -> None:
         click.echo(f"sockscope: {line}", err=True)
@@ -131,6 +126,7 @@ async def _run(host: str, port: int, start: Starter) -> int:
     metavar="N|TEXT",
     help="With --replay of a HAR file: the WebSocket entry, by number (from 1) or URL part.",
 )
+@connection_option("With --replay of a log that holds several: serve the Nth (default 1).")
 @click.option("--fast", is_flag=True, help="With --replay: answer at once, not as recorded.")
 @click.option(
     "--on-unexpected",
@@ -153,6 +149,7 @@ def serve(
     port: int,
     log: Path | None,
     entry: str | None,
+    connection: int,
     fast: bool,
     on_unexpected: OnUnexpected,
     ignore: tuple[str, ...],
@@ -163,12 +160,15 @@ def serve(
     gets the recorded server messages in order, each sent once the recorded client
     messages before it have come (compared as `replay --check` compares).
     """
-    if log is None and (entry or fast or ignore or on_unexpected != "ignore"):
-        fail("--entry, --fast, --on-unexpected and --ignore only apply with --replay LOG.")
+    if log is None and (entry or connection != 1 or fast or ignore or on_unexpected != "ignore"):
+        fail(
+            "--entry, --connection, --fast, --on-unexpected and --ignore"
+            " only apply with --replay LOG."
+        )
     if log is None:
         start = _demo(host, port)
     else:
-        start = _mock(host, port, log, entry, fast, on_unexpected, list(ignore))
+        start = _mock(host, port, log, entry, connection, fast, on_unexpected, list(ignore))
     # asyncio.run turns Ctrl+C into a cancellation of _run (so the server closes
     # cleanly), then raises KeyboardInterrupt here: the normal way to stop.
     try:

@@ -1,6 +1,7 @@
 """Replaying the client side of a recorded session against a server.
 
-:class:`ReplayPlan` reads a log's first connection: the messages the client sent
+:class:`ReplayPlan` reads one connection of a log (the first, unless told which): the
+messages the client sent
 and the server's responses, with their times. :class:`Replayer` opens a new
 connection through the core :class:`~sockscope.core.connection.Connection` (so it
 behaves as the TUI does), sends the client messages with the recorded timing
@@ -64,24 +65,34 @@ class Scripted(NamedTuple):
 
 @dataclass(frozen=True)
 class ReplayPlan:
-    """The messages of a log's first connection, in order, with their times."""
+    """The messages of one connection of a log, in order, with their times."""
 
     url: str
     subprotocol: str | None
     script: tuple[Scripted, ...]
     warnings: tuple[str, ...] = field(default=())
+    connection: int = 1
+    """Which connection of the log this is (1 = the first)."""
+    connections: int = 1
+    """How many connections the log holds (each open row starts one)."""
 
     @classmethod
-    def from_store(cls, store: FrameStore, url: str = "") -> ReplayPlan:
-        """Read the first connection of a store (from its open row to its close or error).
+    def from_store(cls, store: FrameStore, url: str = "", connection: int = 1) -> ReplayPlan:
+        """Read connection ``connection`` of a store (from its open row to its close or error).
 
         ``url`` (the log header's) is used when the log has no open row to give one.
+        A log without open rows is one connection. Raises :class:`ReplayError` when the
+        log has no such connection.
         """
         flags = store.flags
         opens = [i for i, flag in enumerate(flags) if _BOUNDARIES.get(flag) is Kind.OPEN]
+        connections = max(1, len(opens))
+        if not 1 <= connection <= connections:
+            held = "one connection" if connections == 1 else f"{connections} connections"
+            raise ReplayError(f"The log holds {held}: there is no connection {connection}.")
         start, subprotocol = 0, None
         if opens:
-            start = opens[0]
+            start = opens[connection - 1]
             info = store.info(start)
             url = str(info.get("url") or url)
             subprotocol = info.get("subprotocol") or None
@@ -100,9 +111,11 @@ class ReplayPlan:
             message = Message(data[1], store.payload(index))
             script.append(Scripted(data[0], max(0.0, t - origin), message))
         warnings: tuple[str, ...] = ()
-        if len(opens) > 1:
-            warnings = (f"The log holds {len(opens)} connections; only the first is replayed.",)
-        return cls(url, subprotocol, tuple(script), warnings)
+        if connections > 1:
+            warnings = (
+                f"The log holds {connections} connections; connection {connection} is replayed.",
+            )
+        return cls(url, subprotocol, tuple(script), warnings, connection, connections)
 
     @cached_property
     def sends(self) -> list[Scripted]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -124,19 +125,16 @@ class LogViewerScreen(Screen[None]):
         self.run_worker(self._set_up_replay(), group="replay", exclusive=True)
 
     async def _set_up_replay(self) -> None:
-        plan = await asyncio.to_thread(
-            ReplayPlan.from_store, self.loaded.store, self.loaded.header.url
-        )
-        for warning in plan.warnings:
-            self.notify(warning, title="Replay", severity="warning", markup=False)
+        replan = partial(ReplayPlan.from_store, self.loaded.store, self.loaded.header.url)
+        plan = await asyncio.to_thread(replan)
         # The live connection's TLS and proxy options apply to the replay too.
         live = getattr(self.app, "settings", None)
 
         def chosen(request: ReplayRequest | None) -> None:
             if request is not None:
-                self.app.push_screen(ReplayScreen.start(plan, request))
+                self.app.push_screen(ReplayScreen.start(request.plan, request))
 
         self.app.push_screen(
-            ReplaySetupScreen(plan, live if isinstance(live, ConnectionSettings) else None),
+            ReplaySetupScreen(plan, live if isinstance(live, ConnectionSettings) else None, replan),
             chosen,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -42,8 +43,9 @@ _PATH_SEPARATOR = re.compile(r",(?![^\[]*\])")
 
 @dataclass(frozen=True)
 class ReplayRequest:
-    """What the user chose: where, how fast, and how to compare the responses."""
+    """What the user chose: which connection, where, how fast, how to compare the responses."""
 
+    plan: ReplayPlan
     settings: ConnectionSettings
     speed: float | None
     """The timing scale; None sends as fast as possible."""
@@ -94,20 +96,30 @@ class ReplaySetupScreen(ModalScreen[ReplayRequest | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, plan: ReplayPlan, live: ConnectionSettings | None = None) -> None:
+    def __init__(
+        self,
+        plan: ReplayPlan,
+        live: ConnectionSettings | None = None,
+        replan: Callable[[int], ReplayPlan] | None = None,
+    ) -> None:
+        """``replan(n)`` reads connection ``n`` of the log, for a log that holds several."""
         super().__init__()
         self.plan = plan
         self._live = live
+        self._replan = replan
 
     def compose(self) -> ComposeResult:
-        count = len(self.plan.sends)
+        plan = self.plan
         with Vertical(classes="dialog"):
-            yield Label(
-                f"Replay {count} client message{'s' if count != 1 else ''}",
-                classes="dialog-title",
-            )
+            yield Label(self._title(), id="replay-title", classes="dialog-title")
+            if self._replan is not None and plan.connections > 1:
+                yield Label(f"Connection (the log holds {plan.connections}: reconnects)")
+                choices = [(f"connection {n}", n) for n in range(1, plan.connections + 1)]
+                yield Select(
+                    choices, value=plan.connection, allow_blank=False, id="replay-connection"
+                )
             yield Label("Target URL (the recorded one by default)")
-            yield Input(self.plan.url, id="replay-url")
+            yield Input(plan.url, id="replay-url")
             yield Label("Speed")
             yield Select(SPEED_CHOICES, value="1", allow_blank=False, id="replay-speed")
             yield Label("Ignore in the diff (JSON paths, comma-separated: $.ts, $..id)")
@@ -117,6 +129,19 @@ class ReplaySetupScreen(ModalScreen[ReplayRequest | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Replay", id="do-replay", variant="primary")
                 yield Button("Cancel", id="cancel")
+
+    def _title(self) -> str:
+        count = len(self.plan.sends)
+        return f"Replay {count} client message{'s' if count != 1 else ''}"
+
+    @on(Select.Changed, "#replay-connection")
+    def _connection_chosen(self, event: Select.Changed) -> None:
+        if self._replan is None or not isinstance(event.value, int):
+            return
+        if event.value != self.plan.connection:
+            self.plan = self._replan(event.value)
+            self.query_one("#replay-title", Label).update(self._title())
+            self.query_one("#replay-url", Input).value = self.plan.url
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -145,4 +170,4 @@ class ReplaySetupScreen(ModalScreen[ReplayRequest | None]):
         choice = self.query_one("#replay-speed", Select).value
         speed, step = SPEEDS[choice if isinstance(choice, str) else "1"]
         unordered = self.query_one("#replay-unordered", Checkbox).value
-        return ReplayRequest(settings, speed, step, ignore, unordered)
+        return ReplayRequest(self.plan, settings, speed, step, ignore, unordered)
