@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox, Collapsible, Input
 
 from sockscope.core.frames import Kind, Opcode
 from sockscope.tui.app import SockscopeApp
@@ -57,6 +57,8 @@ async def connect_from_panel(
     insecure: bool = False,
 ) -> int:
     """Type settings in the connection panel, press enter; return the open or error row."""
+    app.query_one("#options", Collapsible).collapsed = False  # as a user opens the options
+    await wait_for(pilot, lambda: app.query("#insecure"))
     for widget_id, value in {"url": url, **(fields or {})}.items():
         app.query_one(f"#{widget_id}", Input).value = value
     app.query_one("#insecure", Checkbox).value = insecure

@@ -20,8 +20,10 @@ async def test_headers_are_masked_until_edited_and_sent_in_full(
     )
     app = build_app(settings)
     async with app.run_test(size=(160, 45)) as pilot:
-        app.query_one("#options").collapsed = False  # type: ignore[attr-defined]
-        await pilot.pause(0.2)
+        assert not app.query("#headers-masked")  # the form mounts when the options open
+        await pilot.click("#options CollapsibleTitle")
+        await wait_for(pilot, lambda: app.query("#headers-masked"))
+        await pilot.pause(0.1)
         masked = app.query_one("#headers-masked")
         shown = str(masked.render())
         assert "Authorization: Bearer ••••••" in shown and "X-Trace: abc" in shown

@@ -21,7 +21,7 @@ from sockscope.commands.headless import (
     secrets_option,
 )
 from sockscope.commands.options import headless_connection_options, settings_from_options
-from sockscope.core.connection import Connection, NotOpenError
+from sockscope.core.connection import Connection
 from sockscope.core.display import (
     close_code_name,
     describe_close,
@@ -29,7 +29,7 @@ from sockscope.core.display import (
     preview,
     safe_line,
 )
-from sockscope.core.events import Closed, ConnectionEvent, Failed, Opened
+from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
 from sockscope.core.frames import FrameStore, Kind, Opcode
 from sockscope.core.session import RowWriter, Session
 from sockscope.core.settings import ConnectionSettings

@@ -34,6 +34,7 @@ from sockscope.core.events import (
     Connecting,
     ConnectionEvent,
     Failed,
+    NotOpenError,
     Opened,
     ReadyState,
 )
@@ -68,10 +69,6 @@ class ConnectionSink(Protocol):
         """Many frames at once: one flag byte each (:meth:`FrameStore.pack_flags`)."""
 
     def on_event(self, t: float, event: ConnectionEvent) -> None: ...
-
-
-class NotOpenError(RuntimeError):
-    """A command needs an open connection."""
 
 
 _OPCODES: dict[WireOpcode, Opcode] = {

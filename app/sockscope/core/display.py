@@ -10,8 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 
-from websockets.frames import CLOSE_CODE_EXPLANATIONS
-
 # C0 controls map to the Unicode "control pictures" block (U+2400 + code).
 _C0 = {code: chr(0x2400 + code) for code in range(0x20)}
 _SPECIAL = {
@@ -131,6 +129,8 @@ def close_code_name(code: int | None) -> str:
         return "no status"
     if code in _CLOSE_NAMES:
         return _CLOSE_NAMES[code]
+    from websockets.frames import CLOSE_CODE_EXPLANATIONS  # on demand: a slow import
+
     if code in CLOSE_CODE_EXPLANATIONS:
         return CLOSE_CODE_EXPLANATIONS[code]
     if 3000 <= code < 4000:

@@ -90,3 +90,7 @@ class Failed:
 
 
 ConnectionEvent = Connecting | Opened | Closing | Closed | Failed
+
+
+class NotOpenError(RuntimeError):
+    """A command needs an open connection."""

@@ -23,9 +23,9 @@ from typing import NamedTuple
 
 from websockets.exceptions import ConnectionClosed
 
-from sockscope.core.connection import Connection, NotOpenError
+from sockscope.core.connection import Connection
 from sockscope.core.diff import Message
-from sockscope.core.events import Closed, ConnectionEvent, Failed, Opened
+from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
 from sockscope.core.formats.records import by_flag
 from sockscope.core.formats.redact import REDACTED
 from sockscope.core.frames import FrameStore, Kind, Opcode

@@ -25,12 +25,7 @@ from sockscope.tui.messages import (
     FramesRecorded,
     ReconnectScheduled,
 )
-from sockscope.tui.screens.close_screen import CloseScreen
-from sockscope.tui.screens.diff_screen import DiffScreen
 from sockscope.tui.screens.file_screens import OpenRequest
-from sockscope.tui.screens.help_screen import HelpScreen
-from sockscope.tui.screens.log_viewer import LogViewerScreen
-from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.session_files import SessionFiles
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.connection_panel import ConnectionPanel
@@ -233,7 +228,15 @@ class SockscopeApp(SessionFiles):
 
     # -- actions ---------------------------------------------------------------
 
+    # Screens shown on demand are imported on demand: a third of the startup time was
+    # imports (the replay and log formats pull in websockets and more; docs/performance.md).
+
     def action_help(self) -> None:
+        from sockscope.tui.screens.diff_screen import DiffScreen
+        from sockscope.tui.screens.help_screen import HelpScreen
+        from sockscope.tui.screens.log_viewer import LogViewerScreen
+        from sockscope.tui.screens.replay_screen import ReplayScreen
+
         sections = [
             ("Everywhere", list(self.BINDINGS)),
             ("Saved log viewer", list(LogViewerScreen.BINDINGS)),
@@ -264,6 +267,8 @@ class SockscopeApp(SessionFiles):
         self.worker_bridge.submit(Ping())
 
     def action_close(self) -> None:
+        from sockscope.tui.screens.close_screen import CloseScreen
+
         def closed(result: tuple[int, str] | None) -> None:
             if result is not None:
                 self.worker_bridge.submit(Close(*result))

@@ -11,6 +11,7 @@ import threading
 import time
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
@@ -24,8 +25,9 @@ from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.app_options import AppOptions
 from sockscope.tui.save_source import SaveSource, ShowsSession
 from sockscope.tui.screens.file_screens import OpenRequest, OpenScreen, SaveRequest, SaveScreen
-from sockscope.tui.screens.log_viewer import LogViewerScreen
-from sockscope.tui.screens.progress_screen import ProgressScreen
+
+if TYPE_CHECKING:
+    from sockscope.tui.screens.progress_screen import ProgressScreen
 
 #: How long a loading thread waits for the viewer's first paint (seconds).
 FIRST_PAINT_WAIT = 0.5
@@ -108,6 +110,10 @@ class SessionFiles(App[None]):
 
     def open_log(self, request: OpenRequest) -> None:
         """Load a log in a thread; its viewer opens on the first rows and fills as they come."""
+        # On demand: the viewer brings the replay and diff screens (and websockets) along.
+        from sockscope.tui.screens.log_viewer import LogViewerScreen
+        from sockscope.tui.screens.progress_screen import ProgressScreen
+
         progress = ProgressScreen(f"Opening {request.path.name}…")
         self.push_screen(progress)
         viewer: list[LogViewerScreen] = []  # set once the first rows exist

@@ -13,11 +13,11 @@ import contextlib
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from sockscope.core.connection import Connection, NotOpenError
-from sockscope.core.events import ConnectionEvent, ReadyState
+from sockscope.core.events import ConnectionEvent, NotOpenError, ReadyState
 from sockscope.core.reconnect import Backoff, should_reconnect
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
@@ -27,6 +27,9 @@ from sockscope.tui.messages import (
     FramesRecorded,
     ReconnectScheduled,
 )
+
+if TYPE_CHECKING:  # imported on the first connect: websockets is not needed to start
+    from sockscope.core.connection import Connection
 
 TICK = 0.03
 #: Under a firehose (this many rows per tick) the tick stretches: each screen update costs
@@ -154,6 +157,8 @@ class SocketWorker:
 
     async def _connect(self, settings: ConnectionSettings) -> None:
         """Run one connection; with ``settings.reconnect``, reconnect after abnormal ends."""
+        from sockscope.core.connection import Connection
+
         backoff = Backoff()
         while True:
             self.connection = connection = Connection(settings, self.session)

@@ -1,44 +1,22 @@
-"""The connection panel: URL, connect/disconnect, and every connection option."""
+"""The connection panel: URL, connect/disconnect, and every connection option.
+
+The options form (:mod:`~sockscope.tui.widgets.connection_options`) is mounted when the
+"Options" collapsible first opens.
+"""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Static, TextArea
+from textual.widgets import Button, Collapsible, Input, Label
 
-from sockscope.core.display import mask_secret, safe_block
 from sockscope.core.events import ReadyState
-from sockscope.core.formats.redact import is_secret_header
-from sockscope.core.settings import ConnectionSettings, SettingsError, parse_header
-
-
-def masked_headers(headers: Iterable[tuple[str, str]]) -> str:
-    """Headers as shown while not edited: Authorization, Cookie... values masked."""
-    lines = [
-        f"{name}: {mask_secret(value) if is_secret_header(name) else value}"
-        for name, value in headers
-    ]
-    return safe_block("\n".join(lines)) or "(none)"
-
-
-def _optional(text: str) -> str | None:
-    return text.strip() or None
-
-
-def _number(text: str, name: str) -> float | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number, not {text!r}.") from None
+from sockscope.core.settings import ConnectionSettings, SettingsError
+from sockscope.tui.widgets.connection_options import ConnectionOptions
 
 
 class ConnectionPanel(Vertical):
@@ -65,6 +43,7 @@ class ConnectionPanel(Vertical):
         super().__init__(id=id)
         self._initial = settings
         self._state = ReadyState.CLOSED
+        self._options: ConnectionOptions | None = None
 
     def compose(self) -> ComposeResult:
         s = self._initial
@@ -72,93 +51,25 @@ class ConnectionPanel(Vertical):
             yield Input(s.url, placeholder="ws://host:port/path", id="url", compact=True)
             yield Button("Connect", id="connect", variant="success", compact=True)
         yield Label("", id="settings-error")
-        with Collapsible(title="Options: headers, subprotocols, TLS, proxy…", id="options"):
-            with Horizontal(id="headers-bar"):
-                yield Label("Headers (one 'Name: value' per line)")
-                yield Button("Edit", id="edit-headers", compact=True)
-            # Secrets stay masked on screen until the user asks to edit the headers.
-            yield Static(masked_headers(s.headers), id="headers-masked", markup=False)
-            yield TextArea(
-                "\n".join(f"{n}: {v}" for n, v in s.headers), id="headers", soft_wrap=False
+        # The form is mounted when the options first open (connection_options.py).
+        yield Collapsible(title="Options: headers, subprotocols, TLS, proxy…", id="options")
+
+    @on(Collapsible.Expanded, "#options")
+    def _options_opened(self) -> None:
+        if self._options is None:
+            self._options = ConnectionOptions(self._initial, id="options-form")
+            self.query_one("#options", Collapsible).query_one(Collapsible.Contents).mount(
+                self._options
             )
-            with Grid(id="options-grid"):
-                yield Input(
-                    ", ".join(s.subprotocols), placeholder="subprotocols", id="subprotocols"
-                )
-                yield Input(s.origin or "", placeholder="Origin", id="origin")
-                yield Input(s.user_agent or "", placeholder="User-Agent", id="user-agent")
-                yield Input(s.proxy or "", placeholder="proxy URL (default: env)", id="proxy")
-                yield Input(s.ca_file or "", placeholder="CA file", id="ca")
-                yield Input(s.cert_file or "", placeholder="client cert file", id="cert")
-                yield Input(s.key_file or "", placeholder="client key file", id="key")
-                yield Input(
-                    f"{s.ping_interval or 0:g}", placeholder="ping interval s", id="ping-interval"
-                )
-                yield Input(f"{s.open_timeout:g}", placeholder="open timeout s", id="open-timeout")
-                yield Input(str(s.max_size or ""), placeholder="max size bytes", id="max-size")
-                yield Checkbox("insecure TLS (-k)", s.insecure, id="insecure", compact=True)
-                yield Checkbox("compression", s.compression, id="compression", compact=True)
-                yield Checkbox("reconnect", s.reconnect, id="reconnect", compact=True)
-            yield Label("On-open messages (sent after every open, one per line)")
-            yield TextArea("\n".join(s.on_open), id="on-open", soft_wrap=False)
-
-    @on(Button.Pressed, "#edit-headers")
-    def _edit_headers(self) -> None:
-        """Edit shows the real values; Done masks them again."""
-        editing = not self.has_class("-editing-headers")
-        self.set_class(editing, "-editing-headers")
-        self.query_one("#edit-headers", Button).label = "Done" if editing else "Edit"
-        if editing:
-            self.call_after_refresh(self.query_one("#headers", TextArea).focus)
-
-    @on(TextArea.Changed, "#headers")
-    def _headers_changed(self) -> None:
-        self.query_one("#headers-masked", Static).update(masked_headers(self._headers()))
-
-    def _headers(self) -> tuple[tuple[str, str], ...]:
-        """The headers typed so far, skipping lines that do not parse yet."""
-        pairs = []
-        for line in self.query_one("#headers", TextArea).text.splitlines():
-            with contextlib.suppress(SettingsError):
-                if line.strip():
-                    pairs.append(parse_header(line))
-        return tuple(pairs)
-
-    def _value(self, widget_id: str) -> str:
-        return self.query_one(f"#{widget_id}", Input).value
 
     def settings(self) -> ConnectionSettings:
-        """The settings the fields describe, validated (raises SettingsError)."""
-        headers = tuple(
-            parse_header(line)
-            for line in self.query_one("#headers", TextArea).text.splitlines()
-            if line.strip()
-        )
-        subprotocols = tuple(p for p in self._value("subprotocols").replace(",", " ").split())
-        ping = _number(self._value("ping-interval"), "The ping interval")
-        timeout = _number(self._value("open-timeout"), "The open timeout")
-        max_size = _number(self._value("max-size"), "The maximum size")
-        settings = replace(
-            self._initial,
-            url=self._value("url"),
-            headers=headers,
-            subprotocols=subprotocols,
-            origin=_optional(self._value("origin")),
-            user_agent=_optional(self._value("user-agent")),
-            proxy=_optional(self._value("proxy")),
-            ca_file=_optional(self._value("ca")),
-            cert_file=_optional(self._value("cert")),
-            key_file=_optional(self._value("key")),
-            ping_interval=ping or None,
-            open_timeout=timeout or self._initial.open_timeout,
-            max_size=int(max_size) if max_size else None,
-            insecure=self.query_one("#insecure", Checkbox).value,
-            compression=self.query_one("#compression", Checkbox).value,
-            reconnect=self.query_one("#reconnect", Checkbox).value,
-            on_open=tuple(
-                line for line in self.query_one("#on-open", TextArea).text.splitlines() if line
-            ),
-        )
+        """The settings the fields describe, validated (raises SettingsError).
+
+        Options never opened are those the app started with.
+        """
+        settings = replace(self._initial, url=self.query_one("#url", Input).value)
+        if self._options is not None:
+            settings = self._options.apply(settings)
         return settings.validated()
 
     def show_error(self, text: str) -> None:

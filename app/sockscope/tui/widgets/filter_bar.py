@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select
 
 from sockscope.core.filtering import CompiledFilter, FilterError, FilterSpec, compile_filter
@@ -92,15 +92,19 @@ class FilterBar(Horizontal):
         self._debounce: Timer | None = None
         self._count = ""
 
-    def compose(self) -> ComposeResult:
-        yield Label("Filter", id="filter-label")
+    def _parts(self) -> list[Widget]:
+        """The bar's widgets, mounted when it first opens: most sessions never filter,
+        and two selects, two checkboxes and an input cost the first frame ~10% of startup."""
         hint = "text to find  (alt+r regex, alt+c case)"
-        yield Input(placeholder=hint, id="filter-text", compact=True)
-        yield Checkbox("regex", id="filter-regex", compact=True)
-        yield Checkbox("ignore case", value=True, id="filter-case", compact=True)
-        yield self._select("filter-direction", DIRECTIONS)
-        yield self._select("filter-opcode", OPCODES)
-        yield Label("", id="filter-status", markup=False)
+        return [
+            Label("Filter", id="filter-label"),
+            Input(placeholder=hint, id="filter-text", compact=True),
+            Checkbox("regex", id="filter-regex", compact=True),
+            Checkbox("ignore case", value=True, id="filter-case", compact=True),
+            self._select("filter-direction", DIRECTIONS),
+            self._select("filter-opcode", OPCODES),
+            Label(self._count, id="filter-status", markup=False),
+        ]
 
     @staticmethod
     def _select(id: str, options: Iterable[str]) -> Select[str]:
@@ -112,7 +116,16 @@ class FilterBar(Horizontal):
     def open(self) -> None:
         """Show the bar and put the cursor in the pattern."""
         self.add_class("-open")
-        self.query_one("#filter-text", Input).focus()
+        if self.children:
+            self.query_one("#filter-text", Input).focus()
+            return
+        mounting = self.mount_all(self._parts())
+
+        async def focus_once_mounted() -> None:
+            await mounting
+            self.query_one("#filter-text", Input).focus()
+
+        self.call_next(focus_once_mounted)
 
     def action_close(self) -> None:
         self.remove_class("-open")
@@ -168,5 +181,6 @@ class FilterBar(Horizontal):
     def set_count(self, shown: int, total: int, scanning: bool = False) -> None:
         """Show the log's "N of M" (the app forwards MessageLog.FilterCounted here)."""
         self._count = f"{shown:,} of {total:,}" + (" filtering…" if scanning else "")
-        if not self.has_class("-error"):
+        # A filter set on the log directly (as tests do) counts before the bar first opens.
+        if self.children and not self.has_class("-error"):
             self.query_one("#filter-status", Label).update(self._count)

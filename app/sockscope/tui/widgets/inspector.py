@@ -13,7 +13,6 @@ from typing import Any
 
 import pyperclip
 from rich.console import Group, RenderableType
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -254,6 +253,8 @@ class Inspector(Vertical):
         rest = full - DISPLAY_LIMIT
         more = Text(f"… {rest:,} more {unit} (c copies all)", style="italic") if rest > 0 else ""
         if mode is Mode.JSON:
+            from rich.syntax import Syntax  # on demand: pygments is a slow import
+
             theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
             body: RenderableType = Syntax(
                 shown, "json", theme=theme, word_wrap=True, background_color="default"
