@@ -46,7 +46,8 @@ from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 
 SIZES = (100, 4096)
-FULL_COUNTS = {100: 200_000, 4096: 50_000}
+FULL_COUNTS = {100: 300_000, 4096: 300_000}
+"""Issue 5 asks for 300k frames (a 4 KiB run then holds 1.2 GB: steady state, not startup)."""
 QUICK_COUNT = 5_000
 FULL_REPEATS = 5
 RUN_TIMEOUT = 120.0

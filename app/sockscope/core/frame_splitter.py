@@ -93,15 +93,30 @@ class FrameSplitter:
 
     def feed(self, data: bytes) -> bool:
         """Take the next bytes of the stream; False once websockets takes the rest."""
-        if self._waiting:
-            self._waiting.append(data)
-            self._buffered += len(data)
-            if self._buffered < self._needed:
-                return True
-            data = b"".join(self._waiting)
-            self._waiting.clear()
+        if not self._waiting:
+            return self._split(data, 0)
+        held = self._buffered
+        self._waiting.append(data)
+        self._buffered += len(data)
+        if self._buffered < self._needed:
+            return True
+        parts, self._waiting = self._waiting, []
+        if not self._needed:  # a header was cut (a few bytes held): join and split it all
+            return self._split(b"".join(parts), 0)
+        # Complete the frame that was cut with the head of this read, and split the rest
+        # of the read where it is: a read of big frames is not copied once more.
+        start = self._needed - held
+        parts[-1] = data[:start]
+        if not self._split(b"".join(parts), 0):
+            if start < len(data):
+                self._hand_over(data[start:])
+            return False
+        return self._split(data, start)
+
+    def _split(self, data: bytes, pos: int) -> bool:
+        """Record or hand over every whole frame of ``data`` from ``pos``; keep the rest."""
         size, limit = len(data), self._limit
-        pos = needed = 0
+        needed = 0
         run = -1  # where a run of whole frames for websockets starts: one hand-over a run
         flags = bytearray()
         payloads: list[bytes] = []
