@@ -98,6 +98,14 @@ def url(server: Server, path: str, scheme: str = "ws") -> str:
     return f"{scheme}://127.0.0.1:{port}{path}"
 
 
+def start(
+    session: Session, address: str, compression: bool
+) -> tuple[Connection, asyncio.Task[Closed | Failed]]:
+    """A connection recording into ``session``, running in a task."""
+    connection = Connection(ConnectionSettings(address, compression=compression), session)
+    return connection, asyncio.create_task(connection.run())
+
+
 def frames(session: Session) -> list[tuple[Kind, Opcode, bytes]]:
     store = session.store
     return [
@@ -112,10 +120,7 @@ async def test_echo_records_both_directions_and_a_clean_close(
     server: Server, compression: bool
 ) -> None:
     session = Session()
-    connection = Connection(
-        ConnectionSettings(url(server, "/echo"), compression=compression), session
-    )
-    task = asyncio.create_task(connection.run())
+    connection, task = start(session, url(server, "/echo"), compression)
     while connection.state is not ReadyState.OPEN:
         await asyncio.sleep(0.01)
     await connection.send_text("héllo")
@@ -151,10 +156,7 @@ async def test_fragments_are_reassembled_and_server_pings_answered(
     server: Server, compression: bool
 ) -> None:
     session = Session()
-    connection = Connection(
-        ConnectionSettings(url(server, "/fragments"), compression=compression), session
-    )
-    task = asyncio.create_task(connection.run())
+    connection, task = start(session, url(server, "/fragments"), compression)
     while session.store.frames_out < 1:  # our automatic pong
         await asyncio.sleep(0.01)
     await connection.close()
@@ -241,11 +243,8 @@ async def test_invalid_utf8_text_is_recorded_then_closes_1007(
 async def test_frames_sent_at_once_come_after_the_open_row(
     server: Server, compression: bool
 ) -> None:
-    session = Session()
-    connection = Connection(
-        ConnectionSettings(url(server, "/burst"), compression=compression), session
-    )
-    task = asyncio.create_task(connection.run())
+    session = SinkCalls()
+    connection, task = start(session, url(server, "/burst"), compression)
     while session.store.frames_in < 50:
         await asyncio.sleep(0.01)
     await connection.close()
@@ -254,6 +253,9 @@ async def test_frames_sent_at_once_come_after_the_open_row(
     assert store.kind(0) is Kind.OPEN
     received = [p for k, op, p in frames(session) if k is Kind.RECV and op is Opcode.TEXT]
     assert received == [f"burst {n}".encode() for n in range(50)]
+    # The server compresses every message once deflate is agreed: websockets inflates them;
+    # uncompressed, the splitter takes them.
+    assert (session.batched, session.one_by_one) == ((0, 50) if compression else (50, 0))
 
 
 class ReadSizes(TappedConnection):
@@ -333,23 +335,6 @@ async def test_uncompressed_frames_take_the_splitter_with_or_without_deflate(
     assert isinstance(result, Closed) and result.was_clean
     assert received_text(session) == FLOOD  # written raw: no RSV1, even with deflate
     assert (session.batched, session.one_by_one) == (len(FLOOD), 0)
-
-
-@BOTH_PATHS
-async def test_compressed_messages_go_through_websockets(server: Server, compression: bool) -> None:
-    session = SinkCalls()
-    connection = Connection(
-        ConnectionSettings(url(server, "/burst"), compression=compression), session
-    )
-    task = asyncio.create_task(connection.run())
-    while session.store.frames_in < 50:
-        await asyncio.sleep(0.01)
-    await connection.close()
-    await task
-    assert received_text(session) == [f"burst {n}".encode() for n in range(50)]
-    # The server compresses every message once deflate is agreed.
-    expected = (0, 50) if compression else (50, 0)
-    assert (session.batched, session.one_by_one) == expected
 
 
 async def test_the_splitter_sizes_reads_to_a_number_of_frames(server: Server) -> None:
