@@ -3,13 +3,17 @@
 websockets hides control frames and hands data to ``recv()`` through a queue.
 A debugger wants every frame, in order, with as little per-frame work as
 possible, so :class:`TappedConnection` taps the library at its two narrowest
-points: ``process_event`` (each incoming frame, after decompression and UTF-8
-validation) and the protocol's ``send_frame`` (each outgoing frame). Incoming
-data frames go straight to the sink instead of the ``recv()`` queue: the sink
-(the session store) is the buffer, so nothing is dropped and nothing waits.
+points: the protocol's ``recv_frame`` (each incoming frame it parses, after
+decompression, before it answers) and ``send_frame`` (each outgoing frame).
+Incoming data frames go straight to the sink instead of the ``recv()`` queue: the
+sink (the session store) is the buffer, so nothing is dropped and nothing waits.
+Once the handshake is read, the stream goes through the frame splitter first
+(:mod:`~sockscope.core.frame_splitter`): plain data frames are recorded a read at
+a time, every other frame is handed to websockets whole.
 
-These hooks are not documented API; ``tests/test_connection.py`` pins their
-behaviour so an upgrade that changes them fails loudly.
+These hooks are not documented API; ``tests/test_connection.py`` and
+``tests/test_frame_splitter.py`` pin their behaviour so an upgrade that changes
+them fails loudly.
 """
 
 from __future__ import annotations
