@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from log_samples import HEADER, OPEN_INFO, SECRET_URL, T0, rows_of, sample_store
 from sockscope.core.formats.errors import LogError, LogFormatError
-from sockscope.core.formats.jsonl import JournalWriter, read_jsonl, write_store
+from sockscope.core.formats.jsonl import WRITE_SLICE, JournalWriter, read_jsonl, write_store
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.frames import FrameStore, Kind, Opcode
 from sockscope.core.session import Session
@@ -316,6 +316,18 @@ def test_frames_journaled_together_read_back_as_written_one_by_one(tmp_path: Pat
     assert together.read_bytes().splitlines()[1:] == alone.read_bytes().splitlines()[1:]
     store = read_jsonl(together).store
     assert [(store.opcode(i), store.payload(i)) for i in range(len(store))] == rows
+
+
+def test_a_batch_larger_than_a_write_slice_is_written_whole_and_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "journal.jsonl"
+    count = 3 * WRITE_SLICE + 7
+    flag = FrameStore.pack_flags(Kind.RECV, Opcode.TEXT)
+    with JournalWriter(path, HEADER, interval=3600) as journal:
+        journal.write_frames(T0, bytes([flag]) * count, [b"%d" % n for n in range(count)])
+        journal.flush()
+        assert journal.rows_flushed == count
+    store = read_jsonl(path).store
+    assert [store.payload(i) for i in range(len(store))] == [b"%d" % n for n in range(count)]
 
 
 def test_journal_flushes_by_itself_once_the_interval_has_passed(tmp_path: Path) -> None:
