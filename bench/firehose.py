@@ -64,11 +64,14 @@ async def _handle(ws: ServerConnection) -> None:
     count = int(query.get("count", "1000"))
     size = int(query.get("size", "100"))
     transport = ws.transport
-    for chunk in encoded_chunks(count, size, binary=query.get("binary") == "1"):
-        if ws.state is not State.OPEN:
-            return  # the client left before the end (e.g. an endless feed)
-        transport.write(chunk)
-        await ws.drain()
+    try:
+        for chunk in encoded_chunks(count, size, binary=query.get("binary") == "1"):
+            if ws.state is not State.OPEN:
+                return  # the client left before the end (e.g. an endless feed)
+            transport.write(chunk)
+            await ws.drain()
+    except ConnectionError:
+        return  # the client was killed mid-feed (e.g. wscat, stopped after N messages)
     await ws.close()
 
 
