@@ -12,6 +12,7 @@ from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.notifications import Notify
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from sockscope.core.display import hexdump
@@ -29,12 +30,12 @@ class InspectorApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Inspector()
 
-    def on_mount(self) -> None:
-        self.query_one(Inspector).query_one(VerticalScroll).focus()
-
-    def show(self, index: int) -> Inspector:
+    async def show(self, pilot: Pilot[None], index: int) -> Inspector:
+        """Show row ``index``, focusing the inspector's body (its keys work from there)."""
         inspector = self.query_one(Inspector)
         inspector.show_row(self.store, index)
+        await pilot.pause()  # the body is mounted with the first row
+        inspector.query_one(VerticalScroll).focus()
         return inspector
 
 
@@ -58,25 +59,27 @@ async def test_each_payload_opens_in_its_natural_mode() -> None:
         (Kind.RECV, Opcode.CLOSE, (4001).to_bytes(2, "big") + b"go away"),
     )
     app = InspectorApp(store)
-    async with app.run_test(size=(100, 30)):
-        inspector = app.show(0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        inspector = await app.show(pilot, 0)
         assert inspector.mode is Mode.JSON
         assert inspector.shown_text.startswith('{\n  "user": {\n    "id": 7,\n    "tags": [')
         body = app.query_one("#inspector-body", Static).content
         assert isinstance(body, Group) and isinstance(body.renderables[0], Syntax)
         assert header(app).startswith("← received text · 30 B · ")
-        assert app.show(1).mode is Mode.TEXT and inspector.shown_text == "plain words"
-        assert app.show(2).mode is Mode.HEX
+        assert (
+            await app.show(pilot, 1)
+        ).mode is Mode.TEXT and inspector.shown_text == "plain words"
+        assert (await app.show(pilot, 2)).mode is Mode.HEX
         assert inspector.shown_text == "\n".join(hexdump(b"\x00\x01\x02\xff"))
-        assert app.show(3).mode is Mode.TEXT
-        assert app.show(4).mode is Mode.HEX
+        assert (await app.show(pilot, 3)).mode is Mode.TEXT
+        assert (await app.show(pilot, 4)).mode is Mode.HEX
         assert header(app).endswith('4001 application code "go away"')
 
 
 async def test_keys_switch_between_json_text_hex_and_base64() -> None:
     app = InspectorApp(store_of((Kind.RECV, Opcode.TEXT, b"hello [b]x[/b]\x1b[0m")))
     async with app.run_test(size=(100, 30)) as pilot:
-        inspector = app.show(0)
+        inspector = await app.show(pilot, 0)
         assert inspector.shown_text == "hello [b]x[/b]␛[0m"
         shown = []
         for key in "xbjr":
@@ -96,8 +99,8 @@ async def test_keys_switch_between_json_text_hex_and_base64() -> None:
 async def test_a_huge_frame_is_shown_in_part_with_a_note() -> None:
     payload = bytes(range(256)) * 1024  # 256 KiB
     app = InspectorApp(store_of((Kind.RECV, Opcode.BINARY, payload)))
-    async with app.run_test(size=(100, 30)):
-        inspector = app.show(0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        inspector = await app.show(pilot, 0)
         lines = inspector.shown_text.splitlines()
         assert len(lines) == DISPLAY_LIMIT // 16
         assert lines[-1].startswith(f"{DISPLAY_LIMIT - 16:08x}  f0 f1")
@@ -131,8 +134,8 @@ async def test_event_rows_show_their_details() -> None:
     )
     store.append_event(T0, Kind.ERROR, {"message": "Refused.", "cause": "403", "body": "no\x1b[2J"})
     app = InspectorApp(store)
-    async with app.run_test(size=(100, 30)):
-        inspector = app.show(0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        inspector = await app.show(pilot, 0)
         assert header(app).startswith("● open · ")
         assert inspector.shown_text.splitlines() == [
             "status: 101 Switching Protocols",
@@ -145,12 +148,12 @@ async def test_event_rows_show_their_details() -> None:
             "response headers:",
             "  Upgrade: websocket",
         ]
-        app.show(1)
+        await app.show(pilot, 1)
         assert inspector.shown_text.splitlines() == [
             "close: 1006 abnormal closure · not clean",
             "closed by: network",
         ]
-        app.show(2)
+        await app.show(pilot, 2)
         assert "body: no␛[2J" in inspector.shown_text
 
 
@@ -164,7 +167,7 @@ async def test_copy_uses_pyperclip_when_it_works(monkeypatch: pytest.MonkeyPatch
     messages: list[Message] = []
     app = InspectorApp(store_of((Kind.RECV, Opcode.TEXT, b'{"a":1}')))
     async with app.run_test(message_hook=messages.append) as pilot:
-        app.show(0)
+        await app.show(pilot, 0)
         await pilot.press("c")
         await pilot.pause()
     assert copied == ['{\n  "a": 1\n}']
@@ -181,7 +184,7 @@ async def test_copy_falls_back_to_osc52_without_a_clipboard(
     messages: list[Message] = []
     app = InspectorApp(store_of((Kind.RECV, Opcode.BINARY, b"\x00\xff")))
     async with app.run_test(message_hook=messages.append) as pilot:
-        app.show(0)
+        await app.show(pilot, 0)
         await pilot.press("c")
         await pilot.pause()
         assert app.clipboard == app.query_one(Inspector).shown_text

@@ -57,7 +57,8 @@ async def connect_from_panel(
     insecure: bool = False,
 ) -> int:
     """Type settings in the connection panel, press enter; return the open or error row."""
-    app.query_one("#options", Collapsible).collapsed = False  # as a user opens the options
+    if app.query_one("#options", Collapsible).collapsed:  # open the options as a user does
+        await pilot.click("#options CollapsibleTitle")
     await wait_for(pilot, lambda: app.query("#insecure"))
     for widget_id, value in {"url": url, **(fields or {})}.items():
         app.query_one(f"#{widget_id}", Input).value = value

@@ -40,3 +40,16 @@ async def test_headers_are_masked_until_edited_and_sent_in_full(
         sent = dict(app.session.store.info(0)["request_headers"])
         assert sent["Authorization"] == TOKEN
         assert "s3cr3t" not in str(app.status_line.render())
+
+
+async def test_settings_given_at_start_are_sent_with_the_options_never_opened(
+    demo_server: DemoServerThread,
+) -> None:
+    settings = ConnectionSettings(demo_server.url("/echo"), headers=(("Authorization", TOKEN),))
+    app = build_app(settings)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
+        assert not app.query("#options-form")  # never opened, so never mounted
+        sent = dict(app.session.store.info(0)["request_headers"])
+        assert sent["Authorization"] == TOKEN

@@ -25,7 +25,6 @@ from sockscope.tui.messages import (
     FramesRecorded,
     ReconnectScheduled,
 )
-from sockscope.tui.screens.file_screens import OpenRequest
 from sockscope.tui.session_files import SessionFiles
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.connection_panel import ConnectionPanel
@@ -122,6 +121,8 @@ class SockscopeApp(SessionFiles):
         else:
             self.action_focus_url()
         if self.options.open_path is not None:
+            from sockscope.tui.screens.file_screens import OpenRequest
+
             self.open_log(OpenRequest(self.options.open_path, None))
 
     @staticmethod

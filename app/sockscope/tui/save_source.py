@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from sockscope.core.formats.model import LogHeader
 from sockscope.core.frames import FrameStore
+
+if TYPE_CHECKING:  # the log formats load on first use (startup, see session_files.py)
+    from sockscope.core.formats.model import LogHeader
 
 
 @dataclass(frozen=True)

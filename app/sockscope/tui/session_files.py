@@ -16,17 +16,17 @@ from typing import TYPE_CHECKING
 from textual.app import App
 
 from sockscope.core.formats.errors import LogError, LogFormatError
-from sockscope.core.formats.jsonl import JournalWriter
-from sockscope.core.formats.load import load_log, save_log
-from sockscope.core.formats.model import LoadedLog, LogHeader, iso_time, now_iso
 from sockscope.core.paths import errors_dir
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.app_options import AppOptions
 from sockscope.tui.save_source import SaveSource, ShowsSession
-from sockscope.tui.screens.file_screens import OpenRequest, OpenScreen, SaveRequest, SaveScreen
 
+# The log formats (orjson and all) and the file dialogs are imported when first used:
+# importing them cost ~10 ms of the app's startup (docs/performance.md, *Startup*).
 if TYPE_CHECKING:
+    from sockscope.core.formats.model import LoadedLog, LogHeader
+    from sockscope.tui.screens.file_screens import OpenRequest, SaveRequest
     from sockscope.tui.screens.progress_screen import ProgressScreen
 
 #: How long a loading thread waits for the viewer's first paint (seconds).
@@ -41,6 +41,8 @@ class SessionFiles(App[None]):
     options: AppOptions
 
     def _header(self) -> LogHeader:
+        from sockscope.core.formats.model import LogHeader, iso_time, now_iso
+
         store = self.session.store
         created = iso_time(store.first_time) if len(store) or store.dropped else now_iso()
         return LogHeader(url=self.settings.url, created=created)
@@ -50,6 +52,8 @@ class SessionFiles(App[None]):
         path = self.options.journal_path
         if path is None:
             return
+        from sockscope.core.formats.jsonl import JournalWriter
+
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.session.journal = JournalWriter(path, self._header())
@@ -66,6 +70,8 @@ class SessionFiles(App[None]):
 
     def action_save(self) -> None:
         """Save the session on screen: a replay's or an opened log's, else the live one."""
+        from sockscope.tui.screens.file_screens import SaveScreen
+
         source = self._save_source()
         if source is None:
             return
@@ -86,6 +92,8 @@ class SessionFiles(App[None]):
 
     def _save(self, request: SaveRequest, source: SaveSource) -> None:
         """Runs in a thread: rows are appended meanwhile, but none dropped until it is done."""
+        from sockscope.core.formats.load import save_log
+
         store = source.store
         try:
             with store.held():
@@ -102,6 +110,8 @@ class SessionFiles(App[None]):
         self.call_from_thread(self.notify, message, title="Saved", markup=False)
 
     def action_open(self) -> None:
+        from sockscope.tui.screens.file_screens import OpenScreen
+
         def chosen(request: OpenRequest | None) -> None:
             if request is not None:
                 self.open_log(request)
@@ -111,6 +121,7 @@ class SessionFiles(App[None]):
     def open_log(self, request: OpenRequest) -> None:
         """Load a log in a thread; its viewer opens on the first rows and fills as they come."""
         # On demand: the viewer brings the replay and diff screens (and websockets) along.
+        from sockscope.core.formats.load import load_log
         from sockscope.tui.screens.log_viewer import LogViewerScreen
         from sockscope.tui.screens.progress_screen import ProgressScreen
 
@@ -162,6 +173,8 @@ class SessionFiles(App[None]):
         self.run_worker(load, thread=True, group="files")
 
     def _open_failed(self, request: OpenRequest, progress: ProgressScreen, exc: Exception) -> None:
+        from sockscope.tui.screens.file_screens import OpenScreen
+
         progress.dismiss()
         if isinstance(exc, LogFormatError) and exc.choices:
             listed = "; ".join(f"{c.number}: {c.url} ({c.message_count})" for c in exc.choices)
@@ -174,6 +187,8 @@ class SessionFiles(App[None]):
 
     def save_emergency_copy(self) -> Path | str:
         """Save the whole session next to the error reports (a bug is ending the app)."""
+        from sockscope.core.formats.load import save_log
+
         path = errors_dir() / time.strftime("session-%Y%m%d-%H%M%S.jsonl")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -183,6 +198,10 @@ class SessionFiles(App[None]):
         return path
 
     def close_journal(self) -> None:
+        if self.session.journal is None:
+            return
+        from sockscope.core.formats.jsonl import JournalWriter
+
         if isinstance(self.session.journal, JournalWriter):
             with contextlib.suppress(LogError):
                 self.session.journal.close()

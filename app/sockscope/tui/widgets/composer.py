@@ -9,18 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Label, Select, TextArea
+from textual.widgets import Button, Checkbox, Label, TextArea
 
 from sockscope.core.compose import ComposeError, ComposeMode, Outgoing, compose
+from sockscope.tui.widgets.mode_picker import ModePicker
 
-MODE_LABELS = {
-    ComposeMode.TEXT: "Text",
-    ComposeMode.JSON: "JSON",
-    ComposeMode.HEX: "Binary (hex)",
-    ComposeMode.BASE64: "Binary (base64)",
-    ComposeMode.FILE: "File (path)",
-    ComposeMode.PING: "Ping (payload)",
-}
 NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 HISTORY_LIMIT = 500
 
@@ -102,13 +95,7 @@ class Composer(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="composer-bar"):
-            yield Select(
-                [(label, mode.value) for mode, label in MODE_LABELS.items()],
-                value=ComposeMode.TEXT.value,
-                allow_blank=False,
-                id="mode",
-                compact=True,
-            )
+            yield ModePicker(id="mode")
             yield Checkbox("minify", id="minify", compact=True)
             yield Label("", id="composer-error")
             yield Button("Send ⏎", id="send", variant="primary", compact=True)
@@ -122,21 +109,19 @@ class Composer(Vertical):
 
     @property
     def mode(self) -> ComposeMode:
-        value = self.query_one("#mode", Select).value
-        return ComposeMode(value) if isinstance(value, str) else ComposeMode.TEXT
+        return self.query_one(ModePicker).mode
 
     def set_mode(self, mode: ComposeMode) -> None:
-        self.query_one("#mode", Select).value = mode.value
+        self.query_one(ModePicker).mode = mode
 
     def action_next_mode(self) -> None:
-        modes = list(ComposeMode)
-        self.set_mode(modes[(modes.index(self.mode) + 1) % len(modes)])
+        self.query_one(ModePicker).action_step(1)
 
     def show_error(self, text: str) -> None:
         self.query_one("#composer-error", Label).update(text)
         self.set_class(bool(text), "-error")
 
-    @on(Select.Changed, "#mode")
+    @on(ModePicker.Changed)
     def _mode_changed(self) -> None:
         self.show_error("")
         self.editor.language = "json" if self.mode is ComposeMode.JSON else None

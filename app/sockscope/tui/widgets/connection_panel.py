@@ -1,12 +1,13 @@
 """The connection panel: URL, connect/disconnect, and every connection option.
 
-The options form (:mod:`~sockscope.tui.widgets.connection_options`) is mounted when the
-"Options" collapsible first opens.
+The options form (:mod:`~sockscope.tui.widgets.connection_options`) is imported and
+mounted when the "Options" collapsible first opens.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,7 +17,9 @@ from textual.widgets import Button, Collapsible, Input, Label
 
 from sockscope.core.events import ReadyState
 from sockscope.core.settings import ConnectionSettings, SettingsError
-from sockscope.tui.widgets.connection_options import ConnectionOptions
+
+if TYPE_CHECKING:
+    from sockscope.tui.widgets.connection_options import ConnectionOptions
 
 
 class ConnectionPanel(Vertical):
@@ -57,6 +60,8 @@ class ConnectionPanel(Vertical):
     @on(Collapsible.Expanded, "#options")
     def _options_opened(self) -> None:
         if self._options is None:
+            from sockscope.tui.widgets.connection_options import ConnectionOptions
+
             self._options = ConnectionOptions(self._initial, id="options-form")
             self.query_one("#options", Collapsible).query_one(Collapsible.Contents).mount(
                 self._options

@@ -7,11 +7,9 @@ Huge frames are shown in part (the first ``DISPLAY_LIMIT`` bytes) with a note of
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from typing import Any
 
-import pyperclip
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -62,6 +60,8 @@ def pretty_json(payload: bytes) -> str | None:
     """The payload re-indented when it is a JSON object or array, else None."""
     if len(payload) > JSON_LIMIT or payload.lstrip()[:1] not in (b"{", b"["):
         return None
+    import json  # on first use: ~2.5 ms of startup otherwise
+
     try:
         return json.dumps(json.loads(payload), indent=2, ensure_ascii=False)
     except (ValueError, RecursionError):
@@ -181,14 +181,25 @@ class Inspector(Vertical):
         super().__init__(name=name, id=id, classes=classes)
         self.row: Row | None = None
         self._pretty: str | None = None
+        self._parts: tuple[Static, Static, VerticalScroll] | None = None
         self.shown_text = ""
         """Plain text of what the body shows now (before any "… more" note)."""
 
     def compose(self) -> ComposeResult:
+        # The mode bar and the body come with the first row (startup: docs/performance.md).
         yield Static("Select a row in the log.", id="inspector-header", markup=False)
-        yield Static(id="inspector-modes", markup=False)
-        with VerticalScroll():
-            yield Static(id="inspector-body", markup=False)
+
+    def _body_parts(self) -> tuple[Static, Static, VerticalScroll]:
+        """The mode bar, the body and its scroll, mounted on first use."""
+        if self._parts is None:
+            bar, body = (
+                Static(id="inspector-modes", markup=False),
+                Static(id="inspector-body", markup=False),
+            )
+            scroll = VerticalScroll(body)
+            self.mount_all([bar, scroll])
+            self._parts = bar, body, scroll
+        return self._parts
 
     def show_row(self, store: FrameStore, index: int) -> None:
         """Show row ``index`` of ``store`` in its default mode."""
@@ -220,15 +231,15 @@ class Inspector(Vertical):
         if not self.is_mounted or self.row is None:
             return
         row = self.row
-        bar = self.query_one("#inspector-modes", Static)
+        bar, shown, scroll = self._body_parts()
         bar.display = row.kind.is_frame
         if row.kind.is_frame:
             bar.update(self._mode_bar())
             body = self._frame_body(row.payload)
         else:
             body = self._event_body(row)
-        self.query_one("#inspector-body", Static).update(body)
-        self.query_one(VerticalScroll).scroll_home(animate=False)
+        shown.update(body)
+        scroll.scroll_home(animate=False)
 
     def _mode_bar(self) -> Text:
         bar = Text()
@@ -289,6 +300,8 @@ class Inspector(Vertical):
 
     def action_copy(self) -> None:
         """Copy with pyperclip; where it has no backend (SSH, headless) use OSC 52."""
+        import pyperclip  # on first use: it loads ctypes, ~2.5 ms of startup otherwise
+
         text = self.copy_text()
         if text is None:
             self.notify("Select a row to copy it.", severity="warning")

@@ -47,7 +47,7 @@ class SessionView(Vertical):
         with Horizontal(id="rows"):
             yield MessageLog(self.store, id="log")
             yield Inspector(id="inspector")
-        yield FilterBar(id="filter")
+        # The filter bar is mounted by open_filter: most sessions never filter (startup).
 
     @property
     def message_log(self) -> MessageLog:
@@ -60,7 +60,14 @@ class SessionView(Vertical):
             log.refresh_rows()
 
     def open_filter(self) -> None:
-        self.query_one(FilterBar).open()
+        """Open the filter bar, mounting it the first time."""
+        bars = self.query(FilterBar)
+        if bars:
+            bar = bars.first()
+        else:
+            bar = FilterBar(id="filter")
+            self.mount(bar)
+        bar.open()
 
     @guarded
     def action_inspect(self, mode: str) -> None:
@@ -80,7 +87,8 @@ class SessionView(Vertical):
     @on(MessageLog.FilterCounted)
     @guarded
     def _filter_counted(self, message: MessageLog.FilterCounted) -> None:
-        self.query_one(FilterBar).set_count(message.shown, message.total, message.scanning)
+        for bar in self.query(FilterBar):  # none yet when a filter was set on the log directly
+            bar.set_count(message.shown, message.total, message.scanning)
 
     @on(FilterBar.FilterChanged)
     @guarded
