@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from array import array
 from unittest.mock import patch
@@ -241,6 +242,18 @@ def test_a_rare_literal_or_a_small_sample_keeps_the_prefilter() -> None:
     small = compile_filter(FilterSpec(r'"seq":\d+,', regex=True))
     assert list(small.matches(store, 0, 100)) == list(range(100))
     assert small._prefilter  # 100 rows are too few to decide on
+
+
+def test_small_slices_add_up_to_the_sample_that_drops_a_dense_prefilter() -> None:
+    store = seq_store(3 * filtering.MIN_SAMPLE)
+    compiled = compile_filter(FilterSpec(r'"seq":\d*[02468],', regex=True))
+    slices = compiled.iter_matches(store, slice_rows=100)  # as a busy UI takes them
+    found = [
+        i for _, hits in itertools.islice(slices, filtering.MIN_SAMPLE // 100 + 1) for i in hits
+    ]
+    assert not compiled._prefilter
+    found += (i for _, hits in slices for i in hits)
+    assert found == [i for i in range(len(store)) if i % 2 == 0]
 
 
 @settings(max_examples=150, deadline=None)

@@ -12,8 +12,9 @@ searching the store's payload buffer as one string instead of row by row:
 * When the pattern is more than its literal, only the rows the literal found are checked
   with the full pattern. Patterns with no mandatory literal are checked row by row.
 * A literal found in most rows (``"seq":`` in ``"seq":\\d+``) saves nothing and costs a
-  Python step per row on top of the check, so once a slice shows that, the filter drops the
-  prefilter and checks every row directly (:data:`DENSE_SHARE`). The full pattern is never
+  Python step per row on top of the check, so once the rows searched so far show that
+  (slices add up: a caller may take small ones), the filter drops the prefilter and checks
+  every row directly (:data:`DENSE_SHARE`). The full pattern is never
   run over the whole buffer: a greedy ``.*`` or ``[a-z]+`` would run across rows to the end
   of the slice, at every attempt (measured: 11 s instead of 26 ms for 100,000 rows).
 * Anchors (``^ $ \\b \\B \\A \\Z``) and lookarounds see a row's real edges: rows are checked
@@ -31,6 +32,8 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import and_
 from typing import Any
 
 from sockscope.core.display import describe_close, safe_line
@@ -43,9 +46,9 @@ SLICE_BYTES = 2 * 1024 * 1024
 #: Shorter literals hit nearly every row: checking rows one by one is faster then.
 MIN_LITERAL = 3
 
-#: A prefilter whose literal is in more than this share of a slice's frame rows is dropped.
+#: A prefilter whose literal is in more than this share of the frame rows searched is dropped.
 DENSE_SHARE = 0.5
-#: Frame rows a slice needs before its share decides (a few rows say little).
+#: Frame rows searched before their share decides (a few rows say little).
 MIN_SAMPLE = 1024
 
 _ONES = re.compile(b"\x01+")
@@ -239,6 +242,7 @@ class CompiledFilter:
         "_prefilter",
         "_pure",
         "_rows",
+        "_sampled",
         "spec",
     )
 
@@ -257,6 +261,8 @@ class CompiledFilter:
         """The literal search alone decides (no full-pattern check of its rows)."""
         self._prefilter = literal is not None and not pure
         """Rows are checked only where the literal is (until it proves to be almost everywhere)."""
+        self._sampled = [0, 0]
+        """Frame rows the prefilter searched, and those holding its literal."""
         self._anchored = anchored
 
         def allowed(kind: Kind, opcode: Opcode) -> bool:
@@ -308,7 +314,7 @@ class CompiledFilter:
         elif self._prefilter:
             hits = self._check_rows(store, self._prefiltered(store, lo, hi, frame_mask))
         else:
-            hits = self._check_rows(store, _indexes(frame_mask, lo))
+            hits = self._check_span(store, lo, hi, frame_mask)
         search = self._pattern.search
         event_hits = [
             i
@@ -340,10 +346,29 @@ class CompiledFilter:
     ) -> array[int]:
         """Rows holding the literal; drops the prefilter for later slices if most rows do."""
         rows = self._search_buffer(store, lo, hi, frame_mask)
-        frames = frame_mask.count(1)
-        if frames >= MIN_SAMPLE and len(rows) > frames * DENSE_SHARE:
+        sampled = self._sampled
+        sampled[0] += frame_mask.count(1)
+        sampled[1] += len(rows)
+        if sampled[0] >= MIN_SAMPLE and sampled[1] > sampled[0] * DENSE_SHARE:
             self._prefilter = False
         return rows
+
+    def _check_span(self, store: FrameStore, lo: int, hi: int, frame_mask: bytearray) -> array[int]:
+        """The frame rows of ``[lo, hi)`` the full pattern matches, every row searched.
+
+        ``map`` runs the search on each row's span and ``compress`` keeps the matching frame
+        rows: no Python step per row (~10% faster than :meth:`_check_rows` over all rows).
+        """
+        assert self._pattern is not None
+        buffer, ends = store.buffer, store.ends
+        search = self._pattern.search
+        row_ends = ends[lo:hi]
+        starts = ends[lo - 1 : hi - 1] if lo else array("Q", [0]) + ends[: hi - 1]
+        if self._anchored:  # anchors need the row's real edges: search a copy
+            found = map(search, map(buffer.__getitem__, map(slice, starts, row_ends)))
+        else:
+            found = map(search, repeat(buffer), starts, row_ends)
+        return array("I", compress(range(lo, hi), map(and_, frame_mask, map(bool, found))))
 
     def _check_rows(self, store: FrameStore, rows: array[int]) -> array[int]:
         """The rows whose payload the full pattern matches, each searched on its own."""
