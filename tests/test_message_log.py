@@ -166,6 +166,40 @@ async def test_the_log_follows_the_tail_until_scrolled_up() -> None:
         assert screen(log)[-1].endswith("row 159")
 
 
+async def test_new_rows_repaint_the_log_without_a_layout_until_the_scrollbar_appears() -> None:
+    """A layout of the screen costs ~10 ms: rows arriving at full speed must not pay it."""
+
+    class AutoScrollbarApp(LogApp):  # the log's scrollbar comes and goes (ours is always on)
+        CSS = LogApp.CSS + " MessageLog { overflow-y: auto; }"
+
+    store = FrameStore()
+    text_rows(store, 5)
+    app = AutoScrollbarApp(store)
+    async with app.run_test(size=(80, 20)) as pilot:
+        log = app.query_one(MessageLog)
+        layouts = []
+        screen_layout = app.screen._refresh_layout
+
+        def counted(*args: object, **kwargs: object) -> None:
+            layouts.append(log.show_vertical_scrollbar)
+            screen_layout(*args, **kwargs)  # type: ignore[arg-type]
+
+        app.screen._refresh_layout = counted  # type: ignore[method-assign]
+        assert not log.show_vertical_scrollbar
+        text_rows(store, 100, start=5)  # more rows than the log's height: a scrollbar
+        log.refresh_rows()
+        await pilot.pause()
+        assert log.show_vertical_scrollbar and layouts and all(layouts)
+        appeared = len(layouts)
+        for batch in range(5):
+            text_rows(store, 20, start=105 + 20 * batch)
+            log.refresh_rows()
+            await pilot.pause()
+            assert screen(log)[-1].endswith(f"row {124 + 20 * batch}")
+        assert len(layouts) == appeared  # none since
+        assert log.vertical_scrollbar.window_virtual_size == 205
+
+
 async def test_the_cursor_selects_rows_and_the_inspector_follows() -> None:
     app = LogApp(sample_store())
     async with app.run_test(size=(200, 20)) as pilot:

@@ -34,9 +34,14 @@ from sockscope.tui.widgets.log_rows import LogRows
 #: New rows matched on the spot when they arrive; larger backlogs go to the scan worker.
 SYNC_MATCH_ROWS = 20_000
 #: Longest stretch one step of the filter scan keeps the event loop before letting the UI run.
-SCAN_BUDGET = 0.005
-#: Rows per slice the scan matches at once (a slice overshoots the budget by up to its cost).
-SCAN_SLICE_ROWS = 4096
+#: A key crosses the loop a few times before its frame is drawn (driver, app, widget) and
+#: may wait a step at each: short steps keep a scan from being felt.
+SCAN_BUDGET = 0.002
+#: What one slice of rows should cost: slices are sized from the rate of the last one, so
+#: a step overshoots its budget by about this much, whatever the filter costs per row.
+SLICE_COST = 0.0005
+#: Bounds of a slice, in rows; the first slice of each filter is the smallest.
+MIN_SLICE_ROWS, MAX_SLICE_ROWS = 256, 65_536
 #: The scan shows its progress at most this often: a repaint costs more than a step.
 SCAN_REPAINT = 0.1
 
@@ -141,6 +146,7 @@ class MessageLog(ScrollView, can_focus=True):
         self.rows = LogRows(store)
         self._filter: CompiledFilter | None = None
         self._scan_worker: Worker[None] | None = None
+        self._slice_rows = MIN_SLICE_ROWS
         self._scan_running = False
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         """Lines by (row number in the session, width, selected, relative time)."""
@@ -203,12 +209,15 @@ class MessageLog(ScrollView, can_focus=True):
         if gone is None:
             return False
         self.unseen = min(self.unseen, self.row_count)
-        # The rows on screen moved up by ``gone`` positions: scroll up as much.
-        self.virtual_size = Size(0, max(0, self.virtual_size.height - gone))
+        # The rows on screen moved up by ``gone`` positions: scroll up as much (first: the
+        # smaller height would clamp the old offset to the tail, and the log would follow it).
+        height = max(0, self.virtual_size.height - gone)
         if self._following:
+            self._set_height(height)
             self._scroll_to_tail()
         else:
             self.scroll_to(y=max(0, top - gone), animate=False, immediate=True)
+            self._set_height(height)
         self.refresh()
         return True
 
@@ -226,6 +235,7 @@ class MessageLog(ScrollView, can_focus=True):
         self._cancel_scan()
         self._renumber()
         self._filter = compiled
+        self._slice_rows = MIN_SLICE_ROWS
         self.rows.filter(compiled is not None)
         self.unseen = 0
         self._resize()
@@ -261,10 +271,15 @@ class MessageLog(ScrollView, can_focus=True):
         The caller shows them (:meth:`_show_new_rows`) when it sees fit.
         """
         self._renumber()
-        rows, deadline = self.rows, perf_counter() + SCAN_BUDGET
-        while rows.scanning and perf_counter() < deadline:
-            slices = compiled.iter_matches(self.store, rows.scanned, rows.known, SCAN_SLICE_ROWS)
+        rows, now = self.rows, perf_counter()
+        deadline = now + SCAN_BUDGET
+        while rows.scanning and now < deadline:
+            first = rows.scanned
+            slices = compiled.iter_matches(self.store, first, rows.known, self._slice_rows)
             rows.take_matches(*next(slices))
+            took, now = perf_counter() - now, perf_counter()
+            rate = (rows.scanned - first) / max(took, 1e-6)
+            self._slice_rows = max(MIN_SLICE_ROWS, min(MAX_SLICE_ROWS, int(rate * SLICE_COST)))
 
     async def _scan(self, compiled: CompiledFilter) -> None:
         """Match the rest of the backlog, letting the UI run between steps.
@@ -306,7 +321,7 @@ class MessageLog(ScrollView, can_focus=True):
         """
         added = self.row_count - self.virtual_size.height
         if added > 0:
-            self.virtual_size = Size(0, self.row_count)
+            self._set_height(self.row_count)
             if self._following:
                 self._scroll_to_tail()
             else:
@@ -318,8 +333,21 @@ class MessageLog(ScrollView, can_focus=True):
             self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     def _resize(self) -> None:
-        self.virtual_size = Size(0, self.row_count)
+        self._set_height(self.row_count)
         self.refresh()
+
+    def _set_height(self, rows: int) -> None:
+        """Make the virtual height ``rows``, without a layout of the screen when it can.
+
+        Setting ``virtual_size`` asks Textual for a layout of the whole screen (~10 ms at
+        160x50 here), once per repaint while frames arrive. Only the scrollbar's thumb and the
+        scroll limits change, unless the scrollbar appears or goes: then a layout is due.
+        """
+        shown = self.show_vertical_scrollbar
+        self.set_reactive(MessageLog.virtual_size, Size(0, rows))
+        self._scroll_update(self.virtual_size)  # the scrollbar and scroll_y (Textual's own)
+        if self.show_vertical_scrollbar != shown:
+            self.refresh(layout=True)
 
     def watch_unseen(self) -> None:
         self._post_count()
