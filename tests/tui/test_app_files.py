@@ -110,7 +110,7 @@ async def test_open_at_start_and_a_damaged_log_keeps_what_loaded(tmp_path: Path)
         assert any("line 3" in n.message for n in app._notifications)
 
 
-async def test_a_large_log_shows_its_first_rows_while_it_loads(tmp_path: Path) -> None:
+async def test_a_large_log_shows_its_first_rows_from_the_top_while_it_loads(tmp_path: Path) -> None:
     from sockscope.core.formats.jsonl import write_store
     from sockscope.core.formats.model import LogHeader
     from sockscope.core.frames import FrameStore
@@ -127,10 +127,18 @@ async def test_a_large_log_shows_its_first_rows_while_it_loads(tmp_path: Path) -
         assert isinstance(viewer, LogViewerScreen)
         log = viewer.query_one(MessageLog)
         seen_while_loading = False
+        title = viewer.query_one("#viewer-title")
         while viewer.rows_loading:
-            seen_while_loading |= log.row_count > 0 and log.size.height > 0
+            if log.row_count > 0 and log.size.height > 0:
+                seen_while_loading = True
+                # Read from the top, like a file in a pager; the title says how far it is.
+                assert '{"seq":0}' in visible_text(log) and log.scroll_offset.y == 0
+                assert "loading…" in str(title.render())
             await pilot.pause(0.02)
         assert len(viewer.loaded.store) == 300_000
+        await pilot.pause(0.1)
+        assert log.scroll_offset.y == 0 and log.unseen == 0 and not log.border_subtitle
+        assert "300,000 rows" in str(title.render()) and "loading" not in str(title.render())
         await pilot.press("end")
         await wait_for(
             pilot, lambda: '{"seq":299999}' in visible_text(viewer.query_one(MessageLog))

@@ -144,10 +144,11 @@ class SessionFiles(App[None]):
             painted.wait(FIRST_PAINT_WAIT)
 
         def report(done: int, total: int) -> None:
+            """In the loading thread: the viewer polls what it is told; the dialog is called."""
             if viewer:
-                viewer[0].load_progressed(done, total)
+                viewer[0].read_so_far = (done, total)
             else:
-                progress.advance_to(done, total)
+                self.call_from_thread(progress.advance_to, done, total)
 
         def failed(exc: Exception) -> None:
             if viewer:
@@ -159,12 +160,7 @@ class SessionFiles(App[None]):
 
         def load() -> None:
             try:
-                load_log(
-                    request.path,
-                    request.entry,
-                    lambda done, total: self.call_from_thread(report, done, total),
-                    started,
-                )
+                load_log(request.path, request.entry, report, started)
             except (LogError, OSError) as exc:
                 self.call_from_thread(failed, exc)
                 return

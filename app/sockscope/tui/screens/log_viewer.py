@@ -10,7 +10,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer
 
 from sockscope.core.display import safe_line
 from sockscope.core.formats.model import LoadedLog
@@ -22,13 +24,44 @@ from sockscope.tui.screens.replay_setup import ReplayRequest, ReplaySetupScreen
 from sockscope.tui.widgets.session_view import SessionView
 
 
-def describe_log(name: str, log: LoadedLog) -> Text:
+def describe_log(name: str, log: LoadedLog, read: tuple[int, int] | None = None) -> Text:
+    """The viewer's title line; ``read`` (bytes read, in all) while the log still loads."""
     text = Text()
     text.append(" LOG ", style="bold reverse")
     text.append(f" {safe_line(name)}", style="bold")
     text.append(f" │ {safe_line(log.header.url) or 'no URL'} │ {len(log.store):,} rows")
-    text.append(f" │ recorded {safe_line(log.header.created)}")
+    if read is None:
+        text.append(f" │ recorded {safe_line(log.header.created)}")
+    else:
+        done, total = read
+        text.append(f" │ loading… {100 * done // max(total, 1)}%", style="bold")
     return text
+
+
+class ViewerTitle(Widget):
+    """One line: the log's name, URL and rows, and how far it is loaded.
+
+    Repainted, never laid out again: while a big log loads, the line changes several times
+    a second, and each layout of the screen took the loading thread's time (the GIL).
+    """
+
+    DEFAULT_CSS = "ViewerTitle { height: 1; }"
+
+    def __init__(self, name: str, log: LoadedLog, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.log_name = name
+        self.loaded = log
+        self.read: tuple[int, int] | None = None
+        """(bytes read, bytes in all) while the log loads; None once it is all there."""
+
+    def render(self) -> Text:
+        return describe_log(self.log_name, self.loaded, self.read)
+
+
+#: How often the viewer shows the rows of a log still loading (seconds).
+PROGRESS_INTERVAL = 0.25
+#: When the viewer first shows the rows loaded (seconds after it opens).
+FIRST_ROWS_AFTER = 0.05
 
 
 class LogViewerScreen(Screen[None]):
@@ -49,11 +82,6 @@ class LogViewerScreen(Screen[None]):
         ),
     ]
 
-    DEFAULT_CSS = """
-    LogViewerScreen #viewer-progress { height: 1; padding: 0 1; }
-    LogViewerScreen #viewer-progress.-done { display: none; }
-    """
-
     def __init__(
         self,
         name: str,
@@ -69,13 +97,17 @@ class LogViewerScreen(Screen[None]):
         """Set after the first paint (a loading thread waits for it)."""
         self.rows_loading = loading
         """True while a thread still adds rows to the store (it only grows)."""
+        self.read_so_far = (0, 1)
+        """(bytes read, bytes in all): set by the loading thread, shown by a timer."""
+        self._progress_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(describe_log(self.log_name, self.loaded), id="viewer-title")
-        bar = ProgressBar(total=100, show_eta=True, id="viewer-progress")
-        bar.set_class(not self.rows_loading, "-done")
-        yield bar
-        yield SessionView(self.loaded.store, id="viewer-session")
+        title = ViewerTitle(self.log_name, self.loaded, id="viewer-title")
+        title.read = self.read_so_far if self.rows_loading else None
+        yield title
+        # A recording opens at its first row, like a file in a pager: and while a big log
+        # loads, nothing but the title line and the scrollbar is drawn again (cheap).
+        yield SessionView(self.loaded.store, live=False, id="viewer-session")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -83,28 +115,32 @@ class LogViewerScreen(Screen[None]):
         view.message_log.focus()
         if self._painted is not None:
             self.call_after_refresh(self._painted.set)
-        if not self.rows_loading:
+        if self.rows_loading:
+            # Polled, not pushed: a call from the loading thread would wait for the UI each
+            # time (measured: ~0.5 s of a million-row load), and repaint more than needed.
+            self.set_timer(FIRST_ROWS_AFTER, self._show_progress)
+            self._progress_timer = self.set_interval(PROGRESS_INTERVAL, self._show_progress)
+        else:
             self._warn()
 
     def _warn(self) -> None:
         for warning in self.loaded.warnings:
             self.notify(warning, title="While loading", severity="warning", markup=False)
 
-    def load_progressed(self, done: int, total: int) -> None:
-        """The loading thread read ``done`` of ``total`` bytes: show the rows so far."""
-        if not self.query(ProgressBar):  # not composed yet: it shows the rows when it is
-            return
-        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
-        self.query_one("#viewer-title", Static).update(describe_log(self.log_name, self.loaded))
+    def _show_progress(self) -> None:
+        """Show the rows loaded so far, and how much of the file is read."""
+        title = self.query_one(ViewerTitle)
+        title.read = self.read_so_far if self.rows_loading else None
+        title.refresh()
         self.query_one(SessionView).refresh_rows()
 
     def load_finished(self) -> None:
         self.rows_loading = False
-        if not self.query(ProgressBar):  # not composed yet: compose and mount see it is done
+        if not self.query(ViewerTitle):  # not composed yet: compose and mount see it is done
             return
-        self.query_one(ProgressBar).add_class("-done")
-        self.query_one("#viewer-title", Static).update(describe_log(self.log_name, self.loaded))
-        self.query_one(SessionView).refresh_rows()
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+        self._show_progress()
         self._warn()
 
     def save_source(self) -> SaveSource | None:

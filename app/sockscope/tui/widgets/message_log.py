@@ -137,12 +137,16 @@ class MessageLog(ScrollView, can_focus=True):
         self,
         store: FrameStore,
         *,
+        live: bool = True,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        """``live``: rows are messages arriving, the view follows them and counts the new
+        ones; else the store is a recording (it may still be loading), read from the top."""
         super().__init__(name=name, id=id, classes=classes)
         self.store = store
+        self.live = live
         self.rows = LogRows(store)
         self._filter: CompiledFilter | None = None
         self._scan_worker: Worker[None] | None = None
@@ -150,7 +154,7 @@ class MessageLog(ScrollView, can_focus=True):
         self._scan_running = False
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         """Lines by (row number in the session, width, selected, relative time)."""
-        self._following = True
+        self._following = live
         """The view is at the tail (kept across resizes and growth, unlike the offset)."""
         self._palette: tuple[Style, Style, RowStyles] | None = None
 
@@ -324,7 +328,7 @@ class MessageLog(ScrollView, can_focus=True):
             self._set_height(self.row_count)
             if self._following:
                 self._scroll_to_tail()
-            else:
+            elif self.live:
                 self.unseen += added
             self.refresh()
 

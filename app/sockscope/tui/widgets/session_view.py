@@ -39,13 +39,15 @@ class SessionView(Vertical):
         Binding("c", "copy", "Copy", tooltip="Copy the selected payload"),
     ]
 
-    def __init__(self, store: FrameStore, *, id: str | None = None) -> None:
+    def __init__(self, store: FrameStore, *, live: bool = True, id: str | None = None) -> None:
+        """``live``: see :class:`MessageLog`."""
         super().__init__(id=id)
         self.store = store
+        self.live = live
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="rows"):
-            yield MessageLog(self.store, id="log")
+            yield MessageLog(self.store, live=self.live, id="log")
             yield Inspector(id="inspector")
         # The filter bar is mounted by open_filter: most sessions never filter (startup).
 
