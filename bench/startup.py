@@ -21,7 +21,7 @@ from typing import Any
 from bench import child
 from bench.table import Row, passed
 
-FULL_REPEATS = 5
+FULL_REPEATS = 10
 GOAL_RATIO = 1.5
 SIZE = (160, 50)
 

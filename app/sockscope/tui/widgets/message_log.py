@@ -14,6 +14,7 @@ import asyncio
 from dataclasses import dataclass
 from functools import partial
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from textual import events
@@ -26,10 +27,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker
 
-from sockscope.core.filtering import CompiledFilter
 from sockscope.core.frames import FrameStore
 from sockscope.tui.row_format import RowStyles, row_text
 from sockscope.tui.widgets.log_rows import LogRows
+
+if TYPE_CHECKING:
+    from sockscope.core.filtering import CompiledFilter
 
 #: New rows matched on the spot when they arrive; larger backlogs go to the scan worker.
 SYNC_MATCH_ROWS = 20_000

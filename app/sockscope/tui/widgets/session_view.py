@@ -6,6 +6,8 @@ one widget, which routes its parts' messages among themselves.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,9 +15,11 @@ from textual.containers import Horizontal, Vertical
 
 from sockscope.core.frames import FrameStore
 from sockscope.tui.guard import guarded
-from sockscope.tui.widgets.filter_bar import FilterBar
 from sockscope.tui.widgets.inspector import Inspector
 from sockscope.tui.widgets.message_log import MessageLog
+
+if TYPE_CHECKING:  # imported with the bar's first opening (startup: docs/performance.md)
+    from sockscope.tui.widgets.filter_bar import FilterBar
 
 
 class SessionView(Vertical):
@@ -63,6 +67,8 @@ class SessionView(Vertical):
 
     def open_filter(self) -> None:
         """Open the filter bar, mounting it the first time."""
+        from sockscope.tui.widgets.filter_bar import FilterBar
+
         bars = self.query(FilterBar)
         if bars:
             bar = bars.first()
@@ -89,14 +95,13 @@ class SessionView(Vertical):
     @on(MessageLog.FilterCounted)
     @guarded
     def _filter_counted(self, message: MessageLog.FilterCounted) -> None:
-        for bar in self.query(FilterBar):  # none yet when a filter was set on the log directly
-            bar.set_count(message.shown, message.total, message.scanning)
+        for bar in self.query("#filter"):  # none yet when a filter was set on the log directly
+            cast("FilterBar", bar).set_count(message.shown, message.total, message.scanning)
 
-    @on(FilterBar.FilterChanged)
+    # The bar's messages by handler name: the bar's module is not imported until it opens.
     @guarded
-    def _filter_changed(self, message: FilterBar.FilterChanged) -> None:
+    def on_filter_bar_filter_changed(self, message: FilterBar.FilterChanged) -> None:
         self.message_log.set_filter(message.compiled)
 
-    @on(FilterBar.Closed)
-    def _filter_closed(self) -> None:
+    def on_filter_bar_closed(self) -> None:
         self.message_log.focus()
