@@ -56,3 +56,21 @@ def test_help_lists_the_commands_and_options() -> None:
     expected += " --max-size --reconnect --record --open"
     for option in expected.split():
         assert option in options
+
+
+def test_the_command_line_loads_a_subcommand_only_to_run_it() -> None:
+    """`sockscope` opening the TUI pays for no headless command (websockets, the formats)."""
+    probe = (
+        "import sys, sockscope.cli; "
+        "print(sorted(m for m in ('websockets', 'textual', 'sockscope.core.formats',"
+        " 'sockscope.commands.replay') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
+    listed = CliRunner().invoke(main, ["--help"])
+    for name in ("convert", "demo", "open", "record", "replay", "serve"):
+        assert f"  {name} " in listed.output
+    converted = CliRunner().invoke(main, ["convert", "--help"])
+    assert converted.exit_code == 0 and "Usage: main convert [OPTIONS] IN OUT" in converted.output

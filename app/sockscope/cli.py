@@ -1,40 +1,69 @@
 """The command line: `sockscope [URL]` opens the TUI; subcommands run headless.
 
 The TUI (and Textual) is imported only by the commands that open it, so the
-headless commands start fast and work where no terminal is attached.
+headless commands start fast and work where no terminal is attached; and the
+headless commands (websockets' client and server, the log formats) are imported
+only when one of them runs, so the TUI starts fast.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from sockscope import __version__
-from sockscope.commands.convert import convert
 from sockscope.commands.options import connection_options, settings_from_options
-from sockscope.commands.record import record
-from sockscope.commands.replay import replay
-from sockscope.commands.serve import serve
 from sockscope.core.paths import default_journal_path, sessions_dir
 from sockscope.core.settings import ConnectionSettings
+
+if TYPE_CHECKING:
+    from sockscope.tui.app import SockscopeApp
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: The headless commands, by name: imported when run (or listed by ``--help``).
+LAZY_COMMANDS = {
+    "serve": "sockscope.commands.serve:serve",
+    "convert": "sockscope.commands.convert:convert",
+    "record": "sockscope.commands.record:record",
+    "replay": "sockscope.commands.replay:replay",
+}
+
+
 class DefaultCommandGroup(click.Group):
-    """A group whose first argument may be a URL: anything not a command runs ``open``."""
+    """A group whose first argument may be a URL: anything not a command runs ``open``.
+
+    The headless commands are loaded on demand (click's lazy-subcommand pattern):
+    importing them all cost the TUI's launch ~0.1 s (docs/performance.md, *Startup*).
+    """
 
     default_command = "open"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (
-            args[0] not in self.commands and args[0] not in ("-h", "--help", "--version")
+            args[0] not in self.commands
+            and args[0] not in LAZY_COMMANDS
+            and args[0] not in ("-h", "--help", "--version")
         ):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*self.commands, *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = LAZY_COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, name = target.split(":")
+        command = getattr(importlib.import_module(module_name), name)
+        assert isinstance(command, click.Command)
+        return command
 
 
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,20 +107,20 @@ def tui_options(function: F) -> F:
     )(function)
 
 
-def run_tui(
+def build_tui(
     settings: ConnectionSettings,
     options: dict[str, Any],
     *,
     connect_now: bool,
     notice: str | None = None,
-) -> None:
-    """Build the app through the one factory the tests use too, and run it."""
+) -> SockscopeApp:
+    """The app a TUI command runs, built through the one factory the tests use too."""
     from sockscope.tui.factory import build_app
 
     journal: Path | None = None
     if not options["no_journal"]:
         journal = options["record"] or default_journal_path(settings.url)
-    app = build_app(
+    return build_app(
         settings,
         connect_now=connect_now,
         notice=notice,
@@ -100,11 +129,23 @@ def run_tui(
         max_frames=options["max_frames"],
         survive_errors=True,
     )
+
+
+def run_tui(
+    settings: ConnectionSettings,
+    options: dict[str, Any],
+    *,
+    connect_now: bool,
+    notice: str | None = None,
+) -> None:
+    """Build the app (:func:`build_tui`) and run it in the terminal."""
+    app = build_tui(settings, options, connect_now=connect_now, notice=notice)
     app.run()
     if app.emergency_copy is not None:
         click.echo(
             f"sockscope: a bug ended the session; a full copy: {app.emergency_copy}", err=True
         )
+    journal = app.options.journal_path
     if journal is not None and journal.exists():
         click.echo(f"sockscope: session journal: {journal}", err=True)
 
@@ -138,9 +179,3 @@ def demo_command(**options: Any) -> None:
         run_tui(settings, options, connect_now=True)
     finally:
         server.stop()
-
-
-main.add_command(serve)
-main.add_command(convert)
-main.add_command(record)
-main.add_command(replay)

@@ -17,7 +17,7 @@ from sockscope.core.formats.load import load_log
 from sockscope.core.frames import Kind, Opcode
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.factory import build_app
-from tui.helpers import frames, wait_for
+from tui.helpers import ended, frames, wait_for
 
 from .app_checks import SIZE, assert_survived, connect_from_panel, last_row, log_text, status
 from .conftest import StartServer
@@ -91,7 +91,7 @@ async def test_server_closes_with_an_application_code(fault_server: StartServer)
     server = await fault_server(then_close(FIRST, 4001, "unauthorized"))
     app = build_app(ConnectionSettings(server.url()), connect_now=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.session.state is ReadyState.CLOSED)
+        await wait_for(pilot, lambda: ended(app))
         assert app.session.store.info(last_row(app, Kind.CLOSE)) == {
             "code": 4001,
             "reason": "unauthorized",

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from sockscope.core.events import ReadyState
 from sockscope.core.frames import Kind, Opcode
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.factory import build_app
-from tui.helpers import frames, wait_for
+from tui.helpers import ended, frames, wait_for
 
 from .app_checks import SIZE, assert_survived, inspect_last_row, last_row, log_text, status
 from .conftest import StartServer
@@ -44,7 +43,7 @@ async def fail_connection(
     server = await fault_server(behaviour)
     app = build_app(settings.with_url(server.url()), connect_now=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.session.state is ReadyState.CLOSED)
+        await wait_for(pilot, lambda: ended(app))
         await assert_survived(pilot, app, RECEIVED)
         await wait_for(pilot, lambda: FAILED_BY_US in log_text(app))
         return Outcome(

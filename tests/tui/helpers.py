@@ -8,6 +8,7 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 from textual.widget import Widget
 
+from sockscope.core.events import Closed, Failed
 from sockscope.core.frames import Kind, Opcode
 from sockscope.tui.app import SockscopeApp
 
@@ -21,6 +22,11 @@ async def wait_for(
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout} s: {condition}")
         await pilot.pause(0.02)
+
+
+def ended(app: SockscopeApp) -> bool:
+    """The connection has closed or failed (a session not yet connected is CLOSED too)."""
+    return isinstance(app.session.last_event, Closed | Failed)
 
 
 def frames(app: SockscopeApp) -> list[tuple[Kind, Opcode, bytes]]:

@@ -23,7 +23,7 @@ from sockscope.tui.factory import build_app
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.message_log import MessageLog
 
-from .helpers import frames, wait_for
+from .helpers import ended, frames, wait_for
 
 SIZE = (160, 40)
 LONG = ("[red]" + "x" * 94 + "\x1b") * 1000  # one 100 KB line, markup and escapes throughout
@@ -105,7 +105,7 @@ async def test_close_reason_is_shown_literally(demo_server: DemoServerThread) ->
     url = demo_server.url(f"/close?code=4001&reason={quote(reason)}")
     app = build_app(ConnectionSettings(url), connect_now=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.session.state is ReadyState.CLOSED)
+        await wait_for(pilot, lambda: ended(app))
         visible = "[bold]␛[31mred␇\\u202e"
         line, inspector = await inspect(pilot, index_of(app, Kind.CLOSE))
         assert f'4001 application code "{visible}"' in line

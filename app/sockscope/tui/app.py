@@ -109,14 +109,15 @@ class SockscopeApp(SessionFiles):
     def on_mount(self) -> None:
         self.call_after_refresh(self._settle_memory)
         self.run_worker(self.worker_bridge.run(), name="socket", group="socket", exclusive=True)
-        self._start_journal()
+        # The journal (and so the connection, whose every row it must get) after the first
+        # frame: creating it cost ~10 ms of the launch (docs/performance.md, *Startup*).
+        self.call_after_refresh(self._begin_session)
         self._show_status()
         # Keeps the latency and a reconnect countdown fresh when no frames arrive.
         self.set_interval(0.25, self._show_status)
         if self.options.notice:
             self.notify(self.options.notice, title="URL")
         if self.options.connect_now and self.settings.url:
-            self.worker_bridge.submit(Connect(self.settings))
             self.action_focus_composer()
         else:
             self.action_focus_url()
@@ -124,6 +125,12 @@ class SockscopeApp(SessionFiles):
             from sockscope.tui.screens.file_screens import OpenRequest
 
             self.open_log(OpenRequest(self.options.open_path, None))
+
+    def _begin_session(self) -> None:
+        """Start the journal, then connect when asked to at launch."""
+        self._start_journal()
+        if self.options.connect_now and self.settings.url:
+            self.worker_bridge.submit(Connect(self.settings))
 
     @staticmethod
     def _settle_memory() -> None:
