@@ -286,3 +286,18 @@ class ListJournal:
 
     def flush(self, wait: bool = True) -> None:
         pass
+
+
+def test_an_event_row_has_its_details_before_it_counts() -> None:
+    """A viewer reads a store another thread fills: a row it sees has its details."""
+    seen: list[dict[str, object]] = []
+
+    class Watched(FrameStore):
+        def append(self, t: float, kind: Kind, opcode: Opcode, payload: bytes) -> int:
+            seen.append(self.info(len(self)))  # what a reader gets once the row counts
+            return super().append(t, kind, opcode, payload)
+
+    store = Watched()
+    info = {"message": "reconnecting"}
+    assert store.append_event(1.0, Kind.NOTE, info) == 0
+    assert seen == [info] and store.info(0) == info

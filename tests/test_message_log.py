@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from array import array
+from typing import Any
+from unittest.mock import patch
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -11,7 +14,7 @@ from textual.containers import Horizontal
 from textual.pilot import Pilot
 from textual.widgets import Label
 
-from sockscope.core.filtering import FilterSpec, compile_filter
+from sockscope.core.filtering import CompiledFilter, FilterSpec, compile_filter
 from sockscope.core.frames import FrameStore, Kind, Opcode
 from sockscope.tui.widgets.filter_bar import FilterBar
 from sockscope.tui.widgets.inspector import Inspector, Mode
@@ -198,6 +201,61 @@ async def test_new_rows_repaint_the_log_without_a_layout_until_the_scrollbar_app
             assert screen(log)[-1].endswith(f"row {124 + 20 * batch}")
         assert len(layouts) == appeared  # none since
         assert log.vertical_scrollbar.window_virtual_size == 205
+
+
+class RecordingApp(App[None]):
+    """A log of a recording (``live=False``), as the log viewer shows one."""
+
+    def __init__(self, store: FrameStore) -> None:
+        super().__init__()
+        self.store = store
+
+    def compose(self) -> ComposeResult:
+        yield MessageLog(self.store, live=False)
+
+
+async def test_rows_added_while_a_filter_matches_are_matched_once() -> None:
+    """A loading thread may add rows between the log's count and its match: no row twice."""
+    store = FrameStore()
+    text_rows(store, 10)
+    app = RecordingApp(store)
+    async with app.run_test(size=(80, 20)) as pilot:
+        log = app.query_one(MessageLog)
+        compiled = compile_filter(FilterSpec("row"))
+        log.set_filter(compiled)
+        await finish_scan(log, pilot)
+        matches = CompiledFilter.matches
+
+        def racing(self: CompiledFilter, *args: Any) -> array[int]:
+            if len(store) < 30:
+                text_rows(store, 10, start=len(store))  # the thread got the GIL here
+            return matches(self, *args)
+
+        text_rows(store, 10, start=10)
+        with patch.object(CompiledFilter, "matches", racing):
+            log.refresh_rows()
+        log.refresh_rows()
+        await pilot.pause()
+        assert log.row_count == len(store) == 30
+        assert [log.index_at(p) for p in range(log.row_count)] == list(range(30))
+
+
+async def test_a_recording_opens_at_the_top_and_goes_back_there_when_the_filter_goes() -> None:
+    store = FrameStore()
+    text_rows(store, 300)
+    app = RecordingApp(store)
+    async with app.run_test(size=(80, 20)) as pilot:
+        log = app.query_one(MessageLog)
+        assert log.scroll_offset.y == 0 and screen(log)[0].endswith("row 0")
+        text_rows(store, 50, start=300)
+        log.refresh_rows()
+        await pilot.pause()
+        assert log.scroll_offset.y == 0 and log.unseen == 0  # no tail chasing, nothing "new"
+        log.set_filter(compile_filter(FilterSpec("row 1")))
+        await finish_scan(log, pilot)
+        log.set_filter(None)
+        await pilot.pause()
+        assert log.scroll_offset.y == 0 and screen(log)[0].endswith("row 0")
 
 
 async def test_the_cursor_selects_rows_and_the_inspector_follows() -> None:

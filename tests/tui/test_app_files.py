@@ -144,3 +144,16 @@ async def test_a_large_log_shows_its_first_rows_from_the_top_while_it_loads(tmp_
             pilot, lambda: '{"seq":299999}' in visible_text(viewer.query_one(MessageLog))
         )
     assert seen_while_loading, "the viewer opened only after the whole file was loaded"
+
+
+def test_the_viewer_title_says_how_far_a_log_is_loaded() -> None:
+    from sockscope.core.formats.model import LoadedLog, LogHeader
+    from sockscope.core.frames import FrameStore
+    from sockscope.tui.screens.log_viewer import describe_log
+
+    log = LoadedLog(
+        LogHeader(url="ws://example.test/", created="2026-11-25T09:00:00Z"), FrameStore()
+    )
+    assert str(describe_log("a.har", log, None)).endswith("│ 0 rows │ loading…")  # no report yet
+    assert str(describe_log("a.jsonl", log, (50, 200))).endswith("│ loading… 25%")
+    assert str(describe_log("a.jsonl", log)).endswith("│ recorded 2026-11-25T09:00:00Z")

@@ -69,7 +69,7 @@ def compose(mode: ComposeMode, typed: str, minify: bool = False) -> Outgoing:
 
 def _json(typed: str, minify: bool) -> Outgoing:
     """``typed`` if it is valid JSON, minified when asked."""
-    import json  # here, not at the top: ~2.5 ms of the app's startup (docs/performance.md)
+    import json  # here, not with the app (startup: docs/performance.md)
 
     try:
         value = json.loads(typed)

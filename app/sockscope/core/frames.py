@@ -176,8 +176,9 @@ class FrameStore:
 
     def append_event(self, t: float, kind: Kind, info: dict[str, Any]) -> int:
         """Append an event row (open, close, error, note) with its details."""
-        index = self.append(t, kind, Opcode.NONE, b"")
-        self._info[index] = info
+        index = len(self)
+        self._info[index] = info  # first: a reader in another thread sees the row with them
+        self.append(t, kind, Opcode.NONE, b"")
         return index
 
     def trim_front(self, count: int) -> bool:

@@ -23,18 +23,24 @@ from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.screens.replay_setup import ReplayRequest, ReplaySetupScreen
 from sockscope.tui.widgets.session_view import SessionView
 
+#: What :func:`describe_log` is told of a log still loading: (bytes read, bytes in all),
+#: or only that it loads (None: no progress reported yet).
+Loading = tuple[int, int] | None
 
-def describe_log(name: str, log: LoadedLog, read: tuple[int, int] | None = None) -> Text:
-    """The viewer's title line; ``read`` (bytes read, in all) while the log still loads."""
+
+def describe_log(name: str, log: LoadedLog, loading: Loading | bool = False) -> Text:
+    """The viewer's title line; ``loading`` while the log is still being read."""
     text = Text()
     text.append(" LOG ", style="bold reverse")
     text.append(f" {safe_line(name)}", style="bold")
     text.append(f" │ {safe_line(log.header.url) or 'no URL'} │ {len(log.store):,} rows")
-    if read is None:
+    if loading is False:
         text.append(f" │ recorded {safe_line(log.header.created)}")
-    else:
-        done, total = read
+    elif isinstance(loading, tuple):
+        done, total = loading
         text.append(f" │ loading… {100 * done // max(total, 1)}%", style="bold")
+    else:
+        text.append(" │ loading…", style="bold")
     return text
 
 
@@ -51,11 +57,11 @@ class ViewerTitle(Widget):
         super().__init__(id=id)
         self.log_name = name
         self.loaded = log
-        self.read: tuple[int, int] | None = None
-        """(bytes read, bytes in all) while the log loads; None once it is all there."""
+        self.progress: Loading | bool = False
+        """What is known of the loading (see :data:`Loading`); False once it is all there."""
 
     def render(self) -> Text:
-        return describe_log(self.log_name, self.loaded, self.read)
+        return describe_log(self.log_name, self.loaded, self.progress)
 
 
 #: How often the viewer shows the rows of a log still loading (seconds).
@@ -97,13 +103,13 @@ class LogViewerScreen(Screen[None]):
         """Set after the first paint (a loading thread waits for it)."""
         self.rows_loading = loading
         """True while a thread still adds rows to the store (it only grows)."""
-        self.read_so_far = (0, 1)
+        self.read_so_far: Loading = None
         """(bytes read, bytes in all): set by the loading thread, shown by a timer."""
         self._progress_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         title = ViewerTitle(self.log_name, self.loaded, id="viewer-title")
-        title.read = self.read_so_far if self.rows_loading else None
+        title.progress = self.read_so_far if self.rows_loading else False
         yield title
         # A recording opens at its first row, like a file in a pager: and while a big log
         # loads, nothing but the title line and the scrollbar is drawn again (cheap).
@@ -130,7 +136,7 @@ class LogViewerScreen(Screen[None]):
     def _show_progress(self) -> None:
         """Show the rows loaded so far, and how much of the file is read."""
         title = self.query_one(ViewerTitle)
-        title.read = self.read_so_far if self.rows_loading else None
+        title.progress = self.read_so_far if self.rows_loading else False
         title.refresh()
         self.query_one(SessionView).refresh_rows()
 

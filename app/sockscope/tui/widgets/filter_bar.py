@@ -181,6 +181,7 @@ class FilterBar(Horizontal):
     def set_count(self, shown: int, total: int, scanning: bool = False) -> None:
         """Show the log's "N of M" (the app forwards MessageLog.FilterCounted here)."""
         self._count = f"{shown:,} of {total:,}" + (" filtering…" if scanning else "")
-        # A filter set on the log directly (as tests do) counts before the bar first opens.
+        # Just mounted (opened for the first time), the bar's parts may not exist yet:
+        # the count waits in ``_count`` for them.
         if self.children and not self.has_class("-error"):
             self.query_one("#filter-status", Label).update(self._count)

@@ -60,7 +60,7 @@ def pretty_json(payload: bytes) -> str | None:
     """The payload re-indented when it is a JSON object or array, else None."""
     if len(payload) > JSON_LIMIT or payload.lstrip()[:1] not in (b"{", b"["):
         return None
-    import json  # on first use: ~2.5 ms of startup otherwise
+    import json  # on first use, not with the app (startup: docs/performance.md)
 
     try:
         return json.dumps(json.loads(payload), indent=2, ensure_ascii=False)
@@ -300,7 +300,7 @@ class Inspector(Vertical):
 
     def action_copy(self) -> None:
         """Copy with pyperclip; where it has no backend (SSH, headless) use OSC 52."""
-        import pyperclip  # on first use: it loads ctypes, ~2.5 ms of startup otherwise
+        import pyperclip  # on first use: it loads ctypes (startup: docs/performance.md)
 
         text = self.copy_text()
         if text is None:

@@ -200,7 +200,8 @@ class MessageLog(ScrollView, can_focus=True):
         rows.known = total
         if self._filter is not None and not self._scan_running:
             if total - rows.scanned <= SYNC_MATCH_ROWS:
-                rows.take_matches(total, self._filter.matches(self.store, rows.scanned))
+                # Up to ``total``: a loading thread may have added rows since.
+                rows.take_matches(total, self._filter.matches(self.store, rows.scanned, total))
             else:
                 self._start_scan()
         self._show_new_rows()
@@ -248,8 +249,11 @@ class MessageLog(ScrollView, can_focus=True):
         self._resize()
         if self.selected is not None and self.rows.is_shown(self.selected):
             self.select(self.rows.position_near(self.selected))
-        else:
+        elif self.live:
             self._scroll_to_tail()
+        else:  # a recording is read from the top
+            self._following = False
+            self.scroll_home(animate=False, immediate=True)
         if compiled is not None:
             self._scan_some(compiled)  # small sessions are filtered at once
             self._show_new_rows()
