@@ -32,6 +32,7 @@ from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.connection_panel import ConnectionPanel
 from sockscope.tui.widgets.message_log import MessageLog
+from sockscope.tui.widgets.mode_picker import ModePicker
 
 from .helpers import wait_for
 
@@ -186,6 +187,14 @@ async def drive_handshake_error(pilot: Pilot[None]) -> None:
     await _select(pilot, Kind.ERROR, Opcode.NONE)
 
 
+async def drive_mode_menu(pilot: Pilot[None]) -> None:
+    """The composer's mode list open above its picker, JSON highlighted."""
+    app = await _settle(pilot)
+    app.query_one(ModePicker).focus()
+    await pilot.press("enter", "down")
+    await pilot.pause()
+
+
 async def drive_help(pilot: Pilot[None]) -> None:
     await _settle(pilot)
     await pilot.press("f1")
@@ -288,6 +297,7 @@ SCENES = (
     Scene("filter", session_rows, drive_filter),
     Scene("handshake-error", refused_session, drive_handshake_error),
     Scene("help", session_rows, drive_help),
+    Scene("mode-menu", session_rows, drive_mode_menu),
     Scene("replay", session_rows, drive_replay),
     Scene("diff", session_rows, drive_diff),
 )

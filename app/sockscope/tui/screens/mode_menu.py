@@ -39,7 +39,6 @@ class ModeMenu(ModalScreen[ComposeMode | None]):
         y = under.bottom if room_below >= height else max(0, under.y - height)
         options.styles.offset = (under.x, y)
         options.styles.width = under.width
-        options.styles.padding = (0, 1)  # the labels where the picker shows them
         yield options
 
     @on(OptionList.OptionSelected)
