@@ -8,6 +8,7 @@ only when one of them runs, so the TUI starts fast.
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import Callable
 from pathlib import Path
@@ -115,6 +116,10 @@ def build_tui(
     notice: str | None = None,
 ) -> SockscopeApp:
     """The app a TUI command runs, built through the one factory the tests use too."""
+    # No garbage collection until the app's first frame (it turns collection back on):
+    # importing Textual and building the screen make ~100k objects that all live on,
+    # and ~90 collections walked them (~15 ms of the launch, docs/performance.md).
+    gc.disable()
     from sockscope.tui.factory import build_app
 
     journal: Path | None = None
