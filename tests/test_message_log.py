@@ -258,6 +258,35 @@ async def test_a_recording_opens_at_the_top_and_goes_back_there_when_the_filter_
         assert log.scroll_offset.y == 0 and screen(log)[0].endswith("row 0")
 
 
+async def test_rows_added_below_a_full_view_repaint_nothing_but_the_scrollbar() -> None:
+    """A log loading into a viewer at its top: each batch of rows costs no repaint of it."""
+    store = FrameStore()
+    text_rows(store, 5)
+    app = RecordingApp(store)
+    async with app.run_test(size=(80, 20)) as pilot:
+        log = app.query_one(MessageLog)
+        repaints: list[bool] = []
+        repaint = log.refresh
+
+        def counted(*args: Any, **kwargs: Any) -> MessageLog:
+            repaints.append(True)
+            return repaint(*args, **kwargs)
+
+        log.refresh = counted  # type: ignore[method-assign]
+        text_rows(store, 100, start=5)  # fills the empty lines of the view: drawn
+        log.refresh_rows()
+        await pilot.pause()
+        assert repaints and screen(log)[-1].endswith(f"row {len(screen(log)) - 1}")
+        repaints.clear()
+        for batch in range(3):
+            text_rows(store, 100, start=105 + 100 * batch)
+            log.refresh_rows()
+            await pilot.pause()
+        assert not repaints  # below the view: only the scrollbar changed
+        assert log.vertical_scrollbar.window_virtual_size == 405
+        assert screen(log)[0].endswith("row 0")
+
+
 async def test_the_cursor_selects_rows_and_the_inspector_follows() -> None:
     app = LogApp(sample_store())
     async with app.run_test(size=(200, 20)) as pilot:

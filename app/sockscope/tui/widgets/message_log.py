@@ -157,6 +157,8 @@ class MessageLog(ScrollView, can_focus=True):
         self._scan_running = False
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         """Lines by (row number in the session, width, selected, relative time)."""
+        self._subtitle = ""
+        """What the border's subtitle says ("N of M", "N new")."""
         self._following = live
         """The view is at the tail (kept across resizes and growth, unlike the offset)."""
         self._palette: tuple[Style, Style, RowStyles] | None = None
@@ -321,7 +323,9 @@ class MessageLog(ScrollView, can_focus=True):
             self.post_message(self.FilterCounted(shown, total, self.scanning, self))
         if self.unseen:
             parts.append(f"{self.unseen:,} new ↓")
-        self.border_subtitle = " · ".join(parts)
+        subtitle = " · ".join(parts)
+        if subtitle != self._subtitle:  # setting it repaints the whole log, even unchanged
+            self._subtitle = self.border_subtitle = subtitle
 
     # -- following the tail ----------------------------------------------------
 
@@ -330,14 +334,18 @@ class MessageLog(ScrollView, can_focus=True):
 
         The virtual height is the number of rows shown so far.
         """
-        added = self.row_count - self.virtual_size.height
+        shown = self.virtual_size.height
+        added = self.row_count - shown
         if added > 0:
             self._set_height(self.row_count)
             if self._following:
                 self._scroll_to_tail()
             elif self.live:
                 self.unseen += added
-            self.refresh()
+            # Rows added below a full view are not on screen: only the scrollbar changes
+            # (a log loading into a viewer that stays at its top draws nothing new).
+            if shown < self.scroll_offset.y + self.scrollable_content_region.height:
+                self.refresh()
 
     def _scroll_to_tail(self) -> None:
         if self.size:  # before the first layout, on_resize scrolls once the height is known

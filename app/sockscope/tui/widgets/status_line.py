@@ -76,7 +76,13 @@ def memory_text(store: FrameStore, max_frames: int, journaled: bool) -> str:
 class StatusLine(Static):
     """One line under the connection panel; the app calls :meth:`show`."""
 
+    _shown: Text | None = None
+
     def show(self, status: Status) -> None:
+        text = status_text(status)
+        if text == self._shown:  # the app asks 4 times a second, also when nothing changed
+            return
+        self._shown = text
         # One line high whatever it says (styles: #status): no need to lay the screen out
         # again, which a firehose's status would otherwise cost on every tick.
-        self.update(status_text(status), layout=False)
+        self.update(text, layout=False)
