@@ -29,6 +29,13 @@ def ended(app: SockscopeApp) -> bool:
     return isinstance(app.session.last_event, Closed | Failed)
 
 
+def viewing_log(app: SockscopeApp) -> bool:
+    """A log viewer is the screen, composed (its log is mounted)."""
+    from sockscope.tui.screens.log_viewer import LogViewerScreen
+
+    return isinstance(app.screen, LogViewerScreen) and bool(app.screen.query("MessageLog"))
+
+
 def frames(app: SockscopeApp) -> list[tuple[Kind, Opcode, bytes]]:
     """Every frame row of the app's session, in order."""
     store = app.session.store

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from sockscope.core.events import ReadyState
 from sockscope.core.formats.load import load_log
@@ -11,10 +14,11 @@ from sockscope.core.frames import Kind, Opcode
 from sockscope.core.server import DemoServerThread
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.factory import build_app
+from sockscope.tui.screens.file_screens import OpenRequest
 from sockscope.tui.screens.log_viewer import LogViewerScreen
 from sockscope.tui.widgets.message_log import MessageLog
 
-from .helpers import frames, visible_text, wait_for
+from .helpers import frames, viewing_log, visible_text, wait_for
 
 SIZE = (160, 40)
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -87,12 +91,50 @@ async def test_ctrl_o_opens_a_chrome_har_in_a_viewer() -> None:
         assert "Pick an entry" in str(app.screen.query_one("#open-error").render())
         app.screen.query_one("#open-entry").value = "1"  # type: ignore[attr-defined]
         await pilot.click("#do-open")
-        await wait_for(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+        await wait_for(pilot, lambda: viewing_log(app))
         log = app.screen.query_one(MessageLog)
         await pilot.pause(0.1)
         assert "open" in visible_text(log)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, LogViewerScreen))
+
+
+@pytest.mark.parametrize("slow", [False, True])
+async def test_a_progress_dialog_shows_only_while_the_viewer_is_slow_to_come(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slow: bool
+) -> None:
+    """A log whose header takes a while (a big HAR) gets the dialog, then the viewer."""
+    import time
+
+    import sockscope.core.formats.load as formats_load
+    from sockscope.tui.screens.progress_screen import ProgressScreen
+
+    load_log = formats_load.load_log
+
+    def slow_load(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.6)  # in the loading thread
+        return load_log(*args, **kwargs)
+
+    if slow:
+        monkeypatch.setattr(formats_load, "load_log", slow_load)
+    path = tmp_path / "small.jsonl"
+    path.write_text(
+        '{"sockscope": 1, "url": "ws://x/"}\n'
+        '{"t": 1.0, "kind": "recv", "opcode": "text", "text": "hello"}\n'
+    )
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screens: list[str] = []
+        app.open_log(OpenRequest(path, None))
+        while not viewing_log(app):
+            screens.append(type(app.screen).__name__)
+            await pilot.pause(0.005)
+        await wait_for(pilot, lambda: not app.screen.rows_loading)  # type: ignore[attr-defined]
+        assert [type(s) for s in app.screen_stack][1:] == [LogViewerScreen]  # none left over
+        assert ("ProgressScreen" in screens) is slow
+        assert not app.query(ProgressScreen)
+        await pilot.pause(0.1)
+        assert "hello" in visible_text(app.screen.query_one(MessageLog))
 
 
 async def test_open_at_start_and_a_damaged_log_keeps_what_loaded(tmp_path: Path) -> None:
@@ -104,7 +146,7 @@ async def test_open_at_start_and_a_damaged_log_keeps_what_loaded(tmp_path: Path)
     )
     app = build_app(open_path=damaged)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+        await wait_for(pilot, lambda: viewing_log(app))
         await pilot.pause(0.1)
         assert "first row" in visible_text(app.screen.query_one(MessageLog))
         assert any("line 3" in n.message for n in app._notifications)
@@ -122,7 +164,7 @@ async def test_a_large_log_shows_its_first_rows_from_the_top_while_it_loads(tmp_
     write_store(big, store, LogHeader(url="ws://example.test/"))
     app = build_app(open_path=big)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LogViewerScreen), timeout=10)
+        await wait_for(pilot, lambda: viewing_log(app), timeout=10)
         viewer = app.screen
         assert isinstance(viewer, LogViewerScreen)
         log = viewer.query_one(MessageLog)

@@ -26,7 +26,7 @@ from sockscope.tui.screens.log_viewer import LogViewerScreen
 from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.screens.replay_setup import ReplaySetupScreen, replay_base, split_ignore
 
-from .helpers import visible_text, wait_for
+from .helpers import viewing_log, visible_text, wait_for
 
 SIZE = (140, 40)
 T0 = 1_763_632_800.0
@@ -176,7 +176,7 @@ async def test_step_mode_sends_one_message_per_key_and_leaving_stops_it(
         assert replay.query_one(ProgressBar).progress == 2
         (worker,) = [w for w in app.workers if w.name == "replay"]
         await pilot.press("escape")  # stops the replay: the last message is never sent
-        await wait_for(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+        await wait_for(pilot, lambda: viewing_log(app))
         await wait_for(pilot, lambda: worker.state is WorkerState.CANCELLED)
         await wait_for(pilot, lambda: replay.replayer.session.state is ReadyState.CLOSED)
         assert len(sent(replay)) == 2
@@ -209,7 +209,7 @@ async def test_a_changed_field_is_marked_and_ignoring_its_path_makes_it_match(
         assert "different" in shown and "same again" not in shown
         assert "mismatches only" in summary(diff)
         await pilot.press("escape", "escape")  # diff, then replay: back to the log viewer
-        await wait_for(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+        await wait_for(pilot, lambda: viewing_log(app))
         await start_replay(app, pilot, ignore="$.ts")
         diff = await the_diff(app, pilot)
         assert diff.report.ok
@@ -342,7 +342,7 @@ async def test_ctrl_s_saves_the_session_on_screen_replay_log_or_live(
             assert [payload for k, payload in data_rows(replayed) if k is kind] == sends
         assert load_log(replayed).header.url == url
         await pilot.press("escape", "escape")  # diff, replay: back to the log viewer
-        await wait_for(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+        await wait_for(pilot, lambda: viewing_log(app))
         converted = await save_as(app, pilot, tmp_path / "echo.har")
         assert data_rows(converted) == recorded
         await pilot.press("escape")  # the live session: nothing connected, no rows

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from sockscope.tui.screens.file_screens import OpenRequest, SaveRequest
     from sockscope.tui.screens.progress_screen import ProgressScreen
 
+#: How long opening a log may take before a progress dialog shows (seconds).
+PROGRESS_DIALOG_AFTER = 0.25
 #: How long a loading thread waits for the viewer's first paint (seconds).
 FIRST_PAINT_WAIT = 0.5
 
@@ -125,14 +127,25 @@ class SessionFiles(App[None]):
         from sockscope.tui.screens.log_viewer import LogViewerScreen
         from sockscope.tui.screens.progress_screen import ProgressScreen
 
-        progress = ProgressScreen(f"Opening {request.path.name}…")
-        self.push_screen(progress)
         viewer: list[LogViewerScreen] = []  # set once the first rows exist
+        dialog: list[ProgressScreen] = []  # set if the viewer is slow to come
         painted = threading.Event()
 
+        def show_dialog() -> None:
+            dialog.append(ProgressScreen(f"Opening {request.path.name}…"))
+            self.push_screen(dialog[0])
+
+        # A JSONL log's viewer opens at once (its header is read first); a HAR file is read
+        # whole before: only then is a progress dialog worth its first paint (~30 ms).
+        dialog_timer = self.set_timer(PROGRESS_DIALOG_AFTER, show_dialog)
+
         def show(log: LoadedLog) -> None:
+            dialog_timer.stop()
             viewer.append(LogViewerScreen(request.path.name, log, loading=True, painted=painted))
-            self.switch_screen(viewer[0])  # in place of the progress dialog
+            if dialog:
+                self.switch_screen(viewer[0])  # in place of the progress dialog
+            else:
+                self.push_screen(viewer[0])
 
         def started(log: LoadedLog) -> None:
             """In the loading thread: show the viewer, and let it paint before going on.
@@ -147,16 +160,17 @@ class SessionFiles(App[None]):
             """In the loading thread: the viewer polls what it is told; the dialog is called."""
             if viewer:
                 viewer[0].read_so_far = (done, total)
-            else:
-                self.call_from_thread(progress.advance_to, done, total)
+            elif dialog:
+                self.call_from_thread(dialog[0].advance_to, done, total)
 
         def failed(exc: Exception) -> None:
+            dialog_timer.stop()
             if viewer:
                 viewer[0].loaded.warnings.append(f"Showing the rows before the error: {exc}")
                 viewer[0].load_finished()
                 self.notify(str(exc), title="Cannot open", severity="error", markup=False)
             else:
-                self._open_failed(request, progress, exc)
+                self._open_failed(request, dialog[0] if dialog else None, exc)
 
         def load() -> None:
             try:
@@ -168,10 +182,13 @@ class SessionFiles(App[None]):
 
         self.run_worker(load, thread=True, group="files")
 
-    def _open_failed(self, request: OpenRequest, progress: ProgressScreen, exc: Exception) -> None:
+    def _open_failed(
+        self, request: OpenRequest, progress: ProgressScreen | None, exc: Exception
+    ) -> None:
         from sockscope.tui.screens.file_screens import OpenScreen
 
-        progress.dismiss()
+        if progress is not None:
+            progress.dismiss()
         if isinstance(exc, LogFormatError) and exc.choices:
             listed = "; ".join(f"{c.number}: {c.url} ({c.message_count})" for c in exc.choices)
             self.push_screen(
