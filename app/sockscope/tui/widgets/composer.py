@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Label, TextArea
 
 from sockscope.core.compose import ComposeError, ComposeMode, Outgoing, compose
+from sockscope.tui.widgets.compact_button import CompactButton
 from sockscope.tui.widgets.mode_picker import ModePicker
 
 NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
@@ -98,9 +99,9 @@ class Composer(Vertical):
             yield ModePicker(id="mode")
             yield Checkbox("minify", id="minify", compact=True)
             yield Label("", id="composer-error")
-            yield Button("Send ⏎", id="send", variant="primary", compact=True)
-            yield Button("Ping", id="ping", compact=True)
-            yield Button("Close…", id="close", compact=True)
+            yield CompactButton("Send ⏎", "primary", id="send")
+            yield CompactButton("Ping", id="ping")
+            yield CompactButton("Close…", id="close")
         yield MessageEditor(id="editor", soft_wrap=True, show_line_numbers=False)
 
     @property

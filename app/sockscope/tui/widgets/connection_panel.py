@@ -17,6 +17,7 @@ from textual.widgets import Button, Collapsible, Input, Label
 
 from sockscope.core.events import ReadyState
 from sockscope.core.settings import ConnectionSettings, SettingsError
+from sockscope.tui.widgets.compact_button import CompactButton
 
 if TYPE_CHECKING:
     from sockscope.tui.widgets.connection_options import ConnectionOptions
@@ -52,7 +53,7 @@ class ConnectionPanel(Vertical):
         s = self._initial
         with Horizontal(id="url-bar"):
             yield Input(s.url, placeholder="ws://host:port/path", id="url", compact=True)
-            yield Button("Connect", id="connect", variant="success", compact=True)
+            yield CompactButton("Connect", "success", id="connect")
         yield Label("", id="settings-error")
         # The form is mounted when the options first open (connection_options.py).
         yield Collapsible(title="Options: headers, subprotocols, TLS, proxy…", id="options")
