@@ -4,7 +4,7 @@ Textual's ``Button`` brings 7 KB of CSS for every look (flat, ANSI, bordered, fi
 variants), parsed with the first frame (~4 ms) and matched against each button: the
 panel's and the composer's four buttons cost 6-10 ms of the launch (docs/performance.md,
 *Startup*). This is the same widget (its messages, keys and variants), styled by the rules
-of its compact default look alone, copied from Textual 8's.
+of its compact default look alone (written to look as Textual 8's do).
 """
 
 from __future__ import annotations
