@@ -115,7 +115,11 @@ def build_tui(
     connect_now: bool,
     notice: str | None = None,
 ) -> SockscopeApp:
-    """The app a TUI command runs, built through the one factory the tests use too."""
+    """The app a TUI command runs, built through the one factory the tests use too.
+
+    Garbage collection is off from here until the app's first frame (the app turns it
+    back on): run the app it returns.
+    """
     # No garbage collection until the app's first frame (it turns collection back on):
     # importing Textual and building the screen make ~100k objects that all live on,
     # and ~90 collections walked them (~15 ms of the launch, docs/performance.md).

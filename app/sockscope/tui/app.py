@@ -92,7 +92,7 @@ class SockscopeApp(SessionFiles):
 
     def compose(self) -> ComposeResult:
         # No collections until the first frame is out: everything made until then lives
-        # on, and each full collection of it cost ~20 ms of startup (see on_mount).
+        # on, and each full collection of it cost ~20 ms of startup (see _settle_memory).
         gc.disable()
         # Kept as attributes: App.query_one searches the *active* screen, which may be a
         # log viewer or a dialog when the worker's messages arrive.

@@ -41,6 +41,8 @@ class SessionFiles(App[None]):
     session: Session
     settings: ConnectionSettings
     options: AppOptions
+    _log_starting = False
+    """A log is being opened and neither its viewer nor an error has come yet."""
 
     def _header(self) -> LogHeader:
         from sockscope.core.formats.model import LogHeader, iso_time, now_iso
@@ -130,6 +132,7 @@ class SessionFiles(App[None]):
         viewer: list[LogViewerScreen] = []  # set once the first rows exist
         dialog: list[ProgressScreen] = []  # set if the viewer is slow to come
         painted = threading.Event()
+        self._set_log_starting(True)
 
         def show_dialog() -> None:
             dialog.append(ProgressScreen(f"Opening {request.path.name}…"))
@@ -141,6 +144,7 @@ class SessionFiles(App[None]):
 
         def show(log: LoadedLog) -> None:
             dialog_timer.stop()
+            self._set_log_starting(False)
             viewer.append(LogViewerScreen(request.path.name, log, loading=True, painted=painted))
             if dialog:
                 self.switch_screen(viewer[0])  # in place of the progress dialog
@@ -158,13 +162,12 @@ class SessionFiles(App[None]):
 
         def report(done: int, total: int) -> None:
             """In the loading thread: the viewer polls what it is told; the dialog is called."""
-            if viewer:
+            if viewer:  # (reports come after `started`: the dialog, if any, only pulses)
                 viewer[0].read_so_far = (done, total)
-            elif dialog:
-                self.call_from_thread(dialog[0].advance_to, done, total)
 
         def failed(exc: Exception) -> None:
             dialog_timer.stop()
+            self._set_log_starting(False)
             if viewer:
                 viewer[0].loaded.warnings.append(f"Showing the rows before the error: {exc}")
                 viewer[0].load_finished()
@@ -178,9 +181,23 @@ class SessionFiles(App[None]):
             except (LogError, OSError) as exc:
                 self.call_from_thread(failed, exc)
                 return
+            except BaseException:  # a bug: the keys must not stay off while it is reported
+                self.call_from_thread(self._set_log_starting, False)
+                raise
             self.call_from_thread(lambda: viewer[0].load_finished())
 
         self.run_worker(load, thread=True, group="files")
+
+    def _set_log_starting(self, starting: bool) -> None:
+        self._log_starting = starting
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a log's viewer is on its way, only quitting: a screen that a key opened
+        then would end up under the viewer (the progress dialog waits 0.25 s to show)."""
+        if self._log_starting and action != "quit":
+            return False
+        return super().check_action(action, parameters)
 
     def _open_failed(
         self, request: OpenRequest, progress: ProgressScreen | None, exc: Exception

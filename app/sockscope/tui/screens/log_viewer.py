@@ -23,24 +23,23 @@ from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.screens.replay_setup import ReplayRequest, ReplaySetupScreen
 from sockscope.tui.widgets.session_view import SessionView
 
-#: What :func:`describe_log` is told of a log still loading: (bytes read, bytes in all),
-#: or only that it loads (None: no progress reported yet).
-Loading = tuple[int, int] | None
 
-
-def describe_log(name: str, log: LoadedLog, loading: Loading | bool = False) -> Text:
-    """The viewer's title line; ``loading`` while the log is still being read."""
+def describe_log(
+    name: str, log: LoadedLog, loading: bool = False, read: tuple[int, int] | None = None
+) -> Text:
+    """The viewer's title line; while ``loading``, how much is ``read`` (bytes read, in
+    all), when the loader has said so."""
     text = Text()
     text.append(" LOG ", style="bold reverse")
     text.append(f" {safe_line(name)}", style="bold")
     text.append(f" │ {safe_line(log.header.url) or 'no URL'} │ {len(log.store):,} rows")
-    if loading is False:
+    if not loading:
         text.append(f" │ recorded {safe_line(log.header.created)}")
-    elif isinstance(loading, tuple):
-        done, total = loading
-        text.append(f" │ loading… {100 * done // max(total, 1)}%", style="bold")
-    else:
+    elif read is None:
         text.append(" │ loading…", style="bold")
+    else:
+        done, total = read
+        text.append(f" │ loading… {100 * done // max(total, 1)}%", style="bold")
     return text
 
 
@@ -57,11 +56,12 @@ class ViewerTitle(Widget):
         super().__init__(id=id)
         self.log_name = name
         self.loaded = log
-        self.progress: Loading | bool = False
-        """What is known of the loading (see :data:`Loading`); False once it is all there."""
+        self.still_loading = False
+        self.read: tuple[int, int] | None = None
+        """(bytes read, bytes in all) while it loads, once the loader has said."""
 
     def render(self) -> Text:
-        return describe_log(self.log_name, self.loaded, self.progress)
+        return describe_log(self.log_name, self.loaded, self.still_loading, self.read)
 
 
 #: How often the viewer shows the rows of a log still loading (seconds).
@@ -103,13 +103,13 @@ class LogViewerScreen(Screen[None]):
         """Set after the first paint (a loading thread waits for it)."""
         self.rows_loading = loading
         """True while a thread still adds rows to the store (it only grows)."""
-        self.read_so_far: Loading = None
+        self.read_so_far: tuple[int, int] | None = None
         """(bytes read, bytes in all): set by the loading thread, shown by a timer."""
         self._progress_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         title = ViewerTitle(self.log_name, self.loaded, id="viewer-title")
-        title.progress = self.read_so_far if self.rows_loading else False
+        title.still_loading, title.read = self.rows_loading, self.read_so_far
         yield title
         # A recording opens at its first row, like a file in a pager: and while a big log
         # loads, nothing but the title line and the scrollbar is drawn again (cheap).
@@ -136,7 +136,7 @@ class LogViewerScreen(Screen[None]):
     def _show_progress(self) -> None:
         """Show the rows loaded so far, and how much of the file is read."""
         title = self.query_one(ViewerTitle)
-        title.progress = self.read_so_far if self.rows_loading else False
+        title.still_loading, title.read = self.rows_loading, self.read_so_far
         title.refresh()
         self.query_one(SessionView).refresh_rows()
 

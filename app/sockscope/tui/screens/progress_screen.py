@@ -1,4 +1,4 @@
-"""A modal progress bar for work that runs in a thread (opening a large log)."""
+"""A modal, pulsing progress bar for work that runs in a thread (reading a large HAR file)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,4 @@ class ProgressScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self._title, classes="dialog-title", markup=False)
-            yield ProgressBar(total=100, show_eta=True, id="progress")
-
-    def advance_to(self, done: int, total: int) -> None:
-        bar = self.query_one(ProgressBar)
-        bar.update(total=max(total, 1), progress=done)
+            yield ProgressBar(total=None, show_eta=False, id="progress")

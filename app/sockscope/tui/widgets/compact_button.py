@@ -50,6 +50,17 @@ class CompactButton(Button, inherit_css=False):
             &:hover { background: $error-darken-1; }
             &.-active { background: $error; }
         }
+        /* ANSI themes: the terminal's own colours, the variant in the text. */
+        &:ansi {
+            background: ansi_default;
+            &:disabled { text-opacity: 1; text-style: bold dim; background: ansi_default; }
+            &:hover { background: $ansi-background; }
+            &.-active { background: $ansi-background; tint: transparent; }
+            &.-primary { color: $primary; background: ansi_default; }
+            &.-success { color: $success; background: ansi_default; }
+            &.-error { color: $error; background: ansi_default; }
+            &.-primary:hover, &.-success:hover, &.-error:hover { background: $ansi-background; }
+        }
     }
     """
 
