@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sockscope.core import filtering
+from sockscope.core.display import event_summary
 from sockscope.core.filtering import (
     FilterError,
     FilterSpec,
     compile_filter,
-    event_summary,
 )
 from sockscope.core.frames import FrameStore, Kind, Opcode
 

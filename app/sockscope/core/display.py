@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
+from typing import Any
+
+from sockscope.core.frames import Kind
 
 # C0 controls map to the Unicode "control pictures" block (U+2400 + code).
 _C0 = {code: chr(0x2400 + code) for code in range(0x20)}
@@ -165,3 +169,26 @@ def mask_secret(value: str) -> str:
     if space and rest and scheme.isalpha() and len(scheme) < 16:
         return f"{scheme} ••••••"
     return "••••••" if value else ""
+
+
+def event_summary(kind: Kind, info: Mapping[str, Any]) -> str:
+    """One safe line describing an event row: what the log shows and a filter searches."""
+    parts: list[str]
+    if kind is Kind.OPEN:
+        parts = [f"{info.get('status', '')} {info.get('reason', '')}".strip()]
+        parts.append(str(info.get("url", "")))
+        if subprotocol := info.get("subprotocol"):
+            parts.append(f"subprotocol {subprotocol}")
+        if extensions := info.get("extensions"):
+            parts.append(", ".join(map(str, extensions)))
+    elif kind is Kind.CLOSE:
+        code = info.get("code")
+        reason = str(info.get("reason", ""))
+        parts = [describe_close(code, reason, bool(info.get("was_clean")))]
+        if by := info.get("by"):
+            parts.append(f"closed by {by}")
+        if detail := info.get("detail"):
+            parts.append(str(detail))
+    else:
+        parts = [str(info.get("message", ""))]
+    return safe_line(" · ".join(part for part in parts if part))

@@ -30,13 +30,12 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import and_
-from typing import Any
 
-from sockscope.core.display import describe_close, safe_line
+from sockscope.core.display import event_summary
 from sockscope.core.frames import FrameStore, Kind, Opcode
 
 #: Rows and payload bytes per slice: each slice costs a few milliseconds at most.
@@ -77,29 +76,6 @@ class FilterSpec:
     def is_empty(self) -> bool:
         """True when the filter lets every row through."""
         return not self.text and self.directions is None and self.opcodes is None
-
-
-def event_summary(kind: Kind, info: Mapping[str, Any]) -> str:
-    """One safe line describing an event row: what the log shows and the filter searches."""
-    parts: list[str]
-    if kind is Kind.OPEN:
-        parts = [f"{info.get('status', '')} {info.get('reason', '')}".strip()]
-        parts.append(str(info.get("url", "")))
-        if subprotocol := info.get("subprotocol"):
-            parts.append(f"subprotocol {subprotocol}")
-        if extensions := info.get("extensions"):
-            parts.append(", ".join(map(str, extensions)))
-    elif kind is Kind.CLOSE:
-        code = info.get("code")
-        reason = str(info.get("reason", ""))
-        parts = [describe_close(code, reason, bool(info.get("was_clean")))]
-        if by := info.get("by"):
-            parts.append(f"closed by {by}")
-        if detail := info.get("detail"):
-            parts.append(str(detail))
-    else:
-        parts = [str(info.get("message", ""))]
-    return safe_line(" · ".join(part for part in parts if part))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,7 @@ from datetime import datetime
 from rich.style import Style
 from rich.text import Text
 
-from sockscope.core.display import close_code_name, human_size, preview, safe_line
-from sockscope.core.filtering import event_summary
+from sockscope.core.display import close_code_name, event_summary, human_size, preview, safe_line
 from sockscope.core.frames import FrameStore, Kind, Opcode
 
 TIME_WIDTH = 12
