@@ -118,11 +118,10 @@ def build_tui(
     """The app a TUI command runs, built through the one factory the tests use too.
 
     Garbage collection is off from here until the app's first frame (the app turns it
-    back on): run the app it returns.
+    back on): run the app it returns. Importing Textual and building the screen make
+    ~100k objects that all live on, and ~90 collections walked them (~15 ms of the
+    launch, docs/performance.md).
     """
-    # No garbage collection until the app's first frame (it turns collection back on):
-    # importing Textual and building the screen make ~100k objects that all live on,
-    # and ~90 collections walked them (~15 ms of the launch, docs/performance.md).
     gc.disable()
     from sockscope.tui.factory import build_app
 

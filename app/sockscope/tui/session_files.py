@@ -161,8 +161,9 @@ class SessionFiles(App[None]):
             painted.wait(FIRST_PAINT_WAIT)
 
         def report(done: int, total: int) -> None:
-            """In the loading thread: the viewer polls what it is told; the dialog is called."""
-            if viewer:  # (reports come after `started`: the dialog, if any, only pulses)
+            """In the loading thread: tell the viewer, which polls it (reports come after
+            ``started``: the progress dialog, if any, only pulses)."""
+            if viewer:
                 viewer[0].read_so_far = (done, total)
 
         def failed(exc: Exception) -> None:

@@ -44,7 +44,7 @@ def describe_log(
 
 
 class ViewerTitle(Widget):
-    """One line: the log's name, URL and rows, and how far it is loaded.
+    """One line: the log's name, URL and rows, and how far it is loaded (its viewer's).
 
     Repainted, never laid out again: while a big log loads, the line changes several times
     a second, and each layout of the screen took the loading thread's time (the GIL).
@@ -52,16 +52,10 @@ class ViewerTitle(Widget):
 
     DEFAULT_CSS = "ViewerTitle { height: 1; }"
 
-    def __init__(self, name: str, log: LoadedLog, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.log_name = name
-        self.loaded = log
-        self.still_loading = False
-        self.read: tuple[int, int] | None = None
-        """(bytes read, bytes in all) while it loads, once the loader has said."""
-
     def render(self) -> Text:
-        return describe_log(self.log_name, self.loaded, self.still_loading, self.read)
+        viewer = self.screen
+        assert isinstance(viewer, LogViewerScreen)
+        return describe_log(viewer.log_name, viewer.loaded, viewer.rows_loading, viewer.read_so_far)
 
 
 #: How often the viewer shows the rows of a log still loading (seconds).
@@ -108,9 +102,7 @@ class LogViewerScreen(Screen[None]):
         self._progress_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        title = ViewerTitle(self.log_name, self.loaded, id="viewer-title")
-        title.still_loading, title.read = self.rows_loading, self.read_so_far
-        yield title
+        yield ViewerTitle(id="viewer-title")
         # A recording opens at its first row, like a file in a pager: and while a big log
         # loads, nothing but the title line and the scrollbar is drawn again (cheap).
         yield SessionView(self.loaded.store, live=False, id="viewer-session")
@@ -135,9 +127,7 @@ class LogViewerScreen(Screen[None]):
 
     def _show_progress(self) -> None:
         """Show the rows loaded so far, and how much of the file is read."""
-        title = self.query_one(ViewerTitle)
-        title.still_loading, title.read = self.rows_loading, self.read_so_far
-        title.refresh()
+        self.query_one(ViewerTitle).refresh()
         self.query_one(SessionView).refresh_rows()
 
     def load_finished(self) -> None:

@@ -290,8 +290,9 @@ class MessageLog(ScrollView, can_focus=True):
             first = rows.scanned
             slices = compiled.iter_matches(self.store, first, rows.known, self._slice_rows)
             rows.take_matches(*next(slices))
-            took, now = perf_counter() - now, perf_counter()
-            rate = (rows.scanned - first) / max(took, 1e-6)
+            end = perf_counter()
+            rate = (rows.scanned - first) / max(end - now, 1e-6)
+            now = end
             self._slice_rows = max(MIN_SLICE_ROWS, min(MAX_SLICE_ROWS, int(rate * SLICE_COST)))
 
     async def _scan(self, compiled: CompiledFilter) -> None:
