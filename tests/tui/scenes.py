@@ -9,7 +9,7 @@ time zone.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual.pilot import Pilot
@@ -217,7 +217,7 @@ class ScriptedReplayer(Replayer):
     async def run(self) -> ReplayResult:
         frame, start = self.session.on_frame, T0 + 60
         self.session.on_event(start, Connecting(STAGING))
-        self.session.on_event(start + 0.05, replace(_opened(), url=STAGING))
+        self.session.on_event(start + 0.05, _opened()._replace(url=STAGING))
         self.session.note(start + 0.05, "Replaying 2 messages from the log at 2x.")
         frame(start + 0.15, Kind.SEND, Opcode.TEXT, SUBSCRIBE)
         frame(start + 0.19, Kind.RECV, Opcode.TEXT, b'{"type":"subscribed","channels":2}')

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 from sockscope.core.display import from_base64, from_hex
 
@@ -24,8 +24,7 @@ class ComposeError(ValueError):
     """What the user typed cannot be sent; the message says where and why."""
 
 
-@dataclass(frozen=True)
-class Outgoing:
+class Outgoing(NamedTuple):
     """A message ready for the socket worker."""
 
     text: str | None = None

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 import orjson
@@ -45,8 +44,7 @@ _EXACT = 2.0**53
 """Floats up to this size are exact integers: 2.0 and 2 compare equal, and dump alike."""
 
 
-@dataclass(frozen=True)
-class Difference:
+class Difference(NamedTuple):
     """Where two messages differ: a path (``$.ts``, or ``opcode``) and both values, shown."""
 
     path: str
@@ -173,8 +171,7 @@ def same(recorded: Message, new: Message, patterns: Sequence[Pattern] = ()) -> b
 # -- comparing two lists of messages -------------------------------------------
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):
     """A recorded message and the new one it is compared with (None when there is none).
 
     ``recorded_index`` and ``new_index`` count from 0 in their lists; ``number``
@@ -229,8 +226,7 @@ def _message_json(message: Message | None) -> dict[str, Any] | None:
     return {"opcode": message.opcode.name.lower(), "base64": to_base64(message.payload)}
 
 
-@dataclass(frozen=True)
-class DiffReport:
+class DiffReport(NamedTuple):
     """The outcome of :func:`compare`: every pair, in order, and how they were compared."""
 
     pairs: tuple[Pair, ...]
@@ -286,7 +282,7 @@ class DiffReport:
                     "new_index": pair.new_index,
                     "recorded": _message_json(pair.recorded),
                     "new": _message_json(pair.new),
-                    "differences": [vars(d) for d in pair.differences],
+                    "differences": [d._asdict() for d in pair.differences],
                 }
                 for pair in self.mismatches
             ],

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 ClosedBy = Literal["client", "server", "network"]
 
@@ -18,13 +17,11 @@ class ReadyState(Enum):
     CLOSED = 3
 
 
-@dataclass(frozen=True)
-class Connecting:
+class Connecting(NamedTuple):
     url: str
 
 
-@dataclass(frozen=True)
-class Opened:
+class Opened(NamedTuple):
     url: str
     status: int
     reason: str
@@ -45,13 +42,11 @@ class Opened:
         }
 
 
-@dataclass(frozen=True)
-class Closing:
+class Closing(NamedTuple):
     by: ClosedBy
 
 
-@dataclass(frozen=True)
-class Closed:
+class Closed(NamedTuple):
     code: int | None
     reason: str
     was_clean: bool
@@ -71,15 +66,14 @@ class Closed:
         return info
 
 
-@dataclass(frozen=True)
-class Failed:
+class Failed(NamedTuple):
     """The connection could not be opened; ``message`` is one sentence for the user."""
 
     message: str
     cause: str
     status: int | None = None
     body: str = ""
-    hints: tuple[str, ...] = field(default=())
+    hints: tuple[str, ...] = ()
 
     def info(self) -> dict[str, Any]:
         info: dict[str, Any] = {"message": self.message, "cause": self.cause}

@@ -31,9 +31,9 @@ import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import and_
+from typing import NamedTuple
 
 from sockscope.core.display import event_summary
 from sockscope.core.frames import FrameStore, Kind, Opcode
@@ -62,8 +62,7 @@ class FilterError(ValueError):
     """The filter cannot be used; the message is one sentence for the user."""
 
 
-@dataclass(frozen=True, slots=True)
-class FilterSpec:
+class FilterSpec(NamedTuple):
     """What the user asked to see. ``None`` for directions/opcodes means "any"."""
 
     text: str = ""
@@ -78,8 +77,7 @@ class FilterSpec:
         return not self.text and self.directions is None and self.opcodes is None
 
 
-@dataclass(frozen=True, slots=True)
-class _Shape:
+class _Shape(NamedTuple):
     """What a pattern's text tells about it without compiling it."""
 
     literal: str

@@ -20,10 +20,9 @@ import threading
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import IntEnum
 from itertools import accumulate, compress
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Kind(IntEnum):
@@ -60,11 +59,11 @@ _IS_RECV = bytes(1 if flag & _KIND_MASK == Kind.RECV else 0 for flag in range(25
 _IS_SEND = bytes(1 if flag & _KIND_MASK == Kind.SEND else 0 for flag in range(256))
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One row of the store, materialised for display or export."""
 
-    index: int
+    store_index: int
+    """Its place in the store (``index`` would hide the tuple's method)."""
     time: float
     kind: Kind
     opcode: Opcode

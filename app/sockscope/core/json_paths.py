@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import orjson
 
@@ -37,8 +37,7 @@ _STEP = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Segment:
+class _Segment(NamedTuple):
     descend: bool
     """``..``: the selector may match at any depth below."""
     selector: object

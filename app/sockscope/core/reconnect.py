@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 
 from sockscope.core.events import Closed, Failed
 
@@ -19,14 +18,16 @@ def should_reconnect(outcome: Closed | Failed) -> bool:
     return not outcome.was_clean or outcome.code in RETRY_CODES
 
 
-@dataclass
 class Backoff:
     """Exponential backoff with full jitter: ``random(0.5, 1) * min(cap, base * 2**n)``."""
 
-    base: float = 0.5
-    cap: float = 30.0
-    attempt: int = 0
-    rng: random.Random = field(default_factory=random.Random)
+    def __init__(
+        self, base: float = 0.5, cap: float = 30.0, rng: random.Random | None = None
+    ) -> None:
+        self.base = base
+        self.cap = cap
+        self.attempt = 0
+        self.rng = rng or random.Random()
 
     def next_delay(self) -> float:
         delay: float = min(self.cap, self.base * 2.0**self.attempt)

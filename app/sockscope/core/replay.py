@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
@@ -70,7 +70,7 @@ class ReplayPlan:
     url: str
     subprotocol: str | None
     script: tuple[Scripted, ...]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
     connection: int = 1
     """Which connection of the log this is (1 = the first)."""
     connections: int = 1
@@ -156,15 +156,14 @@ class ReplayPlan:
                 " give the URL to replay against with --url."
             )
         if not settings.subprotocols and self.subprotocol:
-            settings = replace(settings, subprotocols=(self.subprotocol,))
+            settings = settings._replace(subprotocols=(self.subprotocol,))
         try:
             return settings.with_url(target).validated()
         except SettingsError as exc:
             raise ReplayError(str(exc)) from None
 
 
-@dataclass(frozen=True)
-class ReplayResult:
+class ReplayResult(NamedTuple):
     """What a replay did: how many messages went out, what came back, how it ended."""
 
     sent: int

@@ -7,9 +7,8 @@ sentence (and exit code 2 on the command line) instead of a traceback.
 from __future__ import annotations
 
 import ssl
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_PING_INTERVAL = 20.0
@@ -21,8 +20,7 @@ class SettingsError(ValueError):
     """A setting is unusable; the message is one sentence meant for the user."""
 
 
-@dataclass(frozen=True)
-class NormalizedUrl:
+class NormalizedUrl(NamedTuple):
     url: str
     notice: str | None = None
 
@@ -82,8 +80,7 @@ def parse_header(text: str) -> tuple[str, str]:
 SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
 
 
-@dataclass(frozen=True)
-class ConnectionSettings:
+class ConnectionSettings(NamedTuple):
     """Everything needed to open one WebSocket connection."""
 
     url: str = ""
@@ -102,13 +99,13 @@ class ConnectionSettings:
     ping_interval: float | None = DEFAULT_PING_INTERVAL
     open_timeout: float = DEFAULT_OPEN_TIMEOUT
     max_size: int | None = DEFAULT_MAX_SIZE
-    on_open: tuple[str, ...] = field(default=())
+    on_open: tuple[str, ...] = ()
     """Text messages sent after every open (e.g. auth or subscribe), also after reconnects."""
     reconnect: bool = False
     """Reconnect with backoff after an abnormal close (see core/reconnect.py)."""
 
     def with_url(self, url: str) -> ConnectionSettings:
-        return replace(self, url=url)
+        return self._replace(url=url)
 
     def validated(self) -> ConnectionSettings:
         """Check every field; return a copy with the URL normalized."""
@@ -137,7 +134,7 @@ class ConnectionSettings:
         for protocol in self.subprotocols:
             if not protocol or any(c.isspace() or c == "," for c in protocol):
                 raise SettingsError(f"Subprotocol {protocol!r} is not a valid token.")
-        return replace(self, url=url)
+        return self._replace(url=url)
 
     @property
     def is_tls(self) -> bool:

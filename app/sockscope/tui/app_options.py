@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class AppOptions:
+class AppOptions(NamedTuple):
     """How the app starts (the command line's choices; tests pick their own)."""
 
     connect_now: bool = False

@@ -2,42 +2,44 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.message import Message
 
 from sockscope.core.events import ConnectionEvent
 
 
-@dataclass
 class FramesRecorded(Message):
     """New rows are in the store (posted at most once per tick, never per frame)."""
 
-    total: int
-    """Rows recorded since the session began (including rows --max-frames dropped)."""
+    def __init__(self, total: int) -> None:
+        super().__init__()
+        self.total = total
+        """Rows recorded since the session began (including rows --max-frames dropped)."""
 
     def can_replace(self, message: Message) -> bool:
         # A newer count says everything an older one did: keep the queue short.
         return isinstance(message, FramesRecorded)
 
 
-@dataclass
 class ConnectionChanged(Message):
     """The connection moved on: connecting, opened, closing, closed or failed."""
 
-    event: ConnectionEvent
+    def __init__(self, event: ConnectionEvent) -> None:
+        super().__init__()
+        self.event = event
 
 
-@dataclass
 class CommandFailed(Message):
     """A command could not be carried out (e.g. sending while not connected)."""
 
-    message: str
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
 
 
-@dataclass
 class ReconnectScheduled(Message):
     """The connection ended abnormally; the worker reconnects after ``delay`` seconds."""
 
-    delay: float
-    attempt: int
+    def __init__(self, delay: float, attempt: int) -> None:
+        super().__init__()
+        self.delay = delay
+        self.attempt = attempt

@@ -7,8 +7,8 @@ is shown literally, control characters made visible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from rich.style import Style
 from rich.text import Text
@@ -27,8 +27,7 @@ EVENT_MARK = "●"
 _PLAIN = Style()
 
 
-@dataclass(frozen=True, slots=True)
-class RowStyles:
+class RowStyles(NamedTuple):
     """Rich styles of the row parts (the log takes them from its component classes)."""
 
     time: Style = _PLAIN

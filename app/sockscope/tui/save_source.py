@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from sockscope.core.frames import FrameStore
 
@@ -11,8 +10,7 @@ if TYPE_CHECKING:  # the log formats load on first use (startup, see session_fil
     from sockscope.core.formats.model import LogHeader
 
 
-@dataclass(frozen=True)
-class SaveSource:
+class SaveSource(NamedTuple):
     """A store to save, the header its file gets, and what to call it."""
 
     store: FrameStore

@@ -12,8 +12,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual.message import Message
 
@@ -38,34 +37,28 @@ FIREHOSE_ROWS = 2_000
 FIREHOSE_TICK = 0.1
 
 
-@dataclass(frozen=True)
-class Connect:
+class Connect(NamedTuple):
     settings: ConnectionSettings
 
 
-@dataclass(frozen=True)
-class SendText:
+class SendText(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True)
-class SendBytes:
+class SendBytes(NamedTuple):
     data: bytes
 
 
-@dataclass(frozen=True)
-class Ping:
+class Ping(NamedTuple):
     payload: bytes = b""
 
 
-@dataclass(frozen=True)
-class Close:
+class Close(NamedTuple):
     code: int = 1000
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class Disconnect:
+class Disconnect(NamedTuple):
     pass
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,14 +13,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
 
-@dataclass(frozen=True)
-class SaveRequest:
+class SaveRequest(NamedTuple):
     path: Path
     include_secrets: bool
 
 
-@dataclass(frozen=True)
-class OpenRequest:
+class OpenRequest(NamedTuple):
     path: Path
     entry: str | None
     """For a HAR file with several WebSocket entries: a number (from 1) or part of a URL."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from textual import on
@@ -41,8 +41,7 @@ SPEEDS: dict[str, tuple[float | None, bool]] = {
 _PATH_SEPARATOR = re.compile(r",(?![^\[]*\])")
 
 
-@dataclass(frozen=True)
-class ReplayRequest:
+class ReplayRequest(NamedTuple):
     """What the user chose: which connection, where, how fast, how to compare the responses."""
 
     plan: ReplayPlan
@@ -72,8 +71,7 @@ def replay_base(live: ConnectionSettings | None, target: str) -> ConnectionSetti
     if live is None:
         return ConnectionSettings()
     same_host = bool(live.url) and urlsplit(live.url).netloc == urlsplit(target).netloc
-    return replace(
-        live,
+    return live._replace(
         url="",
         headers=live.headers if same_host else (),
         subprotocols=(),

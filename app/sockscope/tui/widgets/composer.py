@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,20 +20,22 @@ HISTORY_LIMIT = 500
 class MessageEditor(TextArea):
     """A TextArea where Enter submits and ctrl+j (or shift/alt+enter) adds a line."""
 
-    @dataclass
     class Submitted(Message):
-        editor: MessageEditor
+        def __init__(self, editor: MessageEditor) -> None:
+            super().__init__()
+            self.editor = editor
 
         @property
         def control(self) -> MessageEditor:
             return self.editor
 
-    @dataclass
     class HistoryRequested(Message):
         """Up on the first line or down on the last one: recall history."""
 
-        editor: MessageEditor
-        step: int
+        def __init__(self, editor: MessageEditor, step: int) -> None:
+            super().__init__()
+            self.editor = editor
+            self.step = step
 
         @property
         def control(self) -> MessageEditor:
@@ -69,20 +69,22 @@ class Composer(Vertical):
         Binding("ctrl+t", "next_mode", "Mode", show=False, tooltip="Cycle the composer's mode"),
     ]
 
-    @dataclass
     class MessageComposed(Message):
         """The user asked to send this message."""
 
-        composer: Composer
-        outgoing: Outgoing
+        def __init__(self, composer: Composer, outgoing: Outgoing) -> None:
+            super().__init__()
+            self.composer = composer
+            self.outgoing = outgoing
 
         @property
         def control(self) -> Composer:
             return self.composer
 
-    @dataclass
     class CloseRequested(Message):
-        composer: Composer
+        def __init__(self, composer: Composer) -> None:
+            super().__init__()
+            self.composer = composer
 
         @property
         def control(self) -> Composer:

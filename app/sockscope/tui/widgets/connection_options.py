@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from dataclasses import replace
 
 from textual import on
 from textual.app import ComposeResult
@@ -114,8 +113,7 @@ class ConnectionOptions(Vertical):
         ping = _number(self._value("ping-interval"), "The ping interval")
         timeout = _number(self._value("open-timeout"), "The open timeout")
         max_size = _number(self._value("max-size"), "The maximum size")
-        return replace(
-            settings,
+        return settings._replace(
             headers=headers,
             subprotocols=subprotocols,
             origin=_optional(self._value("origin")),

@@ -6,7 +6,6 @@ mounted when the "Options" collapsible first opens.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -26,18 +25,20 @@ if TYPE_CHECKING:
 class ConnectionPanel(Vertical):
     """Edits :class:`ConnectionSettings` and asks the app to connect."""
 
-    @dataclass
     class ConnectRequested(Message):
-        panel: ConnectionPanel
-        settings: ConnectionSettings
+        def __init__(self, panel: ConnectionPanel, settings: ConnectionSettings) -> None:
+            super().__init__()
+            self.panel = panel
+            self.settings = settings
 
         @property
         def control(self) -> ConnectionPanel:
             return self.panel
 
-    @dataclass
     class DisconnectRequested(Message):
-        panel: ConnectionPanel
+        def __init__(self, panel: ConnectionPanel) -> None:
+            super().__init__()
+            self.panel = panel
 
         @property
         def control(self) -> ConnectionPanel:
@@ -73,7 +74,7 @@ class ConnectionPanel(Vertical):
 
         Options never opened are those the app started with.
         """
-        settings = replace(self._initial, url=self.query_one("#url", Input).value)
+        settings = self._initial._replace(url=self.query_one("#url", Input).value)
         if self._options is not None:
             settings = self._options.apply(settings)
         return settings.validated()

@@ -8,7 +8,6 @@ typing. The app hands that to the log, and the log's count back via :meth:`set_c
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from textual import on
 from textual.binding import Binding
@@ -62,23 +61,27 @@ class FilterBar(Horizontal):
         Binding("alt+c", "flip('#filter-case')", "Ignore case", id="filter.case"),
     ]
 
-    @dataclass
     class FilterChanged(Message):
         """The user changed the filter; ``compiled`` is None when it lets every row through."""
 
-        spec: FilterSpec
-        compiled: CompiledFilter | None
-        bar: FilterBar
+        def __init__(
+            self, spec: FilterSpec, compiled: CompiledFilter | None, bar: FilterBar
+        ) -> None:
+            super().__init__()
+            self.spec = spec
+            self.compiled = compiled
+            self.bar = bar
 
         @property
         def control(self) -> FilterBar:
             return self.bar
 
-    @dataclass
     class Closed(Message):
         """The user closed the bar (escape); the filter stays as it was."""
 
-        bar: FilterBar
+        def __init__(self, bar: FilterBar) -> None:
+            super().__init__()
+            self.bar = bar
 
         @property
         def control(self) -> FilterBar:

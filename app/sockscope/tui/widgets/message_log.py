@@ -11,7 +11,6 @@ screen where they were; lines are cached by row number in the session, which nev
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from functools import partial
 from time import perf_counter
 from typing import TYPE_CHECKING
@@ -103,13 +102,14 @@ class MessageLog(ScrollView, can_focus=True):
     unseen: reactive[int] = reactive(0)
     """Rows that arrived while the user was scrolled away from the tail."""
 
-    @dataclass
     class RowSelected(Message):
         """The cursor moved onto a row (read :attr:`index` when handling the message)."""
 
-        number: int
-        """The row's number in the session: its store index plus the rows dropped before it."""
-        log: MessageLog
+        def __init__(self, number: int, log: MessageLog) -> None:
+            super().__init__()
+            self.number = number
+            """The row's number in the session: its store index plus the rows dropped before it."""
+            self.log = log
 
         @property
         def index(self) -> int:
@@ -120,14 +120,15 @@ class MessageLog(ScrollView, can_focus=True):
         def control(self) -> MessageLog:
             return self.log
 
-    @dataclass
     class FilterCounted(Message):
         """With a filter active: ``shown`` of ``total`` rows match (``scanning``: not done)."""
 
-        shown: int
-        total: int
-        scanning: bool
-        log: MessageLog
+        def __init__(self, shown: int, total: int, scanning: bool, log: MessageLog) -> None:
+            super().__init__()
+            self.shown = shown
+            self.total = total
+            self.scanning = scanning
+            self.log = log
 
         @property
         def control(self) -> MessageLog:

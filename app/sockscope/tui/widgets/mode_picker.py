@@ -7,8 +7,6 @@ This picker is one widget; its list is a small screen built when it is opened.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -49,10 +47,11 @@ class ModePicker(Widget, can_focus=True):
 
     mode: reactive[ComposeMode] = reactive(ComposeMode.TEXT, init=False)
 
-    @dataclass
     class Changed(Message):
-        picker: ModePicker
-        mode: ComposeMode
+        def __init__(self, picker: ModePicker, mode: ComposeMode) -> None:
+            super().__init__()
+            self.picker = picker
+            self.mode = mode
 
         @property
         def control(self) -> ModePicker:

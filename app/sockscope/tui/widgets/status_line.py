@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.widgets import Static
@@ -20,8 +20,7 @@ STATE_STYLES = {
 }
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     """What the status line shows."""
 
     state: ReadyState
