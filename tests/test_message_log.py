@@ -75,6 +75,13 @@ def text_rows(store: FrameStore, count: int, start: int = 0) -> None:
         store.append(T0 + i, Kind.RECV, Opcode.TEXT, f"row {i}".encode())
 
 
+def text_store(count: int) -> FrameStore:
+    """A store of ``count`` received text rows: ``row 0``, ``row 1``..."""
+    store = FrameStore()
+    text_rows(store, count)
+    return store
+
+
 def screen(log: MessageLog) -> list[str]:
     """The log's visible lines as rendered strips."""
     return [log.render_line(y).text.rstrip() for y in range(log.scrollable_content_region.height)]
@@ -146,8 +153,7 @@ async def test_hostile_payloads_are_shown_literally() -> None:
 
 
 async def test_the_log_follows_the_tail_until_scrolled_up() -> None:
-    store = FrameStore()
-    text_rows(store, 100)
+    store = text_store(100)
     app = LogApp(store)
     async with app.run_test(size=(80, 20)) as pilot:
         log = app.query_one(MessageLog)
@@ -175,8 +181,7 @@ async def test_new_rows_repaint_the_log_without_a_layout_until_the_scrollbar_app
     class AutoScrollbarApp(LogApp):  # the log's scrollbar comes and goes (ours is always on)
         CSS = LogApp.CSS + " MessageLog { overflow-y: auto; }"
 
-    store = FrameStore()
-    text_rows(store, 5)
+    store = text_store(5)
     app = AutoScrollbarApp(store)
     async with app.run_test(size=(80, 20)) as pilot:
         log = app.query_one(MessageLog)
@@ -216,8 +221,7 @@ class RecordingApp(App[None]):
 
 async def test_rows_added_while_a_filter_matches_are_matched_once() -> None:
     """A loading thread may add rows between the log's count and its match: no row twice."""
-    store = FrameStore()
-    text_rows(store, 10)
+    store = text_store(10)
     app = RecordingApp(store)
     async with app.run_test(size=(80, 20)) as pilot:
         log = app.query_one(MessageLog)
@@ -241,8 +245,7 @@ async def test_rows_added_while_a_filter_matches_are_matched_once() -> None:
 
 
 async def test_a_recording_opens_at_the_top_and_goes_back_there_when_the_filter_goes() -> None:
-    store = FrameStore()
-    text_rows(store, 300)
+    store = text_store(300)
     app = RecordingApp(store)
     async with app.run_test(size=(80, 20)) as pilot:
         log = app.query_one(MessageLog)
@@ -260,8 +263,7 @@ async def test_a_recording_opens_at_the_top_and_goes_back_there_when_the_filter_
 
 async def test_rows_added_below_a_full_view_repaint_nothing_but_the_scrollbar() -> None:
     """A log loading into a viewer at its top: each batch of rows costs no repaint of it."""
-    store = FrameStore()
-    text_rows(store, 5)
+    store = text_store(5)
     app = RecordingApp(store)
     async with app.run_test(size=(80, 20)) as pilot:
         log = app.query_one(MessageLog)
@@ -348,8 +350,7 @@ async def test_an_invalid_regex_is_an_inline_error() -> None:
 
 
 async def test_clear_view_hides_rows_but_keeps_the_session() -> None:
-    store = FrameStore()
-    text_rows(store, 30)
+    store = text_store(30)
     app = LogApp(store)
     async with app.run_test(size=(80, 20)) as pilot:
         log = app.query_one(MessageLog)
@@ -365,8 +366,7 @@ async def test_clear_view_hides_rows_but_keeps_the_session() -> None:
 
 
 async def test_two_hundred_thousand_rows_render_at_home_and_end() -> None:
-    store = FrameStore()
-    text_rows(store, 200_000)
+    store = text_store(200_000)
     app = LogApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
         log = app.query_one(MessageLog)
