@@ -175,6 +175,39 @@ async def test_recorded_timing_holds_answers_unless_fast() -> None:
         await asyncio.wait_for(slow.close(), 5)  # a waiting script does not hold up a shutdown
 
 
+def closed_by_server(at: float) -> ReplayPlan:
+    """A script whose server closed with 4001 "bye", ``at`` seconds after the open."""
+    store = store_of([(0.0, Kind.SEND, "q"), (0.1, Kind.RECV, "a")])
+    store.append(T0 + at, Kind.RECV, Opcode.CLOSE, (4001).to_bytes(2, "big") + b"bye")
+    store.append(T0 + at, Kind.SEND, Opcode.CLOSE, (4001).to_bytes(2, "big") + b"bye")
+    return ReplayPlan.from_store(store)
+
+
+async def test_a_server_that_closed_first_is_played_closing_on_time() -> None:
+    for fast in (True, False):
+        report: list[str] = []
+        server = await start_mock_server(closed_by_server(0.2), fast=fast, report=report.append)
+        try:
+            async with connect(server.url()) as ws:
+                await ws.send("q")
+                assert await ws.recv() == "a"
+                with pytest.raises(ConnectionClosed) as closed:
+                    await asyncio.wait_for(ws.recv(), 5)
+        finally:
+            await server.close()
+        assert closed.value.rcvd is not None
+        assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4001, "bye")
+        assert "client 1: closing as recorded (4001 bye)" in report
+    later = await start_mock_server(closed_by_server(HOUR), fast=False)
+    try:
+        async with connect(later.url()) as ws:
+            await ws.send("q")
+            assert await ws.recv() == "a"
+            assert await nothing_comes(ws) and ws.close_code is None  # not before its time
+    finally:
+        await asyncio.wait_for(later.close(), 5)
+
+
 async def test_the_recorded_subprotocol_is_offered_to_clients_that_ask() -> None:
     server = await started(SCRIPT, subprotocol="chat.v1")
     try:

@@ -14,7 +14,7 @@ from sockscope.core.diff import Message
 from sockscope.core.events import Closed
 from sockscope.core.frames import FrameStore, Kind, Opcode
 from sockscope.core.mock_server import start_mock_server
-from sockscope.core.replay import Replayer, ReplayError, ReplayPlan
+from sockscope.core.replay import RecordedClose, Replayer, ReplayError, ReplayPlan
 from sockscope.core.server import DemoServerThread
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings
@@ -78,6 +78,34 @@ def test_a_log_without_an_open_row_is_timed_from_its_first_message() -> None:
     assert [(item.kind, item.at) for item in plan.script] == [(Kind.SEND, 0.0), (Kind.RECV, 0.5)]
 
 
+def close_payload(code: int, reason: str = "") -> bytes:
+    return code.to_bytes(2, "big") + reason.encode()
+
+
+def test_a_plan_keeps_the_first_close_and_replays_the_clients_own() -> None:
+    client_first = store_of((0.5, Kind.SEND, "q"))
+    client_first.append(T0 + 2.0, Kind.SEND, Opcode.CLOSE, close_payload(4000, "done"))
+    client_first.append(T0 + 2.1, Kind.RECV, Opcode.CLOSE, close_payload(4000, "done"))
+    plan = ReplayPlan.from_store(client_first)
+    assert plan.close == RecordedClose(Kind.SEND, 2.0, 4000, "done")
+    assert plan.client_close == (4000, "done")
+    assert [item.message for item in plan.script] == [text("q")]  # closes are not messages
+
+    server_first = store_of((0.5, Kind.SEND, "q"))
+    server_first.append(T0 + 1.0, Kind.RECV, Opcode.CLOSE, close_payload(4001, "bye"))
+    server_first.append(T0 + 1.0, Kind.SEND, Opcode.CLOSE, close_payload(4001, "bye"))
+    plan = ReplayPlan.from_store(server_first)
+    assert plan.close == RecordedClose(Kind.RECV, 1.0, 4001, "bye")
+    assert plan.client_close == (1000, "")  # the client only answered the server's close
+
+    no_status = store_of()
+    no_status.append(T0 + 1.0, Kind.SEND, Opcode.CLOSE, b"")  # 1005: may not be sent again
+    plan = ReplayPlan.from_store(no_status)
+    assert plan.close == RecordedClose(Kind.SEND, 1.0, 1005, "")
+    assert plan.client_close == (1000, "")
+    assert ReplayPlan.from_store(store_of((0.5, Kind.SEND, "q"))).close is None
+
+
 def test_the_schedule_scales_the_recorded_gaps_and_fast_has_none() -> None:
     plan = ReplayPlan.from_store(
         store_of((0.5, Kind.SEND, "a"), (1.0, Kind.SEND, "b"), (3600.0, Kind.SEND, "c"))
@@ -134,6 +162,25 @@ async def test_a_replay_sends_in_order_records_everything_and_closes_1000(
     assert sent == [*(m.encode() for m in MESSAGES), b"\x03\xe8"]  # then the close frame
     assert store.kind(0) is Kind.OPEN and store.kind(len(store) - 1) is Kind.CLOSE
     assert store.info(1) == {"message": "Replaying 3 messages from the log at 1x."}
+
+
+async def test_a_replay_closes_with_the_recorded_clients_code_and_reason(
+    demo_server: DemoServerThread,
+) -> None:
+    store = store_of((0.0, Kind.SEND, "one"), (0.0, Kind.RECV, "one"))
+    store.append(T0 + 0.1, Kind.SEND, Opcode.CLOSE, close_payload(4000, "done"))
+    session = Session()
+    replayer = Replayer(ReplayPlan.from_store(store), settings(demo_server.url("/echo")), session)
+    result = await replayer.run()
+    assert result.closed is not None
+    assert (result.closed.code, result.closed.reason, result.closed.by) == (4000, "done", "client")
+    store = session.store
+    sent_closes = [
+        store.payload(i)
+        for i in range(len(store))
+        if store.kind(i) is Kind.SEND and store.opcode(i) is Opcode.CLOSE
+    ]
+    assert sent_closes == [close_payload(4000, "done")]
 
 
 async def test_fast_does_not_wait_for_the_recorded_gaps(demo_server: DemoServerThread) -> None:

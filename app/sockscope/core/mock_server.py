@@ -6,7 +6,8 @@ as :mod:`~sockscope.core.diff` compares: JSON-aware, with optional paths to
 ignore), and sends each recorded server message at its recorded time after the
 client message before it (at once with ``fast``). A client message that does not
 match is reported and then ignored or answered by closing with 1008. When the
-script ends the connection stays open, silent, until the client closes it.
+script ends, the mock closes as the recorded server did when it closed first (same code,
+reason and timing); otherwise the connection stays open, silent, until the client closes it.
 """
 
 from __future__ import annotations
@@ -120,24 +121,39 @@ class MockServer:
         self._report(f"{client} closed ({code}{reason})")
 
     async def _play(self, ws: ServerConnection, client: str, closed: asyncio.Future[None]) -> None:
-        """Go through the script: wait for client messages, send server messages on time."""
+        """Go through the script: wait for client messages, send server messages on time.
+
+        Then, if the recorded server closed the connection, close it as it did.
+        """
         anchor, anchor_at = time.monotonic(), 0.0
         number = sent = 0
+
+        async def on_time(at: float) -> bool:
+            """Wait for recorded time ``at`` (after the last client message); False: gone."""
+            delay = anchor + at - anchor_at - time.monotonic()
+            if not self.fast and delay > 0:
+                await asyncio.wait({closed}, timeout=delay)
+            return not closed.done()
+
         for index, item in enumerate(self.plan.script):
             if item.kind is Kind.SEND:
                 number += 1
                 await self._expect(ws, client, index, number)
                 anchor, anchor_at = time.monotonic(), item.at
                 continue
-            delay = anchor + item.at - anchor_at - time.monotonic()
-            if not self.fast and delay > 0:
-                await asyncio.wait({closed}, timeout=delay)
-                if closed.done():
-                    return
+            if not await on_time(item.at):
+                return
             message = item.message
             await ws.send(message.payload, text=message.opcode is Opcode.TEXT)
             sent += 1
         self._report(f"{client}: end of the script ({number} received, {sent} sent)")
+        close = self.plan.close
+        if close is not None and close.by is Kind.RECV and close.sendable:
+            if not await on_time(close.at):
+                return
+            said = f"{close.code} {close.reason}".rstrip()
+            self._report(f"{client}: closing as recorded ({said})")
+            await ws.close(close.code, close.reason)
 
     async def _expect(self, ws: ServerConnection, client: str, index: int, number: int) -> None:
         """Receive until the recorded client message ``number`` (script ``index``) comes."""

@@ -7,8 +7,9 @@ connection through the core :class:`~sockscope.core.connection.Connection` (so i
 behaves as the TUI does), sends the client messages with the recorded timing
 scaled by a speed (or as fast as possible, or one step at a time), records
 everything into a :class:`~sockscope.core.session.Session`, waits for the
-responses to settle and closes with 1000. Comparing the responses with the
-recorded ones is :func:`sockscope.core.diff.compare`'s job.
+responses to settle and closes as the recorded client did (with 1000 when the server
+closed first). Comparing the responses with the recorded ones is
+:func:`sockscope.core.diff.compare`'s job.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import NamedTuple
 
 from websockets.exceptions import ConnectionClosed
 
+from sockscope.core.compose import ComposeError, check_close
 from sockscope.core.connection import Connection
 from sockscope.core.diff import Message
 from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
@@ -42,6 +44,10 @@ DATA_FLAGS = by_flag(
     lambda kind, opcode: (
         (kind, opcode) if kind.is_frame and opcode in (Opcode.TEXT, Opcode.BINARY) else None
     )
+)
+#: The store's flag byte -> who sent it, for close frames.
+_CLOSE_FRAMES = by_flag(
+    lambda kind, opcode: kind if kind.is_frame and opcode is Opcode.CLOSE else None
 )
 _BOUNDARIES = by_flag(lambda kind, _: kind if kind in (Kind.OPEN, Kind.CLOSE, Kind.ERROR) else None)
 _RECV_DATA = [bytes([flag]) for flag, (kind, _) in DATA_FLAGS.items() if kind is Kind.RECV]
@@ -63,6 +69,34 @@ class Scripted(NamedTuple):
     message: Message
 
 
+class RecordedClose(NamedTuple):
+    """The close that ended the recorded connection: who started it, when, and with what."""
+
+    by: Kind
+    """SEND: the client closed first; RECV: the server did."""
+    at: float
+    code: int
+    """1005 (no status) when the close frame carried no code."""
+    reason: str
+
+    @property
+    def sendable(self) -> bool:
+        """Whether a peer may send this code and reason again (1005, 1006... may not)."""
+        try:
+            check_close(self.code, self.reason)
+        except ComposeError:
+            return False
+        return True
+
+
+def _recorded_close(by: Kind, at: float, payload: bytes) -> RecordedClose:
+    if len(payload) < 2:
+        return RecordedClose(by, at, 1005, "")
+    return RecordedClose(
+        by, at, int.from_bytes(payload[:2], "big"), payload[2:].decode(errors="replace")
+    )
+
+
 @dataclass(frozen=True)
 class ReplayPlan:
     """The messages of one connection of a log, in order, with their times."""
@@ -75,6 +109,8 @@ class ReplayPlan:
     """Which connection of the log this is (1 = the first)."""
     connections: int = 1
     """How many connections the log holds (each open row starts one)."""
+    close: RecordedClose | None = None
+    """The first close frame of the connection (None when the log has none)."""
 
     @classmethod
     def from_store(cls, store: FrameStore, url: str = "", connection: int = 1) -> ReplayPlan:
@@ -97,25 +133,30 @@ class ReplayPlan:
             url = str(info.get("url") or url)
             subprotocol = info.get("subprotocol") or None
         script: list[Scripted] = []
+        close: RecordedClose | None = None
         origin: float | None = store.time(start) if opens else None
         for index in range(start + 1 if opens else 0, len(store)):
             flag = flags[index]
             if opens and flag in _BOUNDARIES:
                 break
             data = DATA_FLAGS.get(flag)
-            if data is None:
+            closer = _CLOSE_FRAMES.get(flag) if data is None and close is None else None
+            if data is None and closer is None:
                 continue
             t = store.time(index)
             if origin is None:
                 origin = t
-            message = Message(data[1], store.payload(index))
-            script.append(Scripted(data[0], max(0.0, t - origin), message))
+            at = max(0.0, t - origin)
+            if data is not None:
+                script.append(Scripted(data[0], at, Message(data[1], store.payload(index))))
+            elif closer is not None:
+                close = _recorded_close(closer, at, store.payload(index))
         warnings: tuple[str, ...] = ()
         if connections > 1:
             warnings = (
                 f"The log holds {connections} connections; connection {connection} is replayed.",
             )
-        return cls(url, subprotocol, tuple(script), warnings, connection, connections)
+        return cls(url, subprotocol, tuple(script), warnings, connection, connections, close)
 
     @cached_property
     def sends(self) -> list[Scripted]:
@@ -126,6 +167,18 @@ class ReplayPlan:
     def responses(self) -> list[Message]:
         """The server's recorded messages, to compare new responses with."""
         return [item.message for item in self.script if item.kind is Kind.RECV]
+
+    @property
+    def client_close(self) -> tuple[int, str]:
+        """The code and reason a replay closes with: the recorded client's, or 1000.
+
+        1000 when the server closed first (the client's close only answered it), when
+        the log has no close, or when the recorded code may not be sent (1005: none).
+        """
+        close = self.close
+        if close is not None and close.by is Kind.SEND and close.sendable:
+            return close.code, close.reason
+        return 1000, ""
 
     def schedule(self, speed: float | None) -> list[float]:
         """When to send each client message, in seconds after the open.
@@ -240,7 +293,7 @@ class Replayer:
     # -- running -------------------------------------------------------------------
 
     async def run(self) -> ReplayResult:
-        """Connect, send, wait for the responses to settle, close with 1000.
+        """Connect, send, wait for the responses to settle, close (:attr:`ReplayPlan.client_close`).
 
         Raises :class:`ReplayError` when the connection cannot be opened (the
         session records the failure too).
@@ -264,7 +317,7 @@ class Replayer:
             await self._send_all(connection)
             await self._settle(task)
             with contextlib.suppress(NotOpenError):
-                await connection.close(1000)
+                await connection.close(*self.plan.client_close)
             ended = await task
         finally:
             session.listeners.remove(first_outcome)
