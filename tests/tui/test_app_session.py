@@ -104,3 +104,21 @@ async def test_url_typed_in_the_panel_connects(demo_server: DemoServerThread) ->
         app.query_one("#url").value = demo_server.url("/echo")  # type: ignore[attr-defined]
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
+
+
+async def test_f8_and_the_panels_button_drop_the_connection(demo_server: DemoServerThread) -> None:
+    app = build_app(ConnectionSettings(demo_server.url("/echo")), connect_now=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: app.session.state is ReadyState.CLOSED)
+        button = app.query_one("#connect")
+        await wait_for(pilot, lambda: "Connect" in str(button.render()))
+        await pilot.click("#connect")
+        await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
+        assert "Disconnect" in str(button.render())
+        await pilot.click("#connect")
+        await wait_for(pilot, lambda: app.session.state is ReadyState.CLOSED)
+        store = app.session.store
+        closes = [store.info(i) for i in range(len(store)) if store.kind(i) is Kind.CLOSE]
+        assert [info["by"] for info in closes] == ["client", "client"]
