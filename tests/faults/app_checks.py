@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Collapsible, Input
+from textual.widgets import Checkbox, Input
 
 from sockscope.core.frames import Kind, Opcode
 from sockscope.tui.app import SockscopeApp
 from sockscope.tui.screens.help_screen import HelpScreen
+from sockscope.tui.widgets.disclosure import Disclosure
 from sockscope.tui.widgets.message_log import MessageLog
-from tui.helpers import frames, visible_text, wait_for
+from tui.helpers import click_options_title, frames, visible_text, wait_for
 
 SIZE = (160, 40)
 
@@ -57,8 +58,8 @@ async def connect_from_panel(
     insecure: bool = False,
 ) -> int:
     """Type settings in the connection panel, press enter; return the open or error row."""
-    if app.query_one("#options", Collapsible).collapsed:  # open the options as a user does
-        await pilot.click("#options CollapsibleTitle")
+    if app.query_one("#options", Disclosure).collapsed:  # open the options as a user does
+        await click_options_title(pilot)
     await wait_for(pilot, lambda: app.query("#insecure"))
     for widget_id, value in {"url": url, **(fields or {})}.items():
         app.query_one(f"#{widget_id}", Input).value = value

@@ -54,3 +54,8 @@ def screen_text(app: SockscopeApp) -> str:
 def visible_text(widget: Widget) -> str:
     """The text of every line a Line API widget renders right now."""
     return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+
+
+async def click_options_title(pilot: Pilot[None]) -> None:
+    """Click the connection panel's "Options" title as a user does (the line under its rule)."""
+    await pilot.click("#options", offset=(2, 1))

@@ -7,7 +7,7 @@ from sockscope.core.server import DemoServerThread
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.factory import build_app
 
-from .helpers import wait_for
+from .helpers import click_options_title, wait_for
 
 TOKEN = "Bearer s3cr3t-t0ken"
 
@@ -21,7 +21,7 @@ async def test_headers_are_masked_until_edited_and_sent_in_full(
     app = build_app(settings)
     async with app.run_test(size=(160, 45)) as pilot:
         assert not app.query("#headers-masked")  # the form mounts when the options open
-        await pilot.click("#options CollapsibleTitle")
+        await click_options_title(pilot)
         await wait_for(pilot, lambda: app.query("#headers-masked"))
         await pilot.pause(0.1)
         masked = app.query_one("#headers-masked")

@@ -1,7 +1,7 @@
 """The connection panel: URL, connect/disconnect, and every connection option.
 
 The options form (:mod:`~sockscope.tui.widgets.connection_options`) is imported and
-mounted when the "Options" collapsible first opens.
+mounted when the "Options" disclosure first opens.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Collapsible, Input, Label
+from textual.widgets import Button, Input, Label
 
 from sockscope.core.events import ReadyState
 from sockscope.core.settings import ConnectionSettings, SettingsError
 from sockscope.tui.widgets.compact_button import CompactButton
+from sockscope.tui.widgets.disclosure import Disclosure
 
 if TYPE_CHECKING:
     from sockscope.tui.widgets.connection_options import ConnectionOptions
@@ -56,18 +57,15 @@ class ConnectionPanel(Vertical):
             yield Input(s.url, placeholder="ws://host:port/path", id="url", compact=True)
             yield CompactButton("Connect", "success", id="connect")
         yield Label("", id="settings-error")
-        # The form is mounted when the options first open (connection_options.py).
-        yield Collapsible(title="Options: headers, subprotocols, TLS, proxy…", id="options")
+        # The form is made and mounted when the options first open (connection_options.py).
+        title = "Options: headers, subprotocols, TLS, proxy…"
+        yield Disclosure(title, self._options_form, id="options")
 
-    @on(Collapsible.Expanded, "#options")
-    def _options_opened(self) -> None:
-        if self._options is None:
-            from sockscope.tui.widgets.connection_options import ConnectionOptions
+    def _options_form(self) -> ConnectionOptions:
+        from sockscope.tui.widgets.connection_options import ConnectionOptions
 
-            self._options = ConnectionOptions(self._initial, id="options-form")
-            self.query_one("#options", Collapsible).query_one(Collapsible.Contents).mount(
-                self._options
-            )
+        self._options = ConnectionOptions(self._initial, id="options-form")
+        return self._options
 
     def settings(self) -> ConnectionSettings:
         """The settings the fields describe, validated (raises SettingsError).
