@@ -9,7 +9,6 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
 
 from sockscope.core.display import describe_close
 from sockscope.core.events import Closed, ConnectionEvent, Failed, Opened, ReadyState
@@ -29,6 +28,7 @@ from sockscope.tui.session_files import SessionFiles
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.connection_panel import ConnectionPanel
 from sockscope.tui.widgets.inspector import Inspector
+from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.message_log import MessageLog
 from sockscope.tui.widgets.session_view import SessionView
 from sockscope.tui.widgets.status_line import Status, StatusLine
@@ -104,7 +104,7 @@ class SockscopeApp(SessionFiles):
         yield self.status_line
         yield self.session_view
         yield self.composer
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._settle_memory)

@@ -17,10 +17,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sockscope.core.diff import DiffReport, Pair, show_message
 from sockscope.core.display import safe_line
+from sockscope.tui.widgets.key_bar import KeyBar
 
 STATUS_WIDTH = 9
 GAP = " │ "
@@ -179,7 +180,7 @@ class DiffScreen(Screen[None]):
         yield Static(self._summary(), id="diff-summary")
         yield Static(id="diff-header")
         yield DiffView(self.report, id="diff")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.view.focus()

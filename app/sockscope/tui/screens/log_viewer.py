@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from sockscope.core.display import safe_line
 from sockscope.core.formats.model import LoadedLog
@@ -21,6 +20,7 @@ from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.save_source import SaveSource
 from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.screens.replay_setup import ReplayRequest, ReplaySetupScreen
+from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.session_view import SessionView
 
 
@@ -60,7 +60,8 @@ class ViewerTitle(Widget):
 
 #: How often the viewer shows the rows of a log still loading (seconds).
 PROGRESS_INTERVAL = 0.25
-#: When the viewer first shows the rows loaded (seconds after it opens).
+#: How often the viewer looks for the first rows of a log loading, until it shows some
+#: (seconds): once, 50 ms after it opened, was too soon when the viewer paints quickly.
 FIRST_ROWS_AFTER = 0.05
 
 
@@ -100,13 +101,14 @@ class LogViewerScreen(Screen[None]):
         self.read_so_far: tuple[int, int] | None = None
         """(bytes read, bytes in all): set by the loading thread, shown by a timer."""
         self._progress_timer: Timer | None = None
+        self._first_rows_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield ViewerTitle(id="viewer-title")
         # A recording opens at its first row, like a file in a pager: and while a big log
         # loads, nothing but the title line and the scrollbar is drawn again (cheap).
         yield SessionView(self.loaded.store, live=False, id="viewer-session")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         view = self.query_one(SessionView)
@@ -116,7 +118,7 @@ class LogViewerScreen(Screen[None]):
         if self.rows_loading:
             # Polled, not pushed: a call from the loading thread would wait for the UI each
             # time (measured: ~0.5 s of a million-row load), and repaint more than needed.
-            self.set_timer(FIRST_ROWS_AFTER, self._show_progress)
+            self._first_rows_timer = self.set_interval(FIRST_ROWS_AFTER, self._show_first_rows)
             self._progress_timer = self.set_interval(PROGRESS_INTERVAL, self._show_progress)
         else:
             self._warn()
@@ -124,6 +126,13 @@ class LogViewerScreen(Screen[None]):
     def _warn(self) -> None:
         for warning in self.loaded.warnings:
             self.notify(warning, title="While loading", severity="warning", markup=False)
+
+    def _show_first_rows(self) -> None:
+        """Show the first rows as soon as the loading thread has stored some."""
+        if len(self.loaded.store) or not self.rows_loading:
+            if self._first_rows_timer is not None:
+                self._first_rows_timer.stop()
+            self._show_progress()
 
     def _show_progress(self) -> None:
         """Show the rows loaded so far, and how much of the file is read."""

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Label, ProgressBar, Static
+from textual.widgets import Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from sockscope.core.diff import DiffReport, compare
@@ -26,6 +26,7 @@ from sockscope.core.session import Session
 from sockscope.tui.save_source import SaveSource
 from sockscope.tui.screens.diff_screen import DiffScreen
 from sockscope.tui.screens.replay_setup import ReplayRequest
+from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.session_view import SessionView
 
 TICK = 0.1
@@ -104,7 +105,7 @@ class ReplayScreen(Screen[None]):
             yield Label(id="replay-count", markup=False)
         yield Label(id="replay-error", classes="error", markup=False)
         yield SessionView(self.replayer.session.store, id="replay-session")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(SessionView).message_log.focus()
