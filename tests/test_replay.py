@@ -105,6 +105,19 @@ def test_a_plan_keeps_the_first_close_and_replays_the_clients_own() -> None:
     assert plan.client_close == (1000, "")
     assert ReplayPlan.from_store(store_of((0.5, Kind.SEND, "q"))).close is None
 
+    not_utf8 = store_of()
+    not_utf8.append(T0 + 1.0, Kind.SEND, Opcode.CLOSE, (4000).to_bytes(2, "big") + b"\xff\xfe")
+    assert ReplayPlan.from_store(not_utf8).client_close == (1000, "")  # not sent altered
+
+
+def test_a_close_before_any_message_does_not_time_a_log_without_an_open_row() -> None:
+    store = FrameStore()
+    store.append(T0, Kind.RECV, Opcode.CLOSE, close_payload(1001, "away"))
+    store.append(T0 + 60, Kind.SEND, Opcode.TEXT, b"q")
+    plan = ReplayPlan.from_store(store, "ws://header.test/")
+    assert [item.at for item in plan.script] == [0.0]
+    assert plan.close == RecordedClose(Kind.RECV, 0.0, 1001, "away")
+
 
 def test_the_schedule_scales_the_recorded_gaps_and_fast_has_none() -> None:
     plan = ReplayPlan.from_store(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Input, Static
@@ -124,3 +125,25 @@ async def test_it_mounts_nothing_and_takes_the_hovered_keys_tooltip() -> None:
         assert app.focused is app.query_one(Input)
         assert not bar.children and not app.query("FooterKey")
         assert bar.tooltip == "The second"  # f2's key is under the mouse now
+
+
+async def test_the_wheel_scrolls_the_keys_that_do_not_fit_and_clicks_follow_them() -> None:
+    """As Footer (a scrolling container): keys cut off at a narrow width can be reached."""
+    app = Keys(ours=True)
+    async with app.run_test(size=(30, 5)) as pilot:
+        bar = app.query_one(KeyBar)
+        await pilot.pause()
+        assert "Two" in bar.render_line(0).text and "Four" not in bar.render_line(0).text
+        for _ in range(2):  # the driver's wheel events, forwarded to the widget under the mouse
+            await pilot._post_mouse_events([events.MouseScrollDown], bar, offset=(2, 0))
+        line = bar.render_line(0).text
+        assert "Nine" not in line and "Three" in line
+        await pilot.click(bar, offset=(line.index("f2"), 0))
+        await pilot.click(bar, offset=(line.index("f3"), 0))  # disabled: the bell
+        assert app.ran == ["two"] and app.bells == 1
+        for _ in range(5):  # no further than the last key
+            await pilot._post_mouse_events([events.MouseScrollDown], bar, offset=(2, 0))
+        assert bar.render_line(0).text.startswith("f3 Three  f4 Four ▏")
+        for _ in range(10):
+            await pilot._post_mouse_events([events.MouseScrollUp], bar, offset=(2, 0))
+        assert bar.render_line(0).text.startswith(" f9 Nine")

@@ -76,7 +76,8 @@ class RecordedClose(NamedTuple):
     """SEND: the client closed first; RECV: the server did."""
     at: float
     code: int
-    """1005 (no status) when the close frame carried no code."""
+    """1005 (no status) when the close frame carried no code, or a reason that is not UTF-8
+    (neither can be sent again)."""
     reason: str
 
     @property
@@ -90,11 +91,13 @@ class RecordedClose(NamedTuple):
 
 
 def _recorded_close(by: Kind, at: float, payload: bytes) -> RecordedClose:
-    if len(payload) < 2:
+    try:
+        reason = payload[2:].decode()
+    except UnicodeDecodeError:
+        reason = None
+    if len(payload) < 2 or reason is None:
         return RecordedClose(by, at, 1005, "")
-    return RecordedClose(
-        by, at, int.from_bytes(payload[:2], "big"), payload[2:].decode(errors="replace")
-    )
+    return RecordedClose(by, at, int.from_bytes(payload[:2], "big"), reason)
 
 
 @dataclass(frozen=True)
@@ -144,9 +147,9 @@ class ReplayPlan:
             if data is None and closer is None:
                 continue
             t = store.time(index)
-            if origin is None:
+            if origin is None and data is not None:  # timed from the open or the first message
                 origin = t
-            at = max(0.0, t - origin)
+            at = max(0.0, t - origin) if origin is not None else 0.0
             if data is not None:
                 script.append(Scripted(data[0], at, Message(data[1], store.payload(index))))
             elif closer is not None:

@@ -42,6 +42,10 @@ class _Key(NamedTuple):
     palette: bool
 
 
+#: Cells a wheel step scrolls the keys that do not fit (as Footer, a scrolling container).
+SCROLL_STEP = 4
+
+
 def _offset(x: int) -> RichStyle:
     """The meta Textual's Content gives a segment: where it starts in the widget's content."""
     return RichStyle.from_meta({"offset": (x, 0)})
@@ -93,6 +97,8 @@ class KeyBar(Widget, can_focus=False):
         self._keys: list[_Key] = []
         self._hover: int | None = None
         """The index in ``_keys`` of the key under the mouse."""
+        self._scroll_x = 0
+        """Cells of the keys scrolled off at the left (the wheel shows keys that do not fit)."""
         self._style_cache: dict[tuple[str, ...], RichStyle] = {}
 
     def on_mount(self) -> None:
@@ -107,6 +113,7 @@ class KeyBar(Widget, can_focus=False):
             return
         if self.is_attached and screen is self.screen:
             self._keys = list(self._lay_out())
+            self._scroll_x = min(self._scroll_x, self._max_scroll())
             self._update_hover(force=True)  # another key may be under the mouse now
             self.refresh()
 
@@ -140,6 +147,39 @@ class KeyBar(Widget, can_focus=False):
             width = 1 + cell_len(display) + 1 + cell_len(binding.description) + 1
             tooltip = binding.tooltip or binding.description
             yield _Key(0, width, binding.key, display, binding.description, enabled, tooltip, True)
+
+    def _max_scroll(self) -> int:
+        """How far the keys can scroll: their width past the cells left of the palette's."""
+        keys = sum(key.width for key in self._keys if not key.palette)
+        palette = sum(key.width for key in self._keys if key.palette)
+        return max(0, keys - max(0, self.size.width - palette))
+
+    def _scroll_by(self, cells: int) -> None:
+        scroll_x = max(0, min(self._scroll_x + cells, self._max_scroll()))
+        if scroll_x != self._scroll_x:
+            self._scroll_x = scroll_x
+            self._update_hover(force=True)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._scroll_x = min(self._scroll_x, self._max_scroll())
+
+    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._scroll_wheel(event, SCROLL_STEP)
+
+    def _on_mouse_scroll_right(self, event: events.MouseScrollRight) -> None:
+        self._scroll_wheel(event, SCROLL_STEP)
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._scroll_wheel(event, -SCROLL_STEP)
+
+    def _on_mouse_scroll_left(self, event: events.MouseScrollLeft) -> None:
+        self._scroll_wheel(event, -SCROLL_STEP)
+
+    def _scroll_wheel(self, event: events.MouseEvent, cells: int) -> None:
+        if self._max_scroll():
+            event.stop()
+            event.prevent_default()
+            self._scroll_by(cells)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -223,8 +263,9 @@ class KeyBar(Widget, can_focus=False):
         start = max(0, width - palette_width)
         # The screen cuts a line where any widget's region starts or ends, the FooterKeys
         # hidden under the palette's included: its segments are cut at the same cells.
+        scroll_x = self._scroll_x
         cuts = {
-            edge - start
+            edge - scroll_x - start
             for key in self._keys
             if not key.palette
             for edge in (key.x, key.x + key.width)
@@ -234,7 +275,7 @@ class KeyBar(Widget, can_focus=False):
         palette_strip = Strip.join(palette_strip.divide([*palette_cuts, palette_strip.cell_length]))
         if not start:
             return palette_strip
-        left = Strip(keys).crop(0, start)
+        left = Strip(keys).crop(scroll_x, scroll_x + start)
         parts = [left]
         if gap := start - left.cell_length:
             parts.append(Strip.blank(gap, blank))
@@ -248,7 +289,7 @@ class KeyBar(Widget, can_focus=False):
             if key.palette and x >= width - key.width:
                 return index if x < width else None
         for index, key in enumerate(self._keys):
-            if not key.palette and key.x <= x < key.x + key.width:
+            if not key.palette and key.x <= x + self._scroll_x < key.x + key.width:
                 return index
         return None
 
