@@ -30,7 +30,7 @@ from sockscope.core.display import (
     safe_line,
 )
 from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
-from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.frames import FrameStore, Kind, Opcode, close_parts
 from sockscope.core.session import RowWriter, Session
 from sockscope.core.settings import ConnectionSettings
 
@@ -41,9 +41,10 @@ _DATA = (Opcode.TEXT, Opcode.BINARY)
 def frame_line(elapsed: float, kind: Kind, opcode: Opcode, payload: bytes) -> str:
     """``   0.012  send  text       23 B  {"id":1}``: safe to print (controls made visible)."""
     way = "send" if kind is Kind.SEND else "recv"
-    if opcode is Opcode.CLOSE and len(payload) >= 2:
-        code = int.from_bytes(payload[:2], "big")
-        shown = f"{code} {close_code_name(code)} {preview(payload[2:], True, PREVIEW_WIDTH)}"
+    close = close_parts(payload) if opcode is Opcode.CLOSE else None
+    if close is not None:
+        code, reason = close
+        shown = f"{code} {close_code_name(code)} {preview(reason, True, PREVIEW_WIDTH)}"
     else:
         shown = preview(payload, opcode is not Opcode.BINARY, PREVIEW_WIDTH)
     return f"{elapsed:8.3f}  {way}  {opcode.name.lower():<6} {human_size(len(payload)):>9}  {shown}"

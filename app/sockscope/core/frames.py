@@ -51,6 +51,13 @@ class Opcode(IntEnum):
     PONG = 10
 
 
+def close_parts(payload: bytes) -> tuple[int, bytes] | None:
+    """A close frame's payload as its code and reason bytes; None when it carries no code."""
+    if len(payload) < 2:
+        return None
+    return int.from_bytes(payload[:2], "big"), payload[2:]
+
+
 _OPCODE_SHIFT = 3
 _KIND_MASK = 0b111
 EMPTY_INFO: dict[str, Any] = {}

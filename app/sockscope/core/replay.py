@@ -30,7 +30,7 @@ from sockscope.core.diff import Message
 from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
 from sockscope.core.formats.records import by_flag
 from sockscope.core.formats.redact import REDACTED
-from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.frames import FrameStore, Kind, Opcode, close_parts
 from sockscope.core.session import Session
 from sockscope.core.settings import ConnectionSettings, SettingsError
 
@@ -91,13 +91,12 @@ class RecordedClose(NamedTuple):
 
 
 def _recorded_close(by: Kind, at: float, payload: bytes) -> RecordedClose:
-    try:
-        reason = payload[2:].decode()
-    except UnicodeDecodeError:
-        reason = None
-    if len(payload) < 2 or reason is None:
-        return RecordedClose(by, at, 1005, "")
-    return RecordedClose(by, at, int.from_bytes(payload[:2], "big"), reason)
+    close = close_parts(payload)
+    if close is not None:
+        code, reason = close
+        with contextlib.suppress(UnicodeDecodeError):
+            return RecordedClose(by, at, code, reason.decode())
+    return RecordedClose(by, at, 1005, "")
 
 
 @dataclass(frozen=True)

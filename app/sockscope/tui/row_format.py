@@ -14,7 +14,7 @@ from rich.style import Style
 from rich.text import Text
 
 from sockscope.core.display import close_code_name, event_summary, human_size, preview, safe_line
-from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.frames import FrameStore, Kind, Opcode, close_parts
 
 TIME_WIDTH = 12
 OPCODE_WIDTH = 6
@@ -57,10 +57,11 @@ def direction_mark(kind: Kind) -> str:
 
 def describe_close_payload(payload: bytes) -> str:
     """A CLOSE frame's payload (2-byte code + UTF-8 reason) as one safe line."""
-    if len(payload) < 2:
+    close = close_parts(payload)
+    if close is None:
         return "no status"
-    code = int.from_bytes(payload[:2], "big")
-    reason = payload[2:].decode("utf-8", "replace")
+    code, reason_bytes = close
+    reason = reason_bytes.decode("utf-8", "replace")
     text = f"{code} {close_code_name(code)}"
     return safe_line(f'{text} "{reason}"' if reason else text)
 

@@ -148,11 +148,13 @@ class KeyBar(Widget, can_focus=False):
             tooltip = binding.tooltip or binding.description
             yield _Key(0, width, binding.key, display, binding.description, enabled, tooltip, True)
 
+    def _palette_width(self) -> int:
+        return sum(key.width for key in self._keys if key.palette)
+
     def _max_scroll(self) -> int:
         """How far the keys can scroll: their width past the cells left of the palette's."""
         keys = sum(key.width for key in self._keys if not key.palette)
-        palette = sum(key.width for key in self._keys if key.palette)
-        return max(0, keys - max(0, self.size.width - palette))
+        return max(0, keys - max(0, self.size.width - self._palette_width()))
 
     def _scroll_by(self, cells: int) -> None:
         scroll_x = max(0, min(self._scroll_x + cells, self._max_scroll()))
@@ -259,7 +261,7 @@ class KeyBar(Widget, can_focus=False):
                 palette = self._key_segments(key, index == self._hover)
             else:
                 keys.extend(self._key_segments(key, index == self._hover))
-        palette_width = sum(key.width for key in self._keys if key.palette)
+        palette_width = self._palette_width()
         start = max(0, width - palette_width)
         # The screen cuts a line where any widget's region starts or ends, the FooterKeys
         # hidden under the palette's included: its segments are cut at the same cells.
