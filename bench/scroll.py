@@ -3,7 +3,8 @@
 The app (headless, 160x50) holds a session of N received frames; the log has the focus.
 Keys go in through the driver (:func:`bench.frameclock.press`) in a cycle of home,
 eight page-downs and end; each is timed to the first frame written with the cursor moved
-(:class:`bench.frameclock.FrameClock`), then the user "reads" for :data:`GAP` seconds.
+and the inspector showing its row (:class:`bench.frameclock.FrameClock`), then the user
+"reads" for :data:`GAP` seconds.
 The baseline is the same app holding 1,000 rows: a million rows should scroll like that.
 """
 
@@ -34,14 +35,18 @@ SIZE = (160, 50)
 
 
 async def time_keys(app: SockscopeApp, presses: int) -> list[float]:
-    """Milliseconds from each key's delivery to the frame showing its cursor move.
+    """Milliseconds from each key's delivery to the frame showing all it changed.
 
-    One cycle of keys first, untimed: first presses run code paths for the first time.
+    That frame has the cursor on its new row and the inspector showing that row (the
+    inspector is half the screen a key changes). One cycle of keys first, untimed: first
+    presses run code paths for the first time.
     """
     from bench.frameclock import FrameClock, press
+    from sockscope.tui.widgets.inspector import Inspector
     from sockscope.tui.widgets.message_log import MessageLog
 
     log = app.screen.query_one(MessageLog)
+    inspector = app.screen.query_one(Inspector)
     log.focus()
     while app.focused is not log:
         await asyncio.sleep(0.01)
@@ -51,7 +56,8 @@ async def time_keys(app: SockscopeApp, presses: int) -> list[float]:
         before = log.selected
 
         def moved(before: int | None = before) -> bool:
-            return log.selected != before
+            row = inspector.row
+            return log.selected != before and row is not None and row.store_index == log.selected
 
         sent = press(app, KEYS[n % len(KEYS)])
         shown = await clock.frame_when(moved)

@@ -50,15 +50,18 @@ class LogApp(App[None]):
             yield Inspector()
 
     def on_mount(self) -> None:
-        self.query_one(MessageLog).focus()
+        log = self.query_one(MessageLog)
+        log.focus()
+        self.watch(log, "cursor_number", self._selected, init=False)
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open()
 
-    @on(MessageLog.RowSelected)
-    def _selected(self, message: MessageLog.RowSelected) -> None:
-        self.selected.append(message.index)
-        self.query_one(Inspector).show_row(self.store, message.index)
+    def _selected(self, number: int | None) -> None:
+        assert number is not None
+        index = number - self.store.dropped
+        self.selected.append(index)
+        self.query_one(Inspector).show_row(self.store, index)
 
     @on(FilterBar.FilterChanged)
     def _filter(self, message: FilterBar.FilterChanged) -> None:

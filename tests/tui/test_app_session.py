@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sockscope.core.events import ReadyState
-from sockscope.core.frames import Kind, Opcode
+from sockscope.core.frames import FrameStore, Kind, Opcode
 from sockscope.core.server import DemoServerThread
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.factory import build_app
@@ -126,3 +126,33 @@ async def test_f8_and_the_panels_button_drop_the_connection(demo_server: DemoSer
         store = app.session.store
         closes = [store.info(i) for i in range(len(store)) if store.kind(i) is Kind.CLOSE]
         assert [info["by"] for info in closes] == ["client", "client"]
+
+
+async def test_the_inspector_shows_the_cursor_row_in_the_cursor_frame() -> None:
+    """The cursor and the inspector change together: nothing is drawn between the two.
+
+    No pause after each move: the inspector must already show the row when the cursor
+    lands on it (it watches the log's cursor), so both are in the next frame drawn. Rows
+    dropped from the front first (--max-frames) check the number-to-index mapping.
+    """
+    from sockscope.core.session import Session
+    from sockscope.tui.widgets.inspector import Inspector
+
+    store = FrameStore()
+    for n in range(300):
+        store.append(1_700_000_000.0 + n, Kind.RECV, Opcode.TEXT, f'{{"n":{n}}}'.encode())
+    assert store.trim_front(100)
+    app = build_app(session=Session(store))
+    async with app.run_test(size=SIZE) as pilot:
+        log, inspector = app.query_one(MessageLog), app.query_one(Inspector)
+        log.focus()
+        await pilot.pause()
+        for move in (log.action_first, lambda: log.action_page(1), log.action_last):
+            before = log.selected
+            move()
+            assert log.selected != before
+            assert inspector.row is not None
+            assert inspector.row.store_index == log.selected
+            assert inspector.row.payload == store.payload(log.selected)
+        await pilot.press("up")
+        assert inspector.row.payload == b'{"n":298}'

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker
@@ -102,23 +102,11 @@ class MessageLog(ScrollView, can_focus=True):
     unseen: reactive[int] = reactive(0)
     """Rows that arrived while the user was scrolled away from the tail."""
 
-    class RowSelected(Message):
-        """The cursor moved onto a row (read :attr:`index` when handling the message)."""
-
-        def __init__(self, number: int, log: MessageLog) -> None:
-            super().__init__()
-            self.number = number
-            """The row's number in the session: its store index plus the rows dropped before it."""
-            self.log = log
-
-        @property
-        def index(self) -> int:
-            """The row's store index now; negative if the store has dropped it since."""
-            return self.number - self.log.store.dropped
-
-        @property
-        def control(self) -> MessageLog:
-            return self.log
+    cursor_number: var[int | None] = var(None, always_update=True)
+    """The cursor row's number in the session (its store index plus the rows dropped
+    before it), set as the cursor moves onto a row. A ``var`` its owner watches, not a
+    message: watchers run as it is set, so what they show (the inspector) is drawn in the
+    same frame as the cursor instead of one or two frames later (docs/performance.md)."""
 
     class FilterCounted(Message):
         """With a filter active: ``shown`` of ``total`` rows match (``scanning``: not done)."""
@@ -437,7 +425,7 @@ class MessageLog(ScrollView, can_focus=True):
     # -- the cursor ----------------------------------------------------------
 
     def select(self, position: int) -> None:
-        """Put the cursor on view ``position`` (clamped), scroll to it, post RowSelected."""
+        """Put the cursor on view ``position`` (clamped), scroll to it, set ``cursor_number``."""
         if not self.row_count:
             return
         position = max(0, min(position, self.row_count - 1))
@@ -445,7 +433,7 @@ class MessageLog(ScrollView, can_focus=True):
         if index != self.selected:
             self.rows.selected = index
             self.refresh()
-            self.post_message(self.RowSelected(self.rows.number(index), self))
+            self.cursor_number = self.rows.number(index)
         top, height = self.scroll_offset.y, self.scrollable_content_region.height
         if position < top:
             self.scroll_to(y=position, animate=False)

@@ -85,12 +85,14 @@ class SessionView(Vertical):
     def action_copy(self) -> None:
         self.query_one(Inspector).action_copy()
 
-    @on(MessageLog.RowSelected)
+    def on_mount(self) -> None:
+        # A watch, not a message: the inspector changes in the same frame as the cursor.
+        self.watch(self.message_log, "cursor_number", self._cursor_moved, init=False)
+
     @guarded
-    def _row_selected(self, message: MessageLog.RowSelected) -> None:
-        index = message.index
-        if index >= 0:  # negative: the row was dropped (--max-frames) on the way here
-            self.query_one(Inspector).show_row(self.store, index)
+    def _cursor_moved(self, number: int | None) -> None:
+        if number is not None:
+            self.query_one(Inspector).show_row(self.store, number - self.store.dropped)
 
     @on(MessageLog.FilterCounted)
     @guarded
