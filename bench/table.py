@@ -17,7 +17,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 HEADER = ("figure", "ours", "baseline", "ratio", "goal", "pass/fail")
-START = "<!-- bench:start (written by `python -m bench --write`; edits here are overwritten) -->"
+START = "<!-- bench:start (written by `python -m bench`; edits here are overwritten) -->"
 END = "<!-- bench:end -->"
 NONE = "—"
 

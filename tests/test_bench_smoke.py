@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.__main__ import writes_table
 from bench.table import END, START, Row, write_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,3 +100,11 @@ def test_write_markdown_replaces_only_the_marked_table(tmp_path: Path) -> None:
     assert "first figure" not in text
     assert "| new figure | 2 op/s | 1 op/s | 2.00x | >= 1.0x | pass |" in text
     assert text.count(START) == text.count(END) == 1
+
+
+def test_only_a_full_run_of_every_benchmark_rewrites_the_table_unless_told() -> None:
+    assert writes_table([], quick=False, write=None)
+    assert not writes_table([], quick=True, write=None)  # CI's smoke test leaves the doc be
+    assert not writes_table(["scroll"], quick=False, write=None)
+    assert not writes_table([], quick=False, write=False)
+    assert writes_table(["scroll"], quick=False, write=True)
