@@ -3,8 +3,8 @@
 The app (headless, 160x50) connects to an endless firehose (:mod:`bench.firehose`, 100 B
 frames, as fast as the app takes them); once frames flow, the log gets the focus and the
 keys of :mod:`bench.scroll` are timed the same way, from the driver to the frame showing
-the cursor moved. Then the app disconnects. The baseline is the same keys with the app
-idle, holding a million rows (quick runs: fewer).
+the cursor moved and the inspector showing its row. Then the app disconnects. The baseline
+is the same keys with the app idle, holding a million rows (quick runs: fewer).
 """
 
 from __future__ import annotations

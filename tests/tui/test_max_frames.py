@@ -236,3 +236,25 @@ def test_the_status_line_says_what_is_kept_and_where_the_rest_went() -> None:
     store.trim_front(5)
     assert memory_text(store, 5, journaled=True) == "keeping newest 5 · 5 older in journal"
     assert memory_text(store, 5, journaled=False) == "keeping newest 5 · 5 older dropped"
+
+
+async def test_a_row_dropped_before_the_log_heard_of_it_is_not_inspected() -> None:
+    """The session trims as frames come in; the log renumbers at its next refresh.
+
+    A key in between can land the cursor on a row the store no longer has: the inspector
+    keeps what it showed (a negative index would wrap round to a row near the tail).
+    """
+    store = FrameStore()
+    add_ticks(store, 0, 1000)
+    app = ViewApp(store)
+    async with app.run_test(size=(100, 24)) as pilot:
+        log, inspector = app.query_one(MessageLog), app.query_one(Inspector)
+        log.focus()
+        await pilot.press("home", "down")
+        assert inspector.row is not None and seq(inspector.row.payload) == 1
+        assert store.trim_front(5)  # what Session does; the log has not refreshed yet
+        await pilot.press("home")  # onto row 0 of the log's numbering: dropped
+        assert seq(inspector.row.payload) == 1
+        log.refresh_rows()
+        await pilot.press("home")
+        assert seq(inspector.row.payload) == 5

@@ -103,10 +103,11 @@ class MessageLog(ScrollView, can_focus=True):
     """Rows that arrived while the user was scrolled away from the tail."""
 
     cursor_number: var[int | None] = var(None, always_update=True)
-    """The cursor row's number in the session (its store index plus the rows dropped
-    before it), set as the cursor moves onto a row. A ``var`` its owner watches, not a
-    message: watchers run as it is set, so what they show (the inspector) is drawn in the
-    same frame as the cursor instead of one or two frames later (docs/performance.md)."""
+    """The number in the session (store index plus the rows dropped before it) of the row
+    the cursor last moved onto; it stays when that row is hidden or dropped. A ``var`` its
+    owner watches, not a message: watchers run as it is set, so what they show (the
+    inspector) is drawn in the same frame as the cursor instead of one or two frames later
+    (docs/performance.md)."""
 
     class FilterCounted(Message):
         """With a filter active: ``shown`` of ``total`` rows match (``scanning``: not done)."""

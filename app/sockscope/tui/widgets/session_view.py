@@ -1,7 +1,8 @@
 """A session's rows: the message log, the inspector beside it, the filter bar below.
 
 Both the live session and a saved log opened from disk are shown through this
-one widget, which routes its parts' messages among themselves.
+one widget, which routes its parts' messages among themselves and shows the log's
+cursor row in the inspector.
 """
 
 from __future__ import annotations
@@ -91,8 +92,13 @@ class SessionView(Vertical):
 
     @guarded
     def _cursor_moved(self, number: int | None) -> None:
-        if number is not None:
-            self.query_one(Inspector).show_row(self.store, number - self.store.dropped)
+        if number is None:
+            return
+        # The log numbers rows as of its last refresh; the store may have dropped more
+        # since (--max-frames trims as frames come in). Such a row is gone: show nothing new.
+        index = number - self.store.dropped
+        if index >= 0:
+            self.query_one(Inspector).show_row(self.store, index)
 
     @on(MessageLog.FilterCounted)
     @guarded
