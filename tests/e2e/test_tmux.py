@@ -210,3 +210,28 @@ def test_kill_9_during_a_feed_loses_at_most_the_last_second(
     assert seqs == list(range(1, len(seqs) + 1)), "a tick is missing or out of order"
     # At most the last second (plus scheduling slack on a shared machine) is lost.
     assert len(seqs) >= rate * (killed_after - 1.5), (len(seqs), killed_after)
+
+
+def test_the_inspector_follows_the_cursor_keys(tmux: Tmux, demo_server: DemoServerThread) -> None:
+    """ctrl+g focuses the log; End and Up move its cursor, the inspector shows each row."""
+    start_sockscope(tmux, demo_server.url("/echo"))
+    for message in ("first words", '{"nested":{"n":42}}'):
+        tmux.send(message, literal=True)
+        tmux.send("Enter")
+        tmux.wait_for(
+            lambda screen, message=message: len(rows_with(screen, message)) == 2, "the echo"
+        )
+    tmux.send("C-g")
+    tmux.wait_for(lambda screen: " t Time " in screen, "the log's keys in the key bar")
+    tmux.send("End")
+    # The last row, the JSON echo, pretty-printed: its inner object on lines of its own.
+    tmux.wait_for(
+        lambda screen: "← received text" in screen and '"n": 42' in screen, "the JSON inspected"
+    )
+    tmux.send("Up", "Up")  # past the sent JSON to the echo of "first words"
+    screen = tmux.wait_for(lambda screen: '"n": 42' not in screen, "the inspector to move")
+    inspector = [line.split("▏", 1)[1] for line in screen.splitlines() if "▏" in line]
+    assert any("← received text" in line for line in inspector), screen
+    assert any(line.strip() == "first words" for line in inspector), screen
+    tmux.send("C-q")
+    tmux.wait_for(lambda screen: "sockscope exited with status 0" in screen, "sockscope to quit")
