@@ -102,7 +102,7 @@ class MessageLog(ScrollView, can_focus=True):
     unseen: reactive[int] = reactive(0)
     """Rows that arrived while the user was scrolled away from the tail."""
 
-    cursor_number: var[int | None] = var(None, always_update=True)
+    cursor_number: var[int | None] = var(None)
     """The number in the session (store index plus the rows dropped before it) of the row
     the cursor last moved onto; it stays when that row is hidden or dropped. A ``var`` its
     owner watches, not a message: watchers run as it is set, so what they show (the
