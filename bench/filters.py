@@ -1,7 +1,7 @@
 """Filter: from a new filter to the frame that shows its result, over a million rows.
 
 The app (headless, 160x50) holds a session of N frames (:mod:`bench.workload`); each
-filter is compiled (``core.filtering.compile_filter``) and given to the log
+filter is compiled (``core.session.filtering.compile_filter``) and given to the log
 (``MessageLog.set_filter``), as the filter bar does, and timed until the first frame
 written with the count final (:class:`bench.frameclock.FrameClock`). A 10 ms ticker
 (:class:`bench.probe.LoopProbe`) records how long the event loop was held meanwhile: a
@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 from bench import child
 from bench.table import Row, passed
 from bench.workload import MILLION, filled_store
-from sockscope.core.filtering import FilterSpec, compile_filter
-from sockscope.core.frames import FrameStore
+from sockscope.core.session.filtering import FilterSpec, compile_filter
+from sockscope.core.store.frames import FrameStore
 
 if TYPE_CHECKING:
     from sockscope.tui.app import SockscopeApp
@@ -70,7 +70,7 @@ async def _filter_once(app: SockscopeApp, spec: FilterSpec) -> tuple[float, int,
     """(seconds to the frame showing the result, rows shown, event-loop lags in ms)."""
     from bench.frameclock import FrameClock
     from bench.probe import LoopProbe
-    from sockscope.tui.widgets.message_log import MessageLog
+    from sockscope.tui.log.message_log import MessageLog
 
     log = app.query_one(MessageLog)
     probe = LoopProbe()
@@ -90,9 +90,9 @@ async def _filter_once(app: SockscopeApp, spec: FilterSpec) -> tuple[float, int,
 
 
 async def _filters(rows: str, repeats: str) -> list[dict[str, Any]]:
-    from sockscope.core.session import Session
+    from sockscope.core.session.session import Session
     from sockscope.tui.factory import build_app
-    from sockscope.tui.widgets.message_log import MessageLog
+    from sockscope.tui.log.message_log import MessageLog
 
     store = filled_store(int(rows))
     app = build_app(session=Session(store))

@@ -39,11 +39,11 @@ from bench import child
 from bench.firehose import Firehose
 from bench.probe import INTERVAL, LoopProbe, percentile
 from bench.table import Row, passed
-from sockscope.core.connection import Connection
 from sockscope.core.events import Closed, Failed
-from sockscope.core.frames import Kind, Opcode
-from sockscope.core.session import Session
+from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import Kind, Opcode
+from sockscope.core.wire.connection import Connection
 
 SIZES = (100, 4096)
 FULL_COUNTS = {100: 300_000, 4096: 300_000}
@@ -118,7 +118,7 @@ async def _core(url: str, count: int) -> Run:
 
 async def _app(url: str, count: int, client: str = "app", **options: Any) -> Run:
     from sockscope.tui.factory import build_app
-    from sockscope.tui.widgets.message_log import MessageLog
+    from sockscope.tui.log.message_log import MessageLog
 
     app = build_app(settings_for(url), connect_now=True, **options)
     session = app.session

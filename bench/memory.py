@@ -48,7 +48,7 @@ def _result(before: int, after: int) -> dict[str, int]:
 
 
 def _store(frames: str) -> dict[str, int]:
-    from sockscope.core.session import Session
+    from sockscope.core.session.session import Session
 
     session = Session()
     before = _settled()
@@ -58,9 +58,9 @@ def _store(frames: str) -> dict[str, int]:
 
 
 async def _app(frames: str) -> dict[str, int]:
-    from sockscope.core.session import Session
+    from sockscope.core.session.session import Session
     from sockscope.tui.factory import build_app
-    from sockscope.tui.widgets.message_log import MessageLog
+    from sockscope.tui.log.message_log import MessageLog
 
     count = int(frames)
     session = Session()

@@ -47,9 +47,9 @@ def _core(path: str) -> dict[str, float]:
 async def _app(path: str, rows: str) -> dict[str, float]:
     from bench.frameclock import FrameClock
     from sockscope.tui.factory import build_app
+    from sockscope.tui.log.message_log import MessageLog
     from sockscope.tui.screens.file_screens import OpenRequest
     from sockscope.tui.screens.log_viewer import LogViewerScreen
-    from sockscope.tui.widgets.message_log import MessageLog
 
     app = build_app()
     clock = FrameClock(app)

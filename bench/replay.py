@@ -7,7 +7,7 @@ Two clients replay the log's client side against it, each run in a fresh process
 
 - ``bare``: a websockets asyncio client: one task sends every message, ``async for``
   counts the answers (the baseline);
-- ``replay``: sockscope's :class:`~sockscope.core.replay.Replayer` with ``speed=None``
+- ``replay``: sockscope's :class:`~sockscope.core.replay.replayer.Replayer` with ``speed=None``
   (what ``replay --fast`` runs), recording both directions into a ``Session``.
 
 A rate is messages answered per second, from the open handshake to the last answer
@@ -34,10 +34,10 @@ from bench.workload import frame
 from sockscope.core.formats.jsonl import write_store
 from sockscope.core.formats.load import load_log
 from sockscope.core.formats.model import LogHeader
-from sockscope.core.frames import FrameStore, Kind, Opcode
-from sockscope.core.replay import Replayer, ReplayPlan
-from sockscope.core.session import Session
+from sockscope.core.replay.replayer import Replayer, ReplayPlan
+from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 FULL_COUNT = 100_000
 QUICK_COUNT = 2_000

@@ -19,7 +19,7 @@ from bench.table import Row, passed
 from bench.workload import MILLION, filled_store
 from sockscope.core.formats.jsonl import write_store
 from sockscope.core.formats.model import LogHeader
-from sockscope.core.frames import FrameStore
+from sockscope.core.store.frames import FrameStore
 
 FULL_REPEATS = 3
 QUICK_FRAMES = 20_000

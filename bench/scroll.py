@@ -42,8 +42,8 @@ async def time_keys(app: SockscopeApp, presses: int) -> list[float]:
     presses run code paths for the first time.
     """
     from bench.frameclock import FrameClock, press
+    from sockscope.tui.log.message_log import MessageLog
     from sockscope.tui.widgets.inspector import Inspector
-    from sockscope.tui.widgets.message_log import MessageLog
 
     log = app.screen.query_one(MessageLog)
     inspector = app.screen.query_one(Inspector)
@@ -68,9 +68,9 @@ async def time_keys(app: SockscopeApp, presses: int) -> list[float]:
 
 
 async def _scroll(rows: str, presses: str) -> list[float]:
-    from sockscope.core.session import Session
+    from sockscope.core.session.session import Session
     from sockscope.tui.factory import build_app
-    from sockscope.tui.widgets.message_log import MessageLog
+    from sockscope.tui.log.message_log import MessageLog
 
     app = build_app(session=Session(filled_store(int(rows))))
     async with app.run_test(size=SIZE) as pilot:

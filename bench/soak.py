@@ -41,8 +41,8 @@ from bench import child
 from bench.table import Row, passed, render_text
 
 if TYPE_CHECKING:  # the child imports them when it runs (the parent never needs Textual)
-    from sockscope.core.frames import FrameStore
-    from sockscope.tui.widgets.message_log import MessageLog
+    from sockscope.core.store.frames import FrameStore
+    from sockscope.tui.log.message_log import MessageLog
 
 RATE = 10_000
 MINUTES = 10.0
@@ -95,10 +95,10 @@ def _shown_is_exact(log: MessageLog, store: FrameStore) -> tuple[bool, int]:
 async def _app(url: str, seconds: str, max_frames: str, journal: str) -> dict[str, Any]:
     from bench.memory import rss
     from bench.probe import LoopProbe, percentile
-    from sockscope.core.filtering import FilterSpec, compile_filter
+    from sockscope.core.session.filtering import FilterSpec, compile_filter
     from sockscope.core.settings import ConnectionSettings
     from sockscope.tui.factory import build_app
-    from sockscope.tui.widgets.message_log import MessageLog
+    from sockscope.tui.log.message_log import MessageLog
 
     duration = float(seconds)
     app = build_app(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sockscope.core.frames import FrameStore, Kind, Opcode
-from sockscope.core.session import Session
+from sockscope.core.session.session import Session
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 MILLION = 1_000_000
 FRAME_SIZE = 100

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from sockscope.core.server import DemoServerThread
+from sockscope.servers.demo import DemoServerThread
 
 
 @pytest.fixture(scope="session")

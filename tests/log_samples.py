@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sockscope.core.formats.model import LogHeader
-from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 T0 = 1763632800.123456
 SECRET_URL = "wss://ana:hunter2@example.com/socket?room=42"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sockscope.core.compose import ComposeError, ComposeMode, check_close, compose
+from sockscope.core.text.compose import ComposeError, ComposeMode, check_close, compose
 
 
 def test_text_and_json_modes() -> None:

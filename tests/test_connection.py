@@ -18,17 +18,17 @@ from websockets.frames import Frame
 from websockets.frames import Opcode as WireOpcode
 from websockets.http11 import Request, Response
 
-from sockscope.core.connection import (
+from sockscope.core.events import Closed, Failed, Opened, ReadyState
+from sockscope.core.session.session import Session
+from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import Kind, Opcode
+from sockscope.core.wire.connection import (
     FRAMES_PER_READ,
     READ_SIZE,
     Connection,
     NotOpenError,
     TappedConnection,
 )
-from sockscope.core.events import Closed, Failed, Opened, ReadyState
-from sockscope.core.frames import Kind, Opcode
-from sockscope.core.session import Session
-from sockscope.core.settings import ConnectionSettings
 
 #: Both ways frames come in: websockets parses each (the test server compresses every message
 #: once deflate is agreed), or the frame splitter takes them (no compression).

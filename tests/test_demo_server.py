@@ -17,7 +17,7 @@ from websockets.sync.client import connect as connect_sync
 
 import sockscope
 from sockscope.commands.serve import serve
-from sockscope.core.server import BINARY_SAMPLES, ENDPOINTS, DemoServerThread
+from sockscope.servers.demo import BINARY_SAMPLES, ENDPOINTS, DemoServerThread
 
 
 async def test_echo_keeps_text_as_text_and_binary_as_binary(demo_server: DemoServerThread) -> None:

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sockscope.core.diff import Message, canonical, compare, differences, same
-from sockscope.core.frames import Opcode
-from sockscope.core.json_paths import IgnorePathError, parse_ignore
+from sockscope.core.replay.diff import Message, canonical, compare, differences, same
+from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore
+from sockscope.core.store.frames import Opcode
 
 
 def text(value: object) -> Message:

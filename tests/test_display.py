@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sockscope.core.display import (
+from sockscope.core.text.display import (
     close_code_name,
     describe_close,
     hexdump,

@@ -11,14 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sockscope.core import filtering
-from sockscope.core.display import event_summary
-from sockscope.core.filtering import (
+from sockscope.core.session import filtering
+from sockscope.core.session.filtering import (
     FilterError,
     FilterSpec,
     compile_filter,
 )
-from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.core.text.display import event_summary
 
 SEND, RECV = Kind.SEND, Kind.RECV
 

@@ -19,8 +19,8 @@ from websockets.frames import Close, Frame, Opcode
 from websockets.protocol import OPEN
 from websockets.uri import parse_uri
 
-from sockscope.core.frame_splitter import SAMPLE, FrameSplitter, Next
-from sockscope.core.frames import FrameStore
+from sockscope.core.store.frames import FrameStore
+from sockscope.core.wire.frame_splitter import SAMPLE, FrameSplitter, Next
 
 LIMIT = 1000
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sockscope.core.filtering import FilterSpec, compile_filter
-from sockscope.core.frames import FrameStore, Kind, Opcode, minus
-from sockscope.core.session import Session
+from sockscope.core.session.filtering import FilterSpec, compile_filter
+from sockscope.core.session.session import Session
+from sockscope.core.store.frames import FrameStore, Kind, Opcode, minus
 
 T0 = 1_700_000_000.0
 RECV_TEXT = FrameStore.pack_flags(Kind.RECV, Opcode.TEXT)

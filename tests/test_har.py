@@ -19,7 +19,7 @@ from sockscope.core.formats.errors import LogFormatError, WebSocketEntry
 from sockscope.core.formats.har import list_websocket_entries, parse_har, read_har, write_har
 from sockscope.core.formats.jsonl import read_jsonl, write_store
 from sockscope.core.formats.load import load_log
-from sockscope.core.frames import Kind, Opcode
+from sockscope.core.store.frames import Kind, Opcode
 
 _PRIVATE = "_sockscope"
 CHROME = Path(__file__).parent / "fixtures" / "chrome.har"

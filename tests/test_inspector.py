@@ -15,8 +15,8 @@ from textual.notifications import Notify
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from sockscope.core.display import hexdump
-from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.core.text.display import hexdump
 from sockscope.tui.widgets.inspector import DISPLAY_LIMIT, Inspector, Mode
 
 T0 = 1_700_000_000.0

@@ -22,8 +22,8 @@ from log_samples import HEADER, OPEN_INFO, SECRET_URL, T0, rows_of, sample_store
 from sockscope.core.formats.errors import LogError, LogFormatError
 from sockscope.core.formats.jsonl import WRITE_SLICE, JournalWriter, read_jsonl, write_store
 from sockscope.core.formats.model import LogHeader
-from sockscope.core.frames import FrameStore, Kind, Opcode
-from sockscope.core.session import Session
+from sockscope.core.session.session import Session
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 FUZZ = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -377,7 +377,7 @@ CHILD = textwrap.dedent(
     import sys, time
     from sockscope.core.formats.jsonl import JournalWriter
     from sockscope.core.formats.model import LogHeader
-    from sockscope.core.frames import Kind, Opcode
+    from sockscope.core.store.frames import Kind, Opcode
 
     journal = JournalWriter(sys.argv[1], LogHeader(url="ws://h/"))
     reported = seq = 0

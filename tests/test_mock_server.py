@@ -15,9 +15,9 @@ from websockets.typing import Subprotocol
 from sockscope.commands.serve import serve
 from sockscope.core.formats.jsonl import write_store
 from sockscope.core.formats.model import LogHeader
-from sockscope.core.frames import FrameStore, Kind, Opcode
-from sockscope.core.mock_server import MockServer, OnUnexpected, start_mock_server
-from sockscope.core.replay import ReplayPlan
+from sockscope.core.replay.replayer import ReplayPlan
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.servers.mock import MockServer, OnUnexpected, start_mock_server
 
 T0 = 1_763_632_800.0
 CHROME = Path(__file__).parent / "fixtures" / "chrome.har"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from sockscope.core.events import Closed, Failed
-from sockscope.core.reconnect import Backoff, should_reconnect
+from sockscope.core.wire.reconnect import Backoff, should_reconnect
 
 
 def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:

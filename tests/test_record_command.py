@@ -17,8 +17,8 @@ import sockscope
 from sockscope.commands.record import Recorder, record
 from sockscope.core.formats.jsonl import read_jsonl
 from sockscope.core.formats.model import LoadedLog
-from sockscope.core.frames import Kind, Opcode
-from sockscope.core.server import DemoServerThread
+from sockscope.core.store.frames import Kind, Opcode
+from sockscope.servers.demo import DemoServerThread
 
 
 def run(*args: str | Path) -> Result:

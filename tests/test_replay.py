@@ -10,14 +10,14 @@ from collections.abc import Callable
 
 import pytest
 
-from sockscope.core.diff import Message
 from sockscope.core.events import Closed
-from sockscope.core.frames import FrameStore, Kind, Opcode
-from sockscope.core.mock_server import start_mock_server
-from sockscope.core.replay import RecordedClose, Replayer, ReplayError, ReplayPlan
-from sockscope.core.server import DemoServerThread
-from sockscope.core.session import Session
+from sockscope.core.replay.diff import Message
+from sockscope.core.replay.replayer import RecordedClose, Replayer, ReplayError, ReplayPlan
+from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.servers.demo import DemoServerThread
+from sockscope.servers.mock import start_mock_server
 
 T0 = 1_763_632_800.0
 MESSAGES = ["one", '{"n": 2}', "three"]

@@ -29,9 +29,9 @@ from sockscope.commands.record import record
 from sockscope.commands.replay import replay
 from sockscope.core.formats.jsonl import read_jsonl
 from sockscope.core.formats.load import load_log
-from sockscope.core.mock_server import MockServer, start_mock_server
-from sockscope.core.replay import ReplayPlan
-from sockscope.core.server import DemoServerThread
+from sockscope.core.replay.replayer import ReplayPlan
+from sockscope.servers.demo import DemoServerThread
+from sockscope.servers.mock import MockServer, start_mock_server
 
 T = TypeVar("T")
 MESSAGES = [

@@ -178,7 +178,7 @@ def open_command(url: str | None, **options: Any) -> None:
 @tui_options
 def demo_command(**options: Any) -> None:
     """Start the built-in demo server on a free local port and open the TUI on /echo."""
-    from sockscope.core.server import DemoServerThread
+    from sockscope.servers.demo import DemoServerThread
 
     server = DemoServerThread("127.0.0.1", 0)
     server.start()

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from sockscope.core.display import preview
 from sockscope.core.formats.load import load_log
-from sockscope.core.frames import Kind
-from sockscope.core.server import DemoServerThread
+from sockscope.core.store.frames import Kind
+from sockscope.core.text.display import preview
+from sockscope.servers.demo import DemoServerThread
 
 pytestmark = pytest.mark.e2e
 

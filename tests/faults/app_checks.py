@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input
 
-from sockscope.core.frames import Kind, Opcode
+from sockscope.core.store.frames import Kind, Opcode
 from sockscope.tui.app import SockscopeApp
+from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.screens.help_screen import HelpScreen
 from sockscope.tui.widgets.disclosure import Disclosure
-from sockscope.tui.widgets.message_log import MessageLog
 from tui.helpers import click_options_title, frames, visible_text, wait_for
 
 SIZE = (160, 40)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sockscope.core.events import ReadyState
 from sockscope.core.formats.load import load_log
-from sockscope.core.frames import Kind, Opcode
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import Kind, Opcode
 from sockscope.tui.factory import build_app
 from tui.helpers import ended, frames, wait_for
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from sockscope.core.display import safe_line
-from sockscope.core.frames import Kind
+from sockscope.core.store.frames import Kind
+from sockscope.core.text.display import safe_line
 from sockscope.tui.factory import build_app
 
 from .app_checks import SIZE, assert_survived, connect_from_panel, inspect_last_row, log_text

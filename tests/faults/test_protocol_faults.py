@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from sockscope.core.frames import Kind, Opcode
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import Kind, Opcode
 from sockscope.tui.factory import build_app
 from tui.helpers import ended, frames, wait_for
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from sockscope.core.frames import Kind, Opcode
+from sockscope.core.store.frames import Kind, Opcode
 from sockscope.tui.factory import build_app
 from tui.helpers import frames, wait_for
 

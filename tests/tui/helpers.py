@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from sockscope.core.events import Closed, Failed
-from sockscope.core.frames import Kind, Opcode
+from sockscope.core.store.frames import Kind, Opcode
 from sockscope.tui.app import SockscopeApp
 
 

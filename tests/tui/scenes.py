@@ -18,20 +18,20 @@ from websockets.datastructures import Headers
 from websockets.exceptions import InvalidStatus
 from websockets.http11 import Response
 
-from sockscope.core.diff import DiffReport, Message, Pair, differences
 from sockscope.core.events import Closed, Connecting, Opened
-from sockscope.core.failures import describe_failure
-from sockscope.core.frames import Kind, Opcode
-from sockscope.core.replay import Replayer, ReplayPlan, ReplayResult
-from sockscope.core.session import Session
+from sockscope.core.replay.diff import DiffReport, Message, Pair, differences
+from sockscope.core.replay.replayer import Replayer, ReplayPlan, ReplayResult
+from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import Kind, Opcode
+from sockscope.core.wire.failures import describe_failure
 from sockscope.tui.app import SockscopeApp
 from sockscope.tui.factory import build_app
+from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.screens.diff_screen import DiffScreen
 from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.connection_panel import ConnectionPanel
-from sockscope.tui.widgets.message_log import MessageLog
 from sockscope.tui.widgets.mode_picker import ModePicker
 
 from .helpers import wait_for

@@ -8,9 +8,9 @@ import pytest
 
 from sockscope.core.events import ReadyState
 from sockscope.core.formats.load import load_log
-from sockscope.core.frames import Kind, Opcode
-from sockscope.core.server import DemoServerThread
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import Kind, Opcode
+from sockscope.servers.demo import DemoServerThread
 from sockscope.tui.factory import build_app
 from sockscope.tui.widgets.inspector import Inspector
 from sockscope.tui.widgets.status_line import StatusLine

@@ -10,13 +10,13 @@ import pytest
 
 from sockscope.core.events import ReadyState
 from sockscope.core.formats.load import load_log
-from sockscope.core.frames import Kind, Opcode
-from sockscope.core.server import DemoServerThread
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import Kind, Opcode
+from sockscope.servers.demo import DemoServerThread
 from sockscope.tui.factory import build_app
+from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.screens.file_screens import OpenRequest
 from sockscope.tui.screens.log_viewer import LogViewerScreen
-from sockscope.tui.widgets.message_log import MessageLog
 
 from .helpers import frames, viewing_log, visible_text, wait_for
 
@@ -158,7 +158,7 @@ async def test_open_at_start_and_a_damaged_log_keeps_what_loaded(tmp_path: Path)
 async def test_a_large_log_shows_its_first_rows_from_the_top_while_it_loads(tmp_path: Path) -> None:
     from sockscope.core.formats.jsonl import write_store
     from sockscope.core.formats.model import LogHeader
-    from sockscope.core.frames import FrameStore
+    from sockscope.core.store.frames import FrameStore
 
     store = FrameStore()
     for n in range(300_000):
@@ -193,7 +193,7 @@ async def test_a_large_log_shows_its_first_rows_from_the_top_while_it_loads(tmp_
 
 def test_the_viewer_title_says_how_far_a_log_is_loaded() -> None:
     from sockscope.core.formats.model import LoadedLog, LogHeader
-    from sockscope.core.frames import FrameStore
+    from sockscope.core.store.frames import FrameStore
     from sockscope.tui.screens.log_viewer import describe_log
 
     log = LoadedLog(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from sockscope.core.events import ReadyState
-from sockscope.core.frames import Kind, Opcode
-from sockscope.core.server import DemoServerThread
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import Kind, Opcode
+from sockscope.servers.demo import DemoServerThread
 from sockscope.tui.factory import build_app
+from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.inspector import Inspector
-from sockscope.tui.widgets.message_log import MessageLog
 
 from .helpers import frames, visible_text, wait_for
 

@@ -8,8 +8,8 @@ import pytest
 from websockets.asyncio.server import Server, ServerConnection, serve
 
 from sockscope.core.events import ReadyState
-from sockscope.core.frames import Kind
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import Kind
 from sockscope.tui.factory import build_app
 
 from .helpers import visible_text, wait_for

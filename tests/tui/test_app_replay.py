@@ -14,10 +14,10 @@ from sockscope.core.events import ReadyState
 from sockscope.core.formats.jsonl import write_store
 from sockscope.core.formats.load import load_log
 from sockscope.core.formats.model import LogHeader
-from sockscope.core.frames import FrameStore, Kind, Opcode
-from sockscope.core.json_paths import IgnorePathError
-from sockscope.core.server import DemoServerThread
+from sockscope.core.replay.json_paths import IgnorePathError
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.servers.demo import DemoServerThread
 from sockscope.tui.app import SockscopeApp
 from sockscope.tui.factory import build_app
 from sockscope.tui.screens.diff_screen import DiffScreen, DiffView

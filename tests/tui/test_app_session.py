@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sockscope.core.events import ReadyState
-from sockscope.core.frames import FrameStore, Kind, Opcode
-from sockscope.core.server import DemoServerThread
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.servers.demo import DemoServerThread
 from sockscope.tui.factory import build_app
+from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.widgets.composer import Composer
-from sockscope.tui.widgets.message_log import MessageLog
 
 from .helpers import frames, visible_text, wait_for
 
@@ -34,7 +34,7 @@ async def test_json_and_binary_modes_send_the_right_frames(demo_server: DemoServ
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
         composer = app.query_one(Composer)
-        from sockscope.core.compose import ComposeMode
+        from sockscope.core.text.compose import ComposeMode
 
         composer.set_mode(ComposeMode.JSON)
         await pilot.pause()
@@ -135,7 +135,7 @@ async def test_the_inspector_shows_the_cursor_row_in_the_cursor_frame() -> None:
     lands on it (it watches the log's cursor), so both are in the next frame drawn. Rows
     dropped from the front first (--max-frames) check the number-to-index mapping.
     """
-    from sockscope.core.session import Session
+    from sockscope.core.session.session import Session
     from sockscope.tui.widgets.inspector import Inspector
 
     store = FrameStore()

@@ -12,15 +12,15 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 
-from sockscope.core.filtering import FilterSpec, compile_filter
 from sockscope.core.formats.jsonl import read_jsonl
-from sockscope.core.frames import FrameStore, Kind, Opcode
-from sockscope.core.server import DemoServerThread
+from sockscope.core.session.filtering import FilterSpec, compile_filter
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.servers.demo import DemoServerThread
 from sockscope.tui.factory import build_app
+from sockscope.tui.log.message_log import MessageLog
+from sockscope.tui.log.rows import LogRows
 from sockscope.tui.widgets.inspector import Inspector
-from sockscope.tui.widgets.log_rows import LogRows
-from sockscope.tui.widgets.message_log import MessageLog
 from sockscope.tui.widgets.session_view import SessionView
 from sockscope.tui.widgets.status_line import memory_text
 

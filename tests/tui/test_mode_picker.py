@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sockscope.core.compose import ComposeMode
 from sockscope.core.events import ReadyState
-from sockscope.core.frames import Kind, Opcode
-from sockscope.core.server import DemoServerThread
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import Kind, Opcode
+from sockscope.core.text.compose import ComposeMode
+from sockscope.servers.demo import DemoServerThread
 from sockscope.tui.factory import build_app
 from sockscope.tui.screens.mode_menu import ModeMenu
 from sockscope.tui.widgets.composer import Composer

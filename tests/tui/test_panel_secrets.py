@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sockscope.core.events import ReadyState
-from sockscope.core.server import DemoServerThread
 from sockscope.core.settings import ConnectionSettings
+from sockscope.servers.demo import DemoServerThread
 from sockscope.tui.factory import build_app
 
 from .helpers import click_options_title, wait_for

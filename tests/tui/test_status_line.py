@@ -7,7 +7,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 
 from sockscope.core.events import ReadyState
-from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
 from sockscope.tui.widgets.status_line import Status, StatusLine
 
 

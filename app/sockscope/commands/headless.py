@@ -13,8 +13,8 @@ from sockscope.core.formats.errors import LogError
 from sockscope.core.formats.jsonl import FLUSH_INTERVAL, JournalWriter
 from sockscope.core.formats.load import HAR_SUFFIXES, load_log
 from sockscope.core.formats.model import LogHeader
-from sockscope.core.replay import ReplayError, ReplayPlan
-from sockscope.core.session import Session
+from sockscope.core.replay.replayer import ReplayError, ReplayPlan
+from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 
 F = TypeVar("F", bound=Callable[..., Any])

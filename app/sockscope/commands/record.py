@@ -21,18 +21,18 @@ from sockscope.commands.headless import (
     secrets_option,
 )
 from sockscope.commands.options import headless_connection_options, settings_from_options
-from sockscope.core.connection import Connection
-from sockscope.core.display import (
+from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
+from sockscope.core.session.session import RowWriter, Session
+from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import FrameStore, Kind, Opcode, close_parts
+from sockscope.core.text.display import (
     close_code_name,
     describe_close,
     human_size,
     preview,
     safe_line,
 )
-from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
-from sockscope.core.frames import FrameStore, Kind, Opcode, close_parts
-from sockscope.core.session import RowWriter, Session
-from sockscope.core.settings import ConnectionSettings
+from sockscope.core.wire.connection import Connection
 
 PREVIEW_WIDTH = 100
 _DATA = (Opcode.TEXT, Opcode.BINARY)

@@ -22,11 +22,17 @@ from sockscope.commands.headless import (
     warn,
 )
 from sockscope.commands.options import headless_connection_options, settings_from_options
-from sockscope.core.diff import DiffReport, compare
 from sockscope.core.formats.jsonl import JournalWriter
-from sockscope.core.json_paths import IgnorePathError, parse_ignore
-from sockscope.core.replay import DEFAULT_TIMEOUT, Replayer, ReplayError, ReplayPlan, ReplayResult
-from sockscope.core.session import Session
+from sockscope.core.replay.diff import DiffReport, compare
+from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore
+from sockscope.core.replay.replayer import (
+    DEFAULT_TIMEOUT,
+    Replayer,
+    ReplayError,
+    ReplayPlan,
+    ReplayResult,
+)
+from sockscope.core.session.session import Session
 
 
 async def _replay(replayer: Replayer) -> ReplayResult:

@@ -12,9 +12,9 @@ from typing import Protocol
 import click
 
 from sockscope.commands.headless import connection_option, fail, load_plan
-from sockscope.core.json_paths import IgnorePathError, parse_ignore
-from sockscope.core.mock_server import OnUnexpected, start_mock_server
-from sockscope.core.server import ENDPOINTS, start_demo_server
+from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore
+from sockscope.servers.demo import ENDPOINTS, start_demo_server
+from sockscope.servers.mock import OnUnexpected, start_mock_server
 
 
 class _Server(Protocol):

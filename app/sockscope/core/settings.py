@@ -102,7 +102,7 @@ class ConnectionSettings(NamedTuple):
     on_open: tuple[str, ...] = ()
     """Text messages sent after every open (e.g. auth or subscribe), also after reconnects."""
     reconnect: bool = False
-    """Reconnect with backoff after an abnormal close (see core/reconnect.py)."""
+    """Reconnect with backoff after an abnormal close (see core/wire/reconnect.py)."""
 
     def with_url(self, url: str) -> ConnectionSettings:
         return self._replace(url=url)

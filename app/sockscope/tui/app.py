@@ -10,14 +10,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from sockscope.core.display import describe_close
 from sockscope.core.events import Closed, ConnectionEvent, Failed, Opened, ReadyState
 from sockscope.core.paths import write_crash_report
-from sockscope.core.session import Session
+from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.text.display import describe_close
 from sockscope.resources import stylesheet
 from sockscope.tui.app_options import AppOptions
 from sockscope.tui.guard import guarded
+from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.messages import (
     CommandFailed,
     ConnectionChanged,
@@ -29,7 +30,6 @@ from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.connection_panel import ConnectionPanel
 from sockscope.tui.widgets.inspector import Inspector
 from sockscope.tui.widgets.key_bar import KeyBar
-from sockscope.tui.widgets.message_log import MessageLog
 from sockscope.tui.widgets.session_view import SessionView
 from sockscope.tui.widgets.status_line import Status, StatusLine
 from sockscope.tui.worker import Close, Connect, Disconnect, Ping, SendBytes, SendText, SocketWorker

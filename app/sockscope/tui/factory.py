@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sockscope.core.session import Session
+from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.app import SockscopeApp
 from sockscope.tui.app_options import AppOptions

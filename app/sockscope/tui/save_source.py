@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
-from sockscope.core.frames import FrameStore
+from sockscope.core.store.frames import FrameStore
 
 if TYPE_CHECKING:  # the log formats load on first use (startup, see session_files.py)
     from sockscope.core.formats.model import LogHeader

@@ -17,7 +17,7 @@ from textual.app import App
 
 from sockscope.core.formats.errors import LogError, LogFormatError
 from sockscope.core.paths import errors_dir
-from sockscope.core.session import Session
+from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.app_options import AppOptions
 from sockscope.tui.save_source import SaveSource, ShowsSession

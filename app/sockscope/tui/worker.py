@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from textual.message import Message
 
 from sockscope.core.events import ConnectionEvent, NotOpenError, ReadyState
-from sockscope.core.reconnect import Backoff, should_reconnect
-from sockscope.core.session import Session
+from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.wire.reconnect import Backoff, should_reconnect
 from sockscope.tui.messages import (
     CommandFailed,
     ConnectionChanged,
@@ -28,7 +28,7 @@ from sockscope.tui.messages import (
 )
 
 if TYPE_CHECKING:  # imported on the first connect: websockets is not needed to start
-    from sockscope.core.connection import Connection
+    from sockscope.core.wire.connection import Connection
 
 TICK = 0.03
 #: Under a firehose (this many rows per tick) the tick stretches: each screen update costs
@@ -150,7 +150,7 @@ class SocketWorker:
 
     async def _connect(self, settings: ConnectionSettings) -> None:
         """Run one connection; with ``settings.reconnect``, reconnect after abnormal ends."""
-        from sockscope.core.connection import Connection
+        from sockscope.core.wire.connection import Connection
 
         backoff = Backoff()
         while True:

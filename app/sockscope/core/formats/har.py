@@ -41,7 +41,7 @@ from sockscope.core.formats.records import (
     show,
 )
 from sockscope.core.formats.redact import redact_headers, redact_url
-from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 __all__ = ["list_websocket_entries", "parse_har", "read_har", "write_har"]
 

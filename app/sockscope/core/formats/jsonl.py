@@ -40,7 +40,7 @@ from sockscope.core.formats.records import (
     parse_header,
     parse_record,
 )
-from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 __all__ = [
     "JournalWriter",

@@ -12,7 +12,7 @@ from sockscope.core.formats.files import open_for_reading
 from sockscope.core.formats.har import read_har, write_har
 from sockscope.core.formats.jsonl import Progress, Started, read_jsonl, write_store
 from sockscope.core.formats.model import LoadedLog, LogHeader
-from sockscope.core.frames import FrameStore
+from sockscope.core.store.frames import FrameStore
 
 __all__ = ["LoadedLog", "LogHeader", "load_log", "save_log", "sniff_format"]
 

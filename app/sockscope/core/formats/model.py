@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sockscope import __version__
-from sockscope.core.frames import FrameStore
+from sockscope.core.store.frames import FrameStore
 
 FORMAT_VERSION = 1
 TOOL = f"sockscope {__version__}"

@@ -18,7 +18,7 @@ import orjson
 
 from sockscope.core.formats.model import FORMAT_VERSION, LogHeader, epoch_time, iso_time
 from sockscope.core.formats.redact import redact_info, redact_url
-from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 KIND_NAMES: dict[Kind, str] = {kind: kind.name.lower() for kind in Kind}
 KINDS: dict[str, Kind] = {name: kind for kind, name in KIND_NAMES.items()}

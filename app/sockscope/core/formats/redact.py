@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sockscope.core.frames import Kind
 from sockscope.core.settings import SECRET_HEADERS
+from sockscope.core.store.frames import Kind
 
 REDACTED = "[redacted]"
 

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from sockscope.core.compose import ComposeError, check_close
+from sockscope.core.text.compose import ComposeError, check_close
 
 
 class CloseScreen(ModalScreen[tuple[int, str] | None]):

@@ -19,8 +19,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
-from sockscope.core.diff import DiffReport, Pair, show_message
-from sockscope.core.display import safe_line
+from sockscope.core.replay.diff import DiffReport, Pair, show_message
+from sockscope.core.text.display import safe_line
 from sockscope.tui.widgets.key_bar import KeyBar
 
 STATUS_WIDTH = 9

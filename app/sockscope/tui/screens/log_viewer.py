@@ -13,10 +13,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 
-from sockscope.core.display import safe_line
 from sockscope.core.formats.model import LoadedLog
-from sockscope.core.replay import ReplayPlan
+from sockscope.core.replay.replayer import ReplayPlan
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.text.display import safe_line
 from sockscope.tui.save_source import SaveSource
 from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.screens.replay_setup import ReplayRequest, ReplaySetupScreen

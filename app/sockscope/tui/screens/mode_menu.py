@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from sockscope.core.compose import ComposeMode
+from sockscope.core.text.compose import ComposeMode
 
 
 class ModeMenu(ModalScreen[ComposeMode | None]):

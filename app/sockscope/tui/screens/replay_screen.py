@@ -1,6 +1,6 @@
 """A replay running: its progress, the new session's rows live, and keys to steer it.
 
-The :class:`~sockscope.core.replay.Replayer` runs as an async worker of this screen (so
+The :class:`~sockscope.core.replay.replayer.Replayer` runs as an async worker of this screen (so
 leaving the screen cancels it) and records into its own new session; the screen reads
 that session's store on a timer, as the live view does, and never blocks on the socket.
 When the replay ends, the diff of recorded vs new responses opens by itself.
@@ -18,11 +18,11 @@ from textual.timer import Timer
 from textual.widgets import Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from sockscope.core.diff import DiffReport, compare
-from sockscope.core.display import describe_close, safe_line
 from sockscope.core.formats.model import LogHeader, iso_time, now_iso
-from sockscope.core.replay import Replayer, ReplayError, ReplayPlan, ReplayResult
-from sockscope.core.session import Session
+from sockscope.core.replay.diff import DiffReport, compare
+from sockscope.core.replay.replayer import Replayer, ReplayError, ReplayPlan, ReplayResult
+from sockscope.core.session.session import Session
+from sockscope.core.text.display import describe_close, safe_line
 from sockscope.tui.save_source import SaveSource
 from sockscope.tui.screens.diff_screen import DiffScreen
 from sockscope.tui.screens.replay_setup import ReplayRequest

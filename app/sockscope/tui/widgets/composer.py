@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Label, TextArea
 
-from sockscope.core.compose import ComposeError, ComposeMode, Outgoing, compose
+from sockscope.core.text.compose import ComposeError, ComposeMode, Outgoing, compose
 from sockscope.tui.widgets.compact_button import CompactButton
 from sockscope.tui.widgets.mode_picker import ModePicker
 

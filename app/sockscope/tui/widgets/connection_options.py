@@ -15,9 +15,9 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
-from sockscope.core.display import mask_secret, safe_block
 from sockscope.core.formats.redact import is_secret_header
 from sockscope.core.settings import ConnectionSettings, SettingsError, parse_header
+from sockscope.core.text.display import mask_secret, safe_block
 
 
 def masked_headers(headers: Iterable[tuple[str, str]]) -> str:

@@ -17,8 +17,13 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select
 
-from sockscope.core.filtering import CompiledFilter, FilterError, FilterSpec, compile_filter
-from sockscope.core.frames import Kind, Opcode
+from sockscope.core.session.filtering import (
+    CompiledFilter,
+    FilterError,
+    FilterSpec,
+    compile_filter,
+)
+from sockscope.core.store.frames import Kind, Opcode
 
 #: Quiet time after a keystroke before the filter is applied.
 DEBOUNCE = 0.15

@@ -19,7 +19,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from sockscope.core.display import (
+from sockscope.core.formats.redact import is_secret_header, redact_url
+from sockscope.core.store.frames import FrameStore, Kind, Opcode, Row
+from sockscope.core.text.display import (
     decode_text,
     describe_close,
     hexdump,
@@ -29,9 +31,7 @@ from sockscope.core.display import (
     safe_line,
     to_base64,
 )
-from sockscope.core.formats.redact import is_secret_header, redact_url
-from sockscope.core.frames import FrameStore, Kind, Opcode, Row
-from sockscope.tui.row_format import (
+from sockscope.tui.log.row_format import (
     describe_close_payload,
     direction_mark,
     format_time,

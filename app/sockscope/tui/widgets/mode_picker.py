@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from sockscope.core.compose import ComposeMode
+from sockscope.core.text.compose import ComposeMode
 
 MODE_LABELS = {
     ComposeMode.TEXT: "Text",

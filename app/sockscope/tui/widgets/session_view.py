@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 
-from sockscope.core.frames import FrameStore
+from sockscope.core.store.frames import FrameStore
 from sockscope.tui.guard import guarded
+from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.widgets.inspector import Inspector
-from sockscope.tui.widgets.message_log import MessageLog
 
 if TYPE_CHECKING:  # imported with the bar's first opening (startup: docs/performance.md)
     from sockscope.tui.widgets.filter_bar import FilterBar

@@ -7,10 +7,10 @@ from typing import NamedTuple
 from rich.text import Text
 from textual.widgets import Static
 
-from sockscope.core.display import human_size, safe_line
 from sockscope.core.events import ReadyState
 from sockscope.core.formats.redact import redact_url
-from sockscope.core.frames import FrameStore
+from sockscope.core.store.frames import FrameStore
+from sockscope.core.text.display import human_size, safe_line
 
 STATE_STYLES = {
     ReadyState.CONNECTING: "bold yellow",

@@ -8,7 +8,7 @@ decompression, before it answers) and ``send_frame`` (each outgoing frame).
 Incoming data frames go straight to the sink instead of the ``recv()`` queue: the
 sink (the session store) is the buffer, so nothing is dropped and nothing waits.
 Once the handshake is read, the stream goes through the frame splitter first
-(:mod:`~sockscope.core.frame_splitter`): plain data frames are recorded a read at
+(:mod:`~sockscope.core.wire.frame_splitter`): plain data frames are recorded a read at
 a time, every other frame is handed to websockets whole.
 
 These hooks are not documented API; ``tests/test_connection.py`` and
@@ -42,10 +42,10 @@ from sockscope.core.events import (
     Opened,
     ReadyState,
 )
-from sockscope.core.failures import describe_failure
-from sockscope.core.frame_splitter import FrameSplitter, Next
-from sockscope.core.frames import Kind, Opcode
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import Kind, Opcode
+from sockscope.core.wire.failures import describe_failure
+from sockscope.core.wire.frame_splitter import FrameSplitter, Next
 
 CLOSE_TIMEOUT = 3.0
 PING_TIMEOUT = 10.0

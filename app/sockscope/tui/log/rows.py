@@ -12,7 +12,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 
-from sockscope.core.frames import FrameStore, minus
+from sockscope.core.store.frames import FrameStore, minus
 
 
 class LogRows:

@@ -26,12 +26,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker
 
-from sockscope.core.frames import FrameStore
-from sockscope.tui.row_format import RowStyles, row_text
-from sockscope.tui.widgets.log_rows import LogRows
+from sockscope.core.store.frames import FrameStore
+from sockscope.tui.log.row_format import RowStyles, row_text
+from sockscope.tui.log.rows import LogRows
 
 if TYPE_CHECKING:
-    from sockscope.core.filtering import CompiledFilter
+    from sockscope.core.session.filtering import CompiledFilter
 
 #: New rows matched on the spot when they arrive; larger backlogs go to the scan worker.
 SYNC_MATCH_ROWS = 20_000

@@ -12,7 +12,7 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
-from sockscope.core.frames import Kind
+from sockscope.core.store.frames import Kind
 
 # C0 controls map to the Unicode "control pictures" block (U+2400 + code).
 _C0 = {code: chr(0x2400 + code) for code in range(0x20)}

@@ -16,9 +16,9 @@ from websockets.exceptions import (
     InvalidURI,
 )
 
-from sockscope.core.display import safe_line
 from sockscope.core.events import Failed
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.text.display import safe_line
 
 BODY_PREVIEW = 200
 

@@ -3,7 +3,7 @@
 Text messages that hold a JSON object or array are compared as parsed values (key
 order and spacing do not matter; ``1`` equals ``1.0``); other text and all binary
 messages are compared byte for byte. ``ignore`` takes JSONPath-like paths
-(:mod:`~sockscope.core.json_paths`: ``$.ts``, ``$..id``, ``$.items[*].id``) for
+(:mod:`~sockscope.core.replay.json_paths`: ``$.ts``, ``$..id``, ``$.items[*].id``) for
 fields that change on every run.
 
 A :class:`DiffReport` keeps every pair (position, recorded, new, differing paths)
@@ -18,9 +18,15 @@ from typing import Any, Literal, NamedTuple
 
 import orjson
 
-from sockscope.core.display import preview, safe_line, to_base64
-from sockscope.core.frames import Opcode
-from sockscope.core.json_paths import Pattern, Step, format_path, ignored, parse_ignore
+from sockscope.core.replay.json_paths import (
+    Pattern,
+    Step,
+    format_path,
+    ignored,
+    parse_ignore,
+)
+from sockscope.core.store.frames import Opcode
+from sockscope.core.text.display import preview, safe_line, to_base64
 
 Status = Literal["same", "different", "missing", "extra"]
 

@@ -3,13 +3,13 @@
 :class:`ReplayPlan` reads one connection of a log (the first, unless told which): the
 messages the client sent
 and the server's responses, with their times. :class:`Replayer` opens a new
-connection through the core :class:`~sockscope.core.connection.Connection` (so it
+connection through the core :class:`~sockscope.core.wire.connection.Connection` (so it
 behaves as the TUI does), sends the client messages with the recorded timing
 scaled by a speed (or as fast as possible, or one step at a time), records
-everything into a :class:`~sockscope.core.session.Session`, waits for the
+everything into a :class:`~sockscope.core.session.session.Session`, waits for the
 responses to settle and closes as the recorded client did (with 1000 when the server
 closed first). Comparing the responses with the recorded ones is
-:func:`sockscope.core.diff.compare`'s job.
+:func:`sockscope.core.replay.diff.compare`'s job.
 """
 
 from __future__ import annotations
@@ -24,15 +24,15 @@ from typing import NamedTuple
 
 from websockets.exceptions import ConnectionClosed
 
-from sockscope.core.compose import ComposeError, check_close
-from sockscope.core.connection import Connection
-from sockscope.core.diff import Message
 from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
 from sockscope.core.formats.records import by_flag
 from sockscope.core.formats.redact import REDACTED
-from sockscope.core.frames import FrameStore, Kind, Opcode, close_parts
-from sockscope.core.session import Session
+from sockscope.core.replay.diff import Message
+from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings, SettingsError
+from sockscope.core.store.frames import FrameStore, Kind, Opcode, close_parts
+from sockscope.core.text.compose import ComposeError, check_close
+from sockscope.core.wire.connection import Connection
 
 DEFAULT_TIMEOUT = 5.0
 QUIET = 0.2

@@ -1,6 +1,6 @@
 """A session: the store every event lands in, and the journal that keeps it on disk.
 
-The session is the sink of a :class:`~sockscope.core.connection.Connection`.
+The session is the sink of a :class:`~sockscope.core.wire.connection.Connection`.
 Frames are appended to the store (and journal) the moment they arrive, in the
 connection's own callback; the UI only learns *how many* rows are new, on its
 own tick, so a slow screen can never make the recording lose a frame.
@@ -26,7 +26,7 @@ from sockscope.core.events import (
     ReadyState,
 )
 from sockscope.core.formats.errors import LogError
-from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 
 class RowWriter(Protocol):

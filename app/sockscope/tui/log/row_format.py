@@ -1,7 +1,7 @@
 """One store row as one line of the message log: time, direction, opcode, size, preview.
 
 Everything shown is built from plain strings with :class:`rich.text.Text` (never parsed as
-markup) and payload text goes through :mod:`sockscope.core.display`, so a hostile payload
+markup) and payload text goes through :mod:`sockscope.core.text.display`, so a hostile payload
 is shown literally, control characters made visible.
 """
 
@@ -13,8 +13,14 @@ from typing import NamedTuple
 from rich.style import Style
 from rich.text import Text
 
-from sockscope.core.display import close_code_name, event_summary, human_size, preview, safe_line
-from sockscope.core.frames import FrameStore, Kind, Opcode, close_parts
+from sockscope.core.store.frames import FrameStore, Kind, Opcode, close_parts
+from sockscope.core.text.display import (
+    close_code_name,
+    event_summary,
+    human_size,
+    preview,
+    safe_line,
+)
 
 TIME_WIDTH = 12
 OPCODE_WIDTH = 6

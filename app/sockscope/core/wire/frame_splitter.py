@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from typing import Literal
 
-from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 #: What websockets can take next, after it was handed a frame: plain frames too
 #: ("plain"), only frames handed over (a fragmented message is in progress: "frames"),

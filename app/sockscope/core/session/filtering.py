@@ -35,8 +35,8 @@ from itertools import compress, repeat
 from operator import and_
 from typing import NamedTuple
 
-from sockscope.core.display import event_summary
-from sockscope.core.frames import FrameStore, Kind, Opcode
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.core.text.display import event_summary
 
 #: Rows and payload bytes per slice: each slice costs a few milliseconds at most.
 SLICE_ROWS = 8192

@@ -2,7 +2,7 @@
 
 Every connection, whatever its path, gets the same script: the log's first
 connection, in order. The mock waits for each recorded client message (compared
-as :mod:`~sockscope.core.diff` compares: JSON-aware, with optional paths to
+as :mod:`~sockscope.core.replay.diff` compares: JSON-aware, with optional paths to
 ignore), and sends each recorded server message at its recorded time after the
 client message before it (at once with ``fast``). A client message that does not
 match is reported and then ignored or answered by closing with 1008. When the
@@ -23,11 +23,11 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Data, Subprotocol
 
-from sockscope.core.diff import Message, canonical, show_message
-from sockscope.core.frames import Kind, Opcode
-from sockscope.core.json_paths import parse_ignore
-from sockscope.core.replay import ReplayPlan
-from sockscope.core.server import MAX_MESSAGE_SIZE, ws_url
+from sockscope.core.replay.diff import Message, canonical, show_message
+from sockscope.core.replay.json_paths import parse_ignore
+from sockscope.core.replay.replayer import ReplayPlan
+from sockscope.core.store.frames import Kind, Opcode
+from sockscope.servers.demo import MAX_MESSAGE_SIZE, ws_url
 
 OnUnexpected = Literal["ignore", "close"]
 Report = Callable[[str], None]

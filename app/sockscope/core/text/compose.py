@@ -6,7 +6,7 @@ from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
 
-from sockscope.core.display import from_base64, from_hex
+from sockscope.core.text.display import from_base64, from_hex
 
 MAX_PING_PAYLOAD = 125
 
