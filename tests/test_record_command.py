@@ -12,8 +12,10 @@ from typing import Any
 import orjson
 import pytest
 from click.testing import CliRunner, Result
+from websockets.asyncio.server import ServerConnection
 
 import sockscope
+from server_thread import ServerThread
 from sockscope.commands.record import Recorder, record
 from sockscope.core.formats.jsonl import read_jsonl
 from sockscope.core.formats.model import LoadedLog
@@ -86,15 +88,44 @@ def test_count_stops_after_n_messages(demo_server: DemoServerThread, tmp_path: P
 def test_a_long_recording_keeps_only_the_newest_rows_in_memory_and_all_in_the_file(
     demo_server: DemoServerThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("sockscope.commands.record.KEPT_ROWS", 100)
     kept: list[int] = []
     monkeypatch.setattr(Recorder, "on_event", _noting_rows_held(Recorder.on_event, kept))
     out = tmp_path / "ticks.jsonl"
-    result = run(demo_server.url("/ticks?rate=10000"), "-o", out, "--count", "2000", "-q")
+    result = run(
+        demo_server.url("/ticks?rate=10000"), "-o", out, "--count", "2000", "-q",
+        "--max-frames", "100",
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     seqs = [orjson.loads(payload)["seq"] for payload in frames(read_jsonl(out), Kind.RECV)]
     assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) >= 2000
     assert kept and max(kept) <= 125  # at the close: max_frames plus a quarter of slack
+
+
+def test_big_frames_are_bounded_by_bytes_in_memory_and_all_in_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def big(ws: ServerConnection) -> None:
+        for n in range(40):
+            await ws.send(bytes([n]) * 256 * 1024)
+        await ws.close(1000)
+
+    held: list[int] = []
+    monkeypatch.setattr(Recorder, "on_event", _noting_bytes_held(Recorder.on_event, held))
+    out = tmp_path / "big.jsonl"
+    with ServerThread(big) as url:
+        result = run(url, "-o", out, "-q", "--max-bytes", str(1024 * 1024))
+    assert result.exit_code == 0, result.output
+    assert [p[0] for p in frames(read_jsonl(out), Kind.RECV)] == list(range(40))
+    # At the close: at most the bound plus a quarter of slack (10 MiB arrived).
+    assert held and max(held) <= 1024 * 1024 * 5 // 4
+
+
+def _noting_bytes_held(on_event: Any, held: list[int]) -> Any:
+    def noting(self: Recorder, t: float, event: Any) -> None:
+        held.append(self.store.payload_bytes)
+        on_event(self, t, event)
+
+    return noting
 
 
 def _noting_rows_held(on_event: Any, kept: list[int]) -> Any:
@@ -153,7 +184,7 @@ def test_frames_are_printed_safely(demo_server: DemoServerThread, tmp_path: Path
         ("/reject?status=403&body=nope", "out.jsonl", [], "403"),
         ("/echo", "missing-dir/out.jsonl", [], "Cannot write missing-dir/out.jsonl"),
         ("/echo", "out.har", [], "name the file .jsonl"),
-        ("/echo", "out.jsonl", ["--reconnect"], "--reconnect is for the TUI"),
+        ("/reject?status=403&body=nope", "out.jsonl", ["--reconnect"], "403"),
     ],
 )
 def test_what_cannot_record_exits_2_with_one_line(
@@ -193,3 +224,36 @@ def test_ctrl_c_stops_the_recording_and_closes_1000(
     log = read_jsonl(out)
     assert frames(log, Kind.RECV)
     assert (closing(log)["code"], closing(log)["by"]) == (1000, "client")
+
+
+async def _three_ticks_per_subscription(ws: ServerConnection) -> None:
+    async for message in ws:
+        if message == "sub":
+            for n in range(3):
+                await ws.send(f"tick {n}")
+
+
+def test_reconnect_survives_a_server_restart_in_one_log(tmp_path: Path) -> None:
+    out = tmp_path / "restart.jsonl"
+    server = ServerThread(_three_ticks_per_subscription)
+    url = server.start()
+    source_root = str(Path(sockscope.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": source_root}
+    command = [sys.executable, "-m", "sockscope", "record", url, "-o", str(out), "--reconnect",
+               "--on-open", "sub", "--count", "6"]  # fmt: skip
+    with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env) as process:
+        assert process.stderr is not None
+        try:
+            while "tick 2" not in process.stderr.readline():
+                pass
+            server.stop()  # the server goes away: the recording keeps trying
+            server.start()
+            _, stderr = process.communicate(timeout=30)
+        finally:
+            server.stop()
+            process.kill()
+    assert process.returncode == 0, stderr
+    log = read_jsonl(out)
+    assert len([r for r in log.store.rows() if r.kind is Kind.OPEN]) == 2
+    assert frames(log, Kind.SEND) == [b"sub", b"sub"]
+    assert frames(log, Kind.RECV) == [f"tick {n}".encode() for n in (0, 1, 2, 0, 1, 2)]

@@ -10,12 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from websockets.exceptions import ConnectionClosed
 
 from sockscope.commands.headless import (
     fail,
     keep_flushing,
-    no_reconnect,
     open_journal,
     output_option,
     secrets_option,
@@ -32,7 +30,8 @@ from sockscope.core.text.display import (
     preview,
     safe_line,
 )
-from sockscope.core.wire.connection import Connection
+from sockscope.core.wire.commands import Close, Connect, Disconnect, SendText
+from sockscope.core.wire.driver import Driver
 
 PREVIEW_WIDTH = 100
 _DATA = (Opcode.TEXT, Opcode.BINARY)
@@ -61,23 +60,27 @@ def event_line(elapsed: float, event: ConnectionEvent) -> str | None:
     return f"{elapsed:8.3f}  {safe_line(what)}"
 
 
-#: Rows a recording keeps in memory: the file has them all, so an endless feed
-#: recorded for hours costs no more memory than a minute of it.
+#: Rows and payload bytes a recording keeps in memory by default: the file has them all,
+#: so an endless feed recorded for hours costs no more memory than a minute of it.
 KEPT_ROWS = 10_000
+KEPT_BYTES = 32 * 1024 * 1024
 
 
 class Recorder(Session):
     """A session that prints each frame and event, and counts the messages received."""
 
     def __init__(
-        self, journal: RowWriter, count: int | None, echo: Callable[[str], None] | None
+        self,
+        journal: RowWriter,
+        count: int | None,
+        echo: Callable[[str], None] | None,
+        max_frames: int = KEPT_ROWS,
+        max_bytes: int = KEPT_BYTES,
     ) -> None:
-        super().__init__(journal=journal, max_frames=KEPT_ROWS)
+        super().__init__(journal=journal, max_frames=max_frames, max_bytes=max_bytes)
         self.received = 0
         self.enough = asyncio.Event()
         """Set when ``count`` messages have come."""
-        self.settled = asyncio.Event()
-        """Set when the connection opened or failed."""
         self._count = count
         self._echo = echo
         self._start = time.time()
@@ -104,38 +107,30 @@ class Recorder(Session):
 
     def on_event(self, t: float, event: ConnectionEvent) -> None:
         super().on_event(t, event)
-        if isinstance(event, Opened | Failed | Closed):
-            self.settled.set()
         line = event_line(t - self._start, event) if self._echo is not None else None
         if line is not None and self._echo is not None:
             self._echo(line)
 
 
-async def _first(*waits: asyncio.Future[Any], timeout: float | None = None) -> None:
-    """Wait until one of ``waits`` is done, or the timeout."""
-    await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-
-
 async def _capture(
-    connection: Connection,
-    recorder: Recorder,
-    task: asyncio.Task[Closed | Failed],
-    messages: tuple[str, ...],
-    duration: float | None,
+    driver: Driver, recorder: Recorder, messages: tuple[str, ...], duration: float | None
 ) -> None:
-    settled = asyncio.ensure_future(recorder.settled.wait())
+    """Send ``messages`` after the first open; wait for --count, --duration or the end."""
+    if not isinstance(await driver.wait_settled(), Opened):
+        return
+    try:
+        for message in messages:
+            await driver.execute(SendText(message))
+    except (NotOpenError, OSError):
+        pass  # the server closed while we were sending: the log shows it
+    finished = asyncio.ensure_future(driver.wait_finished())
     enough = asyncio.ensure_future(recorder.enough.wait())
     try:
-        await _first(task, settled)
-        if not isinstance(recorder.last_event, Opened):
-            return
-        for message in messages:
-            await connection.send_text(message)
-        await _first(task, enough, timeout=duration)
-    except (NotOpenError, ConnectionClosed):
-        pass  # the server closed while we were sending: the log shows it
+        await asyncio.wait(
+            (finished, enough), timeout=duration, return_when=asyncio.FIRST_COMPLETED
+        )
     finally:
-        settled.cancel()
+        finished.cancel()
         enough.cancel()
 
 
@@ -144,19 +139,23 @@ async def _record(
     recorder: Recorder,
     messages: tuple[str, ...],
     duration: float | None,
-) -> Closed | Failed:
-    connection = Connection(settings, recorder)
-    task = asyncio.create_task(connection.run())
+) -> Closed | Failed | None:
+    driver = Driver(recorder)
+    serving = asyncio.create_task(driver.serve())
     flushing = asyncio.create_task(keep_flushing(recorder))
+    driver.submit(Connect(settings))
     try:
-        await _capture(connection, recorder, task, messages, duration)
-    except asyncio.CancelledError:
-        pass  # Ctrl+C stops the recording as --duration would
+        with contextlib.suppress(asyncio.CancelledError):  # Ctrl+C stops as --duration does
+            await _capture(driver, recorder, messages, duration)
+        try:
+            await driver.execute(Close(1000))
+        except (NotOpenError, OSError):  # not open (a reconnect is due): stop retrying
+            await driver.execute(Disconnect())
+        return await driver.wait_finished()
     finally:
         flushing.cancel()
-    with contextlib.suppress(NotOpenError):
-        await connection.close(1000)
-    return await task
+        serving.cancel()
+        await asyncio.gather(serving, flushing, return_exceptions=True)
 
 
 @click.command("record")
@@ -181,6 +180,22 @@ async def _record(
     metavar="SECONDS",
     help="Stop this many seconds after connecting.",
 )
+@click.option(
+    "--max-frames",
+    type=click.IntRange(min=1),
+    default=KEPT_ROWS,
+    show_default=True,
+    metavar="N",
+    help="Rows kept in memory (the file gets every one).",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=KEPT_BYTES,
+    show_default=True,
+    metavar="BYTES",
+    help="Payload bytes kept in memory (the file gets every one).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @secrets_option
 @headless_connection_options
@@ -190,6 +205,8 @@ def record(
     messages: tuple[str, ...],
     count: int | None,
     duration: float | None,
+    max_frames: int,
+    max_bytes: int,
     quiet: bool,
     include_secrets: bool,
     **options: Any,
@@ -198,15 +215,17 @@ def record(
 
     Prints a line per frame on stderr (unless -q). Stops after --count messages,
     after --duration, when the server closes, or on Ctrl+C, and closes with 1000.
+    With --reconnect, an abnormal end (a server restart, a dropped network) opens a
+    new connection with backoff and re-sends --on-open; the file keeps one open row
+    per connection. Only the newest rows stay in memory (--max-frames, --max-bytes).
     Exit status: 0 recorded, 2 could not (one line on stderr says why).
     """
     settings, notice = settings_from_options(url, options)
-    no_reconnect(settings, "record")
     if notice and not quiet:
         click.echo(f"sockscope: {notice}", err=True)
     echo = None if quiet else lambda line: click.echo(line, err=True)
     with open_journal(output, settings.url, include_secrets) as journal:
-        recorder = Recorder(journal, count, echo)
+        recorder = Recorder(journal, count, echo, max_frames, max_bytes)
         ended = asyncio.run(_record(settings, recorder, messages, duration))
     if isinstance(ended, Failed):
         fail(ended.message)

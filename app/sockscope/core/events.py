@@ -86,5 +86,35 @@ class Failed(NamedTuple):
 ConnectionEvent = Connecting | Opened | Closing | Closed | Failed
 
 
+class RowsGrew(NamedTuple):
+    """The session's store holds more rows (reported on a tick, never per frame)."""
+
+    total: int
+    """Rows recorded since the session began, rows ``--max-frames`` dropped included."""
+
+
+class LatencyMeasured(NamedTuple):
+    """A ping's round trip came back (a keepalive's or the user's)."""
+
+    seconds: float
+
+
+class ReconnectScheduled(NamedTuple):
+    """The connection ended abnormally; the driver opens a new one after ``delay`` seconds."""
+
+    delay: float
+    attempt: int
+
+
+class CommandFailed(NamedTuple):
+    """A command could not be carried out; ``message`` is one sentence for the user."""
+
+    message: str
+
+
+DriverEvent = ConnectionEvent | RowsGrew | LatencyMeasured | ReconnectScheduled | CommandFailed
+"""Everything a connection driver reports, through its one callback."""
+
+
 class NotOpenError(RuntimeError):
     """A command needs an open connection."""

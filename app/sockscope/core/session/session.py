@@ -56,12 +56,19 @@ class Session:
         store: FrameStore | None = None,
         journal: RowWriter | None = None,
         max_frames: int | None = None,
+        max_bytes: int | None = None,
     ) -> None:
         self.store = store if store is not None else FrameStore()
         self._max_frames: int | None = None
         self._full_at = sys.maxsize
         """Index of the row that fills the store to ``max_frames`` plus slack: then trim."""
         self.max_frames = max_frames
+        if max_bytes is not None and max_bytes < 1:
+            raise ValueError(f"max_bytes must be at least 1, not {max_bytes}.")
+        self.max_bytes = max_bytes
+        """The store keeps the newest rows whose payloads fit in this many bytes (and a
+        quarter more between trims); the journal keeps every row."""
+        self._bytes_full_at = sys.maxsize if max_bytes is None else max_bytes + max_bytes // 4
         self.journal = journal
         self.state = ReadyState.CLOSED
         self.last_event: ConnectionEvent | None = None
@@ -89,8 +96,11 @@ class Session:
             self._full_at = value + max(1, value // TRIM_SLACK) - 1
 
     def on_frame(self, t: float, kind: Kind, opcode: Opcode, payload: bytes) -> None:
-        if self.store.append(t, kind, opcode, payload) >= self._full_at:
+        store = self.store
+        if store.append(t, kind, opcode, payload) >= self._full_at:
             self._trim()
+        if store.payload_bytes > self._bytes_full_at:
+            self._trim_bytes()
         if self.journal is not None:
             try:
                 self.journal.write(t, kind, opcode, payload, _NO_INFO)
@@ -103,6 +113,8 @@ class Session:
         store.extend(repeat(t, len(payloads)), flags, payloads)
         if len(store) > self._full_at:
             self._trim()
+        if store.payload_bytes > self._bytes_full_at:
+            self._trim_bytes()
         if self.journal is not None:
             try:
                 self.journal.write_frames(t, flags, payloads)
@@ -149,6 +161,13 @@ class Session:
         """Drop the rows beyond ``max_frames`` (declined while a save reads the store)."""
         assert self._max_frames is not None
         self.store.trim_front(len(self.store) - self._max_frames)
+
+    def _trim_bytes(self) -> None:
+        """Drop the oldest rows until the payloads held fit in ``max_bytes`` (one row stays)."""
+        assert self.max_bytes is not None
+        store = self.store
+        excess = store.payload_bytes - self.max_bytes
+        store.trim_front(min(len(store) - 1, store.rows_within(excess - 1) + 1))
 
     def _record(self, t: float, kind: Kind, info: dict[str, Any]) -> None:
         if self.store.append_event(t, kind, info) >= self._full_at:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sys
 import threading
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import IntEnum
@@ -229,6 +230,15 @@ class FrameStore:
     def first_time(self) -> float:
         """Time of the session's first row, also once it has been dropped (not empty)."""
         return self._first_time if self.dropped else self._times[0]
+
+    @property
+    def payload_bytes(self) -> int:
+        """Bytes of payload the rows held now carry."""
+        return len(self._payloads)
+
+    def rows_within(self, size: int) -> int:
+        """How many of the oldest rows carry at most ``size`` bytes of payload together."""
+        return bisect_right(self._ends, size)
 
     def start(self, index: int) -> int:
         return self._ends[index - 1] if index else 0
