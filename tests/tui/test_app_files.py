@@ -194,7 +194,7 @@ async def test_a_large_log_shows_its_first_rows_from_the_top_while_it_loads(tmp_
 def test_the_viewer_title_says_how_far_a_log_is_loaded() -> None:
     from sockscope.core.formats.model import LoadedLog, LogHeader
     from sockscope.core.store.frames import FrameStore
-    from sockscope.tui.screens.log_viewer import describe_log
+    from sockscope.tui.widgets.viewer_title import describe_log
 
     log = LoadedLog(
         LogHeader(url="ws://example.test/", created="2026-11-25T09:00:00Z"), FrameStore()
