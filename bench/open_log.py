@@ -66,7 +66,7 @@ async def _app(path: str, rows: str) -> dict[str, float]:
             await pilot.pause(0.01)
         await pilot.pause(0.1)
         start = time.perf_counter()
-        app.open_log(OpenRequest(Path(path), None))
+        app.files.open_log(OpenRequest(Path(path), None))
         # Both wait from now: a small log can be on screen whole in its first frame.
         first_frame = asyncio.ensure_future(clock.frame_when(lambda: shown() > 0))
         loaded_frame = asyncio.ensure_future(clock.frame_when(lambda: shown() == int(rows)))

@@ -17,7 +17,8 @@ from textual.widgets import Static
 
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 from sockscope.core.text.display import hexdump
-from sockscope.tui.widgets.inspector import DISPLAY_LIMIT, Inspector, Mode
+from sockscope.core.text.inspect import DISPLAY_LIMIT, Mode
+from sockscope.tui.widgets.inspector import Inspector
 
 T0 = 1_700_000_000.0
 

@@ -16,9 +16,10 @@ from textual.widgets import Label
 
 from sockscope.core.session.filtering import CompiledFilter, FilterSpec, compile_filter
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.core.text.inspect import Mode
 from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.widgets.filter_bar import FilterBar
-from sockscope.tui.widgets.inspector import Inspector, Mode
+from sockscope.tui.widgets.inspector import Inspector
 
 T0 = 1_700_000_000.0
 OPEN_INFO = {

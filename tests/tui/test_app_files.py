@@ -107,7 +107,7 @@ async def test_a_progress_dialog_shows_only_while_the_viewer_is_slow_to_come(
     import time
 
     import sockscope.core.formats.load as formats_load
-    from sockscope.tui import session_files
+    from sockscope.tui import file_service
 
     load_log = formats_load.load_log
 
@@ -118,7 +118,7 @@ async def test_a_progress_dialog_shows_only_while_the_viewer_is_slow_to_come(
     if slow:
         monkeypatch.setattr(formats_load, "load_log", slow_load)
     else:  # however busy the machine, the viewer comes before the dialog
-        monkeypatch.setattr(session_files, "PROGRESS_DIALOG_AFTER", 30.0)
+        monkeypatch.setattr(file_service, "PROGRESS_DIALOG_AFTER", 30.0)
     path = tmp_path / "small.jsonl"
     path.write_text(
         '{"sockscope": 1, "url": "ws://x/"}\n'
@@ -127,7 +127,7 @@ async def test_a_progress_dialog_shows_only_while_the_viewer_is_slow_to_come(
     app = build_app()
     async with app.run_test(size=SIZE) as pilot:
         screens: list[str] = []
-        app.open_log(OpenRequest(path, None))
+        app.files.open_log(OpenRequest(path, None))
         if slow:  # keys that open screens wait for the viewer: none ends up under it
             await pilot.press("f1", "ctrl+o")
         while not viewing_log(app):
@@ -194,7 +194,7 @@ async def test_a_large_log_shows_its_first_rows_from_the_top_while_it_loads(tmp_
 def test_the_viewer_title_says_how_far_a_log_is_loaded() -> None:
     from sockscope.core.formats.model import LoadedLog, LogHeader
     from sockscope.core.store.frames import FrameStore
-    from sockscope.tui.screens.log_viewer import describe_log
+    from sockscope.tui.widgets.viewer_title import describe_log
 
     log = LoadedLog(
         LogHeader(url="ws://example.test/", created="2026-11-25T09:00:00Z"), FrameStore()

@@ -34,7 +34,7 @@ async def test_newline_key_history_and_ping(demo_server: DemoServerThread) -> No
         assert editor.text == ""
         await pilot.press("f6")
         await wait_for(pilot, lambda: any(op is Opcode.PONG for _, op, _ in frames(app)))
-        await wait_for(pilot, lambda: "latency" in str(app.status_line.render()))
+        await wait_for(pilot, lambda: "latency" in str(app.main_screen.status_line.render()))
 
 
 async def test_filter_with_regex_shows_matches_and_count(demo_server: DemoServerThread) -> None:

@@ -20,11 +20,12 @@ from sockscope.core.store.frames import FrameStore, Kind, Opcode
 from sockscope.servers.demo import DemoServerThread
 from sockscope.tui.app import SockscopeApp
 from sockscope.tui.factory import build_app
-from sockscope.tui.screens.diff_screen import DiffScreen, DiffView
+from sockscope.tui.screens.diff_screen import DiffScreen
 from sockscope.tui.screens.file_screens import SaveScreen
 from sockscope.tui.screens.log_viewer import LogViewerScreen
 from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.screens.replay_setup import ReplaySetupScreen, replay_base, split_ignore
+from sockscope.tui.widgets.diff_view import DiffView
 
 from .helpers import viewing_log, visible_text, wait_for
 

@@ -86,7 +86,7 @@ async def test_handshake_refusal_shows_status_and_body(demo_server: DemoServerTh
         assert "403 Forbidden — invalid token" in store.info(0)["message"]
         await pilot.pause(0.1)
         assert "Handshake refused: 403 Forbidden" in visible_text(app.query_one(MessageLog))
-        status = str(app.status_line.render())
+        status = str(app.main_screen.status_line.render())
         assert "CLOSED" in status and "403 Forbidden — invalid token" in status
         await pilot.press("ctrl+g", "home")
         await pilot.pause(0.1)

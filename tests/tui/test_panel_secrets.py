@@ -39,7 +39,7 @@ async def test_headers_are_masked_until_edited_and_sent_in_full(
         await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
         sent = dict(app.session.store.info(0)["request_headers"])
         assert sent["Authorization"] == TOKEN
-        assert "s3cr3t" not in str(app.status_line.render())
+        assert "s3cr3t" not in str(app.main_screen.status_line.render())
 
 
 async def test_settings_given_at_start_are_sent_with_the_options_never_opened(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from sockscope.core.store.frames import FrameStore
 
-if TYPE_CHECKING:  # the log formats load on first use (startup, see session_files.py)
+if TYPE_CHECKING:  # the log formats load on first use (startup, see file_service.py)
     from sockscope.core.formats.model import LogHeader
 
 

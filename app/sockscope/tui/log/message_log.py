@@ -2,50 +2,32 @@
 
 The log is a *view* over a :class:`FrameStore` (:class:`LogRows` maps its positions to
 rows): rows from ``view_start`` on, or, when a filter is active, an ``array('I')`` of
-matching store indexes. Nothing per row is kept besides that array and an LRU cache of
-rendered lines, so a million rows scroll like ten. When the store drops its oldest rows
-(``max_frames``), :meth:`MessageLog.refresh_rows` renumbers the view and keeps the rows on
-screen where they were; lines are cached by row number in the session, which never changes.
+matching store indexes (matched by :class:`FilterScan`). Nothing per row is kept besides
+that array and the cache of rendered lines (:class:`RowLines`), so a million rows scroll
+like ten. When the store drops its oldest rows (``max_frames``), :meth:`refresh_rows`
+renumbers the view and keeps the rows on screen where they were. This module keeps the
+view's height, the tail it follows and the cursor.
 """
 
 from __future__ import annotations
 
-import asyncio
-from functools import partial
-from time import perf_counter
 from typing import TYPE_CHECKING
 
-from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import Worker
 
 from sockscope.core.store.frames import FrameStore
-from sockscope.tui.log.row_format import RowStyles, row_text
+from sockscope.tui.log.filter_scan import FilterScan
+from sockscope.tui.log.row_lines import RowLines
 from sockscope.tui.log.rows import LogRows
 
 if TYPE_CHECKING:
     from sockscope.core.session.filtering import CompiledFilter
-
-#: New rows matched on the spot when they arrive; larger backlogs go to the scan worker.
-SYNC_MATCH_ROWS = 20_000
-#: Longest stretch one step of the filter scan keeps the event loop before letting the UI run.
-#: A key crosses the loop a few times before its frame is drawn (driver, app, widget) and
-#: may wait a step at each: short steps keep a scan from being felt.
-SCAN_BUDGET = 0.002
-#: What one slice of rows should cost: slices are sized from the rate of the last one, so
-#: a step overshoots its budget by about this much, whatever the filter costs per row.
-SLICE_COST = 0.0005
-#: Bounds of a slice, in rows; the first slice of each filter is the smallest.
-MIN_SLICE_ROWS, MAX_SLICE_ROWS = 256, 65_536
-#: The scan shows its progress at most this often: a repaint costs more than a step.
-SCAN_REPAINT = 0.1
 
 
 class MessageLog(ScrollView, can_focus=True):
@@ -141,17 +123,12 @@ class MessageLog(ScrollView, can_focus=True):
         self.store = store
         self.live = live
         self.rows = LogRows(store)
-        self._filter: CompiledFilter | None = None
-        self._scan_worker: Worker[None] | None = None
-        self._slice_rows = MIN_SLICE_ROWS
-        self._scan_running = False
-        self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
-        """Lines by (row number in the session, width, selected, relative time)."""
+        self._scan = FilterScan(store, self.rows, self.run_worker, self._renumber, self._shown)
+        self._lines = RowLines(self, store, self.rows)
         self._subtitle = ""
         """What the border's subtitle says ("N of M", "N new")."""
         self._following = live
         """The view is at the tail (kept across resizes and growth, unlike the offset)."""
-        self._palette: tuple[Style, Style, RowStyles] | None = None
 
     # -- the view ------------------------------------------------------------
 
@@ -190,14 +167,8 @@ class MessageLog(ScrollView, can_focus=True):
                 self._post_count()
             return
         rows.known = total
-        if self._filter is not None and not self._scan_running:
-            if total - rows.scanned <= SYNC_MATCH_ROWS:
-                # Up to ``total``: a loading thread may have added rows since.
-                rows.take_matches(total, self._filter.matches(self.store, rows.scanned, total))
-            else:
-                self._start_scan()
-        self._show_new_rows()
-        self._post_count()
+        self._scan.take_new(total)
+        self._shown()
 
     def _renumber(self) -> bool:
         """Catch up with rows the store dropped, keeping the rows on screen where they are.
@@ -223,7 +194,7 @@ class MessageLog(ScrollView, can_focus=True):
 
     def clear_view(self) -> None:
         """Hide every row so far; the store (the recorded session) keeps them."""
-        self._cancel_scan()
+        self._scan.cancel()
         self._renumber()
         self.rows.hide_all()
         self.unseen = 0
@@ -232,10 +203,9 @@ class MessageLog(ScrollView, can_focus=True):
 
     def set_filter(self, compiled: CompiledFilter | None) -> None:
         """Show only the rows ``compiled`` matches (``None``: every row)."""
-        self._cancel_scan()
+        self._scan.cancel()
         self._renumber()
-        self._filter = compiled
-        self._slice_rows = MIN_SLICE_ROWS
+        self._scan.set(compiled)
         self.rows.filter(compiled is not None)
         self.unseen = 0
         self._resize()
@@ -247,61 +217,14 @@ class MessageLog(ScrollView, can_focus=True):
             self._following = False
             self.scroll_home(animate=False, immediate=True)
         if compiled is not None:
-            self._scan_some(compiled)  # small sessions are filtered at once
+            self._scan.scan_some()  # small sessions are filtered at once
             self._show_new_rows()
             if self.scanning:
-                self._start_scan()
+                self._scan.start()
         self._post_count()
 
-    # -- filtering in the background -----------------------------------------
-
-    def _start_scan(self) -> None:
-        assert self._filter is not None
-        self._scan_running = True
-        # A callable, not a coroutine: a scan cancelled before it starts never exists.
-        scan = partial(self._scan, self._filter)
-        self._scan_worker = self.run_worker(scan, name="filter", group="filter", exclusive=True)
-
-    def _cancel_scan(self) -> None:
-        if self._scan_worker is not None:
-            self._scan_worker.cancel()
-            self._scan_worker = None
-        self._scan_running = False
-
-    def _scan_some(self, compiled: CompiledFilter) -> None:
-        """Match backlog rows for about ``SCAN_BUDGET`` seconds (whole slices).
-
-        The caller shows them (:meth:`_show_new_rows`) when it sees fit.
-        """
-        self._renumber()
-        rows, now = self.rows, perf_counter()
-        deadline = now + SCAN_BUDGET
-        while rows.scanning and now < deadline:
-            first = rows.scanned
-            slices = compiled.iter_matches(self.store, first, rows.known, self._slice_rows)
-            rows.take_matches(*next(slices))
-            end = perf_counter()
-            rate = (rows.scanned - first) / max(end - now, 1e-6)
-            now = end
-            self._slice_rows = max(MIN_SLICE_ROWS, min(MAX_SLICE_ROWS, int(rate * SLICE_COST)))
-
-    async def _scan(self, compiled: CompiledFilter) -> None:
-        """Match the rest of the backlog, letting the UI run between steps.
-
-        The matches found are shown every ``SCAN_REPAINT`` seconds and at the end, not
-        after each step: repainting the log and the count after every step would hold
-        the event loop longer than the step itself.
-        """
-        shown = perf_counter()
-        while self._filter is compiled and self.scanning:
-            await asyncio.sleep(0)
-            self._scan_some(compiled)
-            if perf_counter() - shown >= SCAN_REPAINT:
-                shown = perf_counter()
-                self._show_new_rows()
-                self._post_count()
-        # Reached only when done: a cancelled scan stops at the await above.
-        self._scan_running = False
+    def _shown(self) -> None:
+        """Show the rows taken in so far and count them."""
         self._show_new_rows()
         self._post_count()
 
@@ -377,51 +300,14 @@ class MessageLog(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         # Also called on focus and blur (the cursor looks different when focused).
         super().notify_style_update()
-        self._cache.clear()
-        self._palette = None
+        self._lines.restyle()
 
     def watch_relative_time(self) -> None:
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
-        position = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        if position >= self.row_count:
-            return Strip.blank(width, self._styles()[0])
-        index = self.index_at(position)
-        live = self.rows.live(index)
-        if live < 0:  # dropped a moment ago: refresh_rows renumbers the view soon
-            return Strip.blank(width, self._styles()[0])
-        selected = index == self.selected
-        key = (self.rows.number(index), width, selected, self.relative_time)
-        strip = self._cache.get(key)
-        if strip is None:
-            strip = self._cache[key] = self._render_row(live, width, selected)
-        return strip
-
-    def _render_row(self, index: int, width: int, selected: bool) -> Strip:
-        plain, cursor, row_styles = self._styles()
-        base = cursor if selected else plain
-        origin = self.store.first_time if self.relative_time else None
-        text = row_text(self.store, index, width, row_styles, origin, base)
-        strip = Strip(text.render(self.app.console), text.cell_len)
-        return strip.crop_extend(0, width, base)
-
-    def _styles(self) -> tuple[Style, Style, RowStyles]:
-        """Base style, cursor style and part styles, resolved once per style change."""
-        if self._palette is None:
-            style = self.get_component_rich_style
-            base = self.rich_style
-            parts = RowStyles(
-                time=style("message-log--time", partial=True),
-                sent=style("message-log--sent", partial=True),
-                received=style("message-log--received", partial=True),
-                event=style("message-log--event", partial=True),
-                error=style("message-log--error", partial=True),
-                size=style("message-log--size", partial=True),
-            )
-            self._palette = (base, base + style("message-log--cursor"), parts)
-        return self._palette
+        return self._lines.line(self.scroll_offset.y + y, width, self.relative_time)
 
     # -- the cursor ----------------------------------------------------------
 

@@ -7,19 +7,18 @@ is shown literally, control characters made visible.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import NamedTuple
 
 from rich.style import Style
 from rich.text import Text
 
-from sockscope.core.store.frames import FrameStore, Kind, Opcode, close_parts
-from sockscope.core.text.display import (
-    close_code_name,
-    event_summary,
-    human_size,
-    preview,
-    safe_line,
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.core.text.display import event_summary, human_size, preview
+from sockscope.core.text.labels import (
+    describe_close_payload,
+    direction_mark,
+    format_time,
+    opcode_label,
 )
 
 TIME_WIDTH = 12
@@ -28,8 +27,6 @@ SIZE_WIDTH = 9
 #: Cells taken by every column but the preview (with the spaces between them).
 FIXED_WIDTH = TIME_WIDTH + 1 + 1 + 1 + OPCODE_WIDTH + 1 + SIZE_WIDTH + 2
 
-ARROWS = {Kind.SEND: "→", Kind.RECV: "←"}
-EVENT_MARK = "●"
 _PLAIN = Style()
 
 
@@ -42,34 +39,6 @@ class RowStyles(NamedTuple):
     event: Style = _PLAIN
     error: Style = _PLAIN
     size: Style = _PLAIN
-
-
-def format_time(t: float, origin: float | None = None) -> str:
-    """``12:34:56.789`` (local time), or ``+1.234s`` after ``origin`` when one is given."""
-    if origin is not None:
-        return f"+{t - origin:.3f}s"
-    return datetime.fromtimestamp(t).strftime("%H:%M:%S.%f")[:-3]
-
-
-def opcode_label(kind: Kind, opcode: Opcode) -> str:
-    """``text``, ``binary``, ``ping``... for frames; ``open``, ``close``... for events."""
-    return opcode.name.lower() if kind.is_frame else kind.name.lower()
-
-
-def direction_mark(kind: Kind) -> str:
-    """``→`` sent, ``←`` received, ``●`` an event of the connection."""
-    return ARROWS.get(kind, EVENT_MARK)
-
-
-def describe_close_payload(payload: bytes) -> str:
-    """A CLOSE frame's payload (2-byte code + UTF-8 reason) as one safe line."""
-    close = close_parts(payload)
-    if close is None:
-        return "no status"
-    code, reason_bytes = close
-    reason = reason_bytes.decode("utf-8", "replace")
-    text = f"{code} {close_code_name(code)}"
-    return safe_line(f'{text} "{reason}"' if reason else text)
 
 
 def row_preview(store: FrameStore, index: int, width: int) -> str:

@@ -11,52 +11,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
 
 from sockscope.core.formats.model import LoadedLog
 from sockscope.core.replay.replayer import ReplayPlan
 from sockscope.core.settings import ConnectionSettings
-from sockscope.core.text.display import safe_line
 from sockscope.tui.save_source import SaveSource
 from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.screens.replay_setup import ReplayRequest, ReplaySetupScreen
 from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.session_view import SessionView
-
-
-def describe_log(
-    name: str, log: LoadedLog, loading: bool = False, read: tuple[int, int] | None = None
-) -> Text:
-    """The viewer's title line; while ``loading``, how much is ``read`` (bytes read, in
-    all), when the loader has said so."""
-    text = Text()
-    text.append(" LOG ", style="bold reverse")
-    text.append(f" {safe_line(name)}", style="bold")
-    text.append(f" │ {safe_line(log.header.url) or 'no URL'} │ {len(log.store):,} rows")
-    if not loading:
-        text.append(f" │ recorded {safe_line(log.header.created)}")
-    elif read is None:
-        text.append(" │ loading…", style="bold")
-    else:
-        done, total = read
-        text.append(f" │ loading… {100 * done // max(total, 1)}%", style="bold")
-    return text
-
-
-class ViewerTitle(Widget):
-    """One line: the log's name, URL and rows, and how far it is loaded (its viewer's).
-
-    Repainted, never laid out again: while a big log loads, the line changes several times
-    a second, and each layout of the screen took the loading thread's time (the GIL).
-    """
-
-    DEFAULT_CSS = "ViewerTitle { height: 1; }"
-
-    def render(self) -> Text:
-        viewer = self.screen
-        assert isinstance(viewer, LogViewerScreen)
-        return describe_log(viewer.log_name, viewer.loaded, viewer.rows_loading, viewer.read_so_far)
-
+from sockscope.tui.widgets.viewer_title import ViewerTitle, describe_log
 
 #: How often the viewer shows the rows of a log still loading (seconds).
 PROGRESS_INTERVAL = 0.25
@@ -104,11 +68,14 @@ class LogViewerScreen(Screen[None]):
         self._first_rows_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield ViewerTitle(id="viewer-title")
+        yield ViewerTitle(self._title, id="viewer-title")
         # A recording opens at its first row, like a file in a pager: and while a big log
         # loads, nothing but the title line and the scrollbar is drawn again (cheap).
         yield SessionView(self.loaded.store, live=False, id="viewer-session")
         yield KeyBar()
+
+    def _title(self) -> Text:
+        return describe_log(self.log_name, self.loaded, self.rows_loading, self.read_so_far)
 
     def on_mount(self) -> None:
         view = self.query_one(SessionView)

@@ -2,64 +2,19 @@
 
 from __future__ import annotations
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Label, TextArea
+from textual.widgets import Button, Checkbox, Label
 
 from sockscope.core.text.compose import ComposeError, ComposeMode, Outgoing, compose
 from sockscope.tui.widgets.compact_button import CompactButton
+from sockscope.tui.widgets.message_editor import MessageEditor
 from sockscope.tui.widgets.mode_picker import ModePicker
 
-NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 HISTORY_LIMIT = 500
-
-
-class MessageEditor(TextArea):
-    """A TextArea where Enter submits and ctrl+j (or shift/alt+enter) adds a line."""
-
-    class Submitted(Message):
-        def __init__(self, editor: MessageEditor) -> None:
-            super().__init__()
-            self.editor = editor
-
-        @property
-        def control(self) -> MessageEditor:
-            return self.editor
-
-    class HistoryRequested(Message):
-        """Up on the first line or down on the last one: recall history."""
-
-        def __init__(self, editor: MessageEditor, step: int) -> None:
-            super().__init__()
-            self.editor = editor
-            self.step = step
-
-        @property
-        def control(self) -> MessageEditor:
-            return self.editor
-
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.Submitted(self))
-        elif event.key in NEWLINE_KEYS:
-            event.stop()
-            event.prevent_default()
-            self.insert("\n")
-        elif event.key == "up" and self.cursor_location[0] == 0:
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.HistoryRequested(self, -1))
-        elif event.key == "down" and self.cursor_location[0] == self.document.line_count - 1:
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.HistoryRequested(self, +1))
-        else:
-            await super()._on_key(event)
 
 
 class Composer(Vertical):

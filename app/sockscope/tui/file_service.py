@@ -1,7 +1,8 @@
-"""Saving, opening and journaling sessions: the file half of the app, as a mixin.
+"""Saving, opening and journaling sessions: the app's file work, as a small service.
 
-The app's class composes this with its panels and routing; everything here runs
-file work in threads so the UI keeps drawing while a million rows are read or written.
+The app owns one :class:`FileService` over its live session; ctrl+s and ctrl+o, the
+journal and the emergency copy all go through it. File work runs in threads so the UI
+keeps drawing while a million rows are read or written.
 """
 
 from __future__ import annotations
@@ -9,17 +10,16 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
 from sockscope.core.formats.errors import LogError, LogFormatError
 from sockscope.core.paths import errors_dir
 from sockscope.core.session.session import Session
-from sockscope.core.settings import ConnectionSettings
-from sockscope.tui.app_options import AppOptions
 from sockscope.tui.save_source import SaveSource, ShowsSession
 
 # The log formats (orjson and all) and the file dialogs are imported when first used:
@@ -35,25 +35,35 @@ PROGRESS_DIALOG_AFTER = 0.25
 FIRST_PAINT_WAIT = 0.5
 
 
-class SessionFiles(App[None]):
-    """ctrl+s saves the session, ctrl+o opens a log in a viewer; the journal runs throughout."""
+class FileService:
+    """ctrl+s saves the session on screen, ctrl+o opens a log in a viewer; the journal runs
+    throughout. Dialogs, notices and threads go through ``app``."""
 
-    session: Session
-    settings: ConnectionSettings
-    options: AppOptions
-    _log_starting = False
-    """A log is being opened and neither its viewer nor an error has come yet."""
+    def __init__(
+        self,
+        app: App[Any],
+        session: Session,
+        url: Callable[[], str],
+        journal_path: Path | None = None,
+    ) -> None:
+        """``url``: the live connection's URL now (the header of what is saved)."""
+        self.app = app
+        self.session = session
+        self._url = url
+        self.journal_path = journal_path
+        self.opening_log = False
+        """A log is being opened and neither its viewer nor an error has come yet."""
 
     def _header(self) -> LogHeader:
         from sockscope.core.formats.model import LogHeader, iso_time, now_iso
 
         store = self.session.store
         created = iso_time(store.first_time) if len(store) or store.dropped else now_iso()
-        return LogHeader(url=self.settings.url, created=created)
+        return LogHeader(url=self._url(), created=created)
 
-    def _start_journal(self) -> None:
+    def start_journal(self) -> None:
         """Append every event to the journal file as it happens (flushed twice a second)."""
-        path = self.options.journal_path
+        path = self.journal_path
         if path is None:
             return
         from sockscope.core.formats.jsonl import JournalWriter
@@ -62,17 +72,17 @@ class SessionFiles(App[None]):
             path.parent.mkdir(parents=True, exist_ok=True)
             self.session.journal = JournalWriter(path, self._header())
         except (LogError, OSError) as exc:
-            self.notify(f"Not recording to disk: {exc}", severity="error", markup=False)
+            self.app.notify(f"Not recording to disk: {exc}", severity="error", markup=False)
             return
-        self.set_interval(0.5, self._flush_journal)
+        self.app.set_interval(0.5, self._flush_journal)
 
     def _flush_journal(self) -> None:
         self.session.flush_journal(wait=False)
         if self.session.journal_error:
-            self.notify(self.session.journal_error, severity="error", markup=False, timeout=30)
+            self.app.notify(self.session.journal_error, severity="error", markup=False, timeout=30)
             self.session.journal_error = None
 
-    def action_save(self) -> None:
+    def ask_and_save(self) -> None:
         """Save the session on screen: a replay's or an opened log's, else the live one."""
         from sockscope.tui.screens.file_screens import SaveScreen
 
@@ -83,12 +93,14 @@ class SessionFiles(App[None]):
 
         def chosen(request: SaveRequest | None) -> None:
             if request is not None:
-                self.run_worker(partial(self._save, request, source), thread=True, group="files")
+                self.app.run_worker(
+                    partial(self._save, request, source), thread=True, group="files"
+                )
 
-        self.push_screen(SaveScreen(default), chosen)
+        self.app.push_screen(SaveScreen(default), chosen)
 
     def _save_source(self) -> SaveSource | None:
-        for screen in reversed(self.screen_stack):  # the topmost screen with a session
+        for screen in reversed(self.app.screen_stack):  # the topmost screen with a session
             if isinstance(screen, ShowsSession):
                 return screen.save_source()
         session = self.session
@@ -104,23 +116,23 @@ class SessionFiles(App[None]):
                 rows, dropped = len(store), store.dropped
                 save_log(request.path, store, source.header, not request.include_secrets)
         except (LogError, OSError) as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
             return
         kept = "secrets kept" if request.include_secrets else "secrets redacted"
         message = f"Saved {rows:,} rows to {request.path} ({kept})."
         if dropped:
             where = "are only in the journal" if source.journaled else "were not kept"
             message += f" The {dropped:,} older rows {where} (max frames)."
-        self.call_from_thread(self.notify, message, title="Saved", markup=False)
+        self.app.call_from_thread(self.app.notify, message, title="Saved", markup=False)
 
-    def action_open(self) -> None:
+    def ask_and_open(self) -> None:
         from sockscope.tui.screens.file_screens import OpenScreen
 
         def chosen(request: OpenRequest | None) -> None:
             if request is not None:
                 self.open_log(request)
 
-        self.push_screen(OpenScreen(), chosen)
+        self.app.push_screen(OpenScreen(), chosen)
 
     def open_log(self, request: OpenRequest) -> None:
         """Load a log in a thread; its viewer opens on the first rows and fills as they come."""
@@ -132,24 +144,24 @@ class SessionFiles(App[None]):
         viewer: list[LogViewerScreen] = []  # set once the first rows exist
         dialog: list[ProgressScreen] = []  # set if the viewer is slow to come
         painted = threading.Event()
-        self._set_log_starting(True)
+        self._set_opening_log(True)
 
         def show_dialog() -> None:
             dialog.append(ProgressScreen(f"Opening {request.path.name}…"))
-            self.push_screen(dialog[0])
+            self.app.push_screen(dialog[0])
 
         # A JSONL log's viewer opens at once (its header is read first); a HAR file is read
         # whole before: only then is a progress dialog worth its first paint (~30 ms).
-        dialog_timer = self.set_timer(PROGRESS_DIALOG_AFTER, show_dialog)
+        dialog_timer = self.app.set_timer(PROGRESS_DIALOG_AFTER, show_dialog)
 
         def show(log: LoadedLog) -> None:
             dialog_timer.stop()
-            self._set_log_starting(False)
+            self._set_opening_log(False)
             viewer.append(LogViewerScreen(request.path.name, log, loading=True, painted=painted))
             if dialog:
-                self.switch_screen(viewer[0])  # in place of the progress dialog
+                self.app.switch_screen(viewer[0])  # in place of the progress dialog
             else:
-                self.push_screen(viewer[0])
+                self.app.push_screen(viewer[0])
 
         def started(log: LoadedLog) -> None:
             """In the loading thread: show the viewer, and let it paint before going on.
@@ -157,7 +169,7 @@ class SessionFiles(App[None]):
             Parsing holds the GIL; without this pause the new screen would get its
             first layout only when the whole file is read.
             """
-            self.call_from_thread(show, log)
+            self.app.call_from_thread(show, log)
             painted.wait(FIRST_PAINT_WAIT)
 
         def report(done: int, total: int) -> None:
@@ -168,11 +180,11 @@ class SessionFiles(App[None]):
 
         def failed(exc: Exception) -> None:
             dialog_timer.stop()
-            self._set_log_starting(False)
+            self._set_opening_log(False)
             if viewer:
                 viewer[0].loaded.warnings.append(f"Showing the rows before the error: {exc}")
                 viewer[0].load_finished()
-                self.notify(str(exc), title="Cannot open", severity="error", markup=False)
+                self.app.notify(str(exc), title="Cannot open", severity="error", markup=False)
             else:
                 self._open_failed(request, dialog[0] if dialog else None, exc)
 
@@ -180,25 +192,18 @@ class SessionFiles(App[None]):
             try:
                 load_log(request.path, request.entry, report, started)
             except (LogError, OSError) as exc:
-                self.call_from_thread(failed, exc)
+                self.app.call_from_thread(failed, exc)
                 return
             except BaseException:  # a bug: the keys must not stay off while it is reported
-                self.call_from_thread(self._set_log_starting, False)
+                self.app.call_from_thread(self._set_opening_log, False)
                 raise
-            self.call_from_thread(lambda: viewer[0].load_finished())
+            self.app.call_from_thread(lambda: viewer[0].load_finished())
 
-        self.run_worker(load, thread=True, group="files")
+        self.app.run_worker(load, thread=True, group="files")
 
-    def _set_log_starting(self, starting: bool) -> None:
-        self._log_starting = starting
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While a log's viewer is on its way, only quitting: a screen that a key opened
-        then would end up under the viewer (the progress dialog waits 0.25 s to show)."""
-        if self._log_starting and action != "quit":
-            return False
-        return super().check_action(action, parameters)
+    def _set_opening_log(self, opening: bool) -> None:
+        self.opening_log = opening
+        self.app.refresh_bindings()  # the app's keys are off while a log opens
 
     def _open_failed(
         self, request: OpenRequest, progress: ProgressScreen | None, exc: Exception
@@ -209,12 +214,12 @@ class SessionFiles(App[None]):
             progress.dismiss()
         if isinstance(exc, LogFormatError) and exc.choices:
             listed = "; ".join(f"{c.number}: {c.url} ({c.message_count})" for c in exc.choices)
-            self.push_screen(
+            self.app.push_screen(
                 OpenScreen(str(request.path), "", f"Pick an entry — {listed}"),
                 lambda again: self.open_log(again) if again else None,
             )
             return
-        self.notify(str(exc), title="Cannot open", severity="error", markup=False, timeout=15)
+        self.app.notify(str(exc), title="Cannot open", severity="error", markup=False, timeout=15)
 
     def save_emergency_copy(self) -> Path | str:
         """Save the whole session next to the error reports (a bug is ending the app)."""

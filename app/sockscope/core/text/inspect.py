@@ -1,0 +1,188 @@
+"""One row in full, as plain strings: what the inspector shows and what its copy takes.
+
+A payload is shown as pretty JSON, text, a hex dump or base64 (:class:`Mode`); an event
+row as label/value fields and header lists. Every string is made safe here (control
+characters visible, secrets masked), so any front end may show it as it is; huge
+payloads are cut to ``DISPLAY_LIMIT`` with the size of the rest given.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, NamedTuple
+
+from sockscope.core.formats.redact import is_secret_header, redact_url
+from sockscope.core.store.frames import Kind, Opcode, Row
+from sockscope.core.text.display import (
+    decode_text,
+    describe_close,
+    hexdump,
+    human_size,
+    mask_secret,
+    safe_block,
+    safe_line,
+    to_base64,
+)
+from sockscope.core.text.labels import (
+    describe_close_payload,
+    direction_mark,
+    format_time,
+    opcode_label,
+)
+
+#: Bytes of a payload shown at most (the copy action still takes all of it).
+DISPLAY_LIMIT = 64 * 1024
+#: Payloads larger than this are not parsed as JSON (pretty-printing them would stall).
+JSON_LIMIT = 2 * 1024 * 1024
+
+
+class Mode(Enum):
+    """How a payload is shown; the value is its label (the inspector's mode bar)."""
+
+    JSON = "JSON"
+    TEXT = "text"
+    HEX = "hex"
+    BASE64 = "base64"
+
+
+MODE_KEYS = {Mode.JSON: "j", Mode.TEXT: "r", Mode.HEX: "x", Mode.BASE64: "b"}
+
+
+def pretty_json(payload: bytes) -> str | None:
+    """The payload re-indented when it is a JSON object or array, else None."""
+    if len(payload) > JSON_LIMIT or payload.lstrip()[:1] not in (b"{", b"["):
+        return None
+    import json  # on first use, not with the app (startup: docs/performance.md)
+
+    try:
+        return json.dumps(json.loads(payload), indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _reads_as_text(text: str) -> bool:
+    return not any(ord(c) < 0x20 and c not in "\t\n\r" for c in text[:4096])
+
+
+def default_mode(opcode: Opcode, payload: bytes, pretty: str | None) -> Mode:
+    """JSON if it parses, text if it reads as text, hex otherwise (and for CLOSE frames)."""
+    if opcode is Opcode.CLOSE:
+        return Mode.HEX
+    if pretty is not None:
+        return Mode.JSON
+    text = decode_text(payload)
+    if text is not None and (opcode is Opcode.TEXT or _reads_as_text(text)):
+        return Mode.TEXT
+    return Mode.HEX
+
+
+def mode_text(
+    mode: Mode,
+    payload: bytes,
+    pretty: str | None,
+    limit: int | None = None,
+    hex_width: int = 16,
+) -> str:
+    """The payload in ``mode`` as raw text (JSON falls back to text when ``pretty`` is None).
+
+    ``limit`` cuts the payload (or the pretty JSON) first, so huge frames stay cheap.
+    """
+    if mode is Mode.JSON and pretty is not None:
+        return pretty if limit is None else pretty[:limit]
+    part = payload if limit is None else payload[:limit]
+    if mode in (Mode.JSON, Mode.TEXT):
+        return part.decode("utf-8", "replace")
+    if mode is Mode.HEX:
+        return "\n".join(hexdump(part, hex_width))
+    return to_base64(part if limit is None else part[: limit - limit % 3])
+
+
+class PayloadView(NamedTuple):
+    """A payload as shown: its first ``DISPLAY_LIMIT`` in ``mode``, made safe."""
+
+    mode: Mode
+    """The mode shown (TEXT when JSON was asked for and the payload is not JSON)."""
+    text: str
+    not_json: bool
+    """JSON was asked for and the payload is not JSON: say so."""
+    rest: int
+    """How many more characters (JSON) or bytes (otherwise) the full payload has."""
+
+    @property
+    def more(self) -> str | None:
+        """The note under a cut payload, or None when all of it is shown."""
+        if self.rest <= 0:
+            return None
+        unit = "characters" if self.mode is Mode.JSON else "bytes"
+        return f"… {self.rest:,} more {unit} (c copies all)"
+
+
+def payload_view(mode: Mode, payload: bytes, pretty: str | None, hex_width: int) -> PayloadView:
+    """``payload`` in ``mode``, cut to ``DISPLAY_LIMIT`` (``pretty``: its JSON, if any)."""
+    not_json = mode is Mode.JSON and pretty is None
+    if not_json:
+        mode = Mode.TEXT
+    shown = mode_text(mode, payload, pretty, DISPLAY_LIMIT, hex_width)
+    if mode not in (Mode.HEX, Mode.BASE64):  # those two are safe as they are made
+        shown = safe_block(shown)
+    full = len(pretty) if mode is Mode.JSON and pretty else len(payload)
+    return PayloadView(mode, shown, not_json, full - DISPLAY_LIMIT)
+
+
+def row_header(row: Row, origin: float) -> str:
+    """One line naming the row: direction, opcode, size, time (and since ``origin``)."""
+    kind_word = {Kind.SEND: " sent", Kind.RECV: " received"}.get(row.kind, "")
+    parts = [f"{direction_mark(row.kind)}{kind_word} {opcode_label(row.kind, row.opcode)}"]
+    if row.kind.is_frame:
+        size = human_size(row.size)
+        parts.append(size if row.size < 1024 else f"{size} ({row.size:,} B)")
+    parts.append(f"{format_time(row.time)} ({format_time(row.time, origin)})")
+    if row.opcode is Opcode.CLOSE:
+        parts.append(describe_close_payload(row.payload))
+    return " · ".join(parts)
+
+
+Fields = list[tuple[str, str]]
+
+
+def event_details(kind: Kind, info: dict[str, Any]) -> tuple[Fields, list[tuple[str, Fields]]]:
+    """An event row as label/value fields plus titled header lists, every value made safe."""
+    fields: Fields = []
+    sections: list[tuple[str, Fields]] = []
+    if kind is Kind.OPEN:
+        fields.append(("status", f"{info.get('status', '')} {info.get('reason', '')}"))
+        fields.append(("url", redact_url(str(info.get("url", "")))))
+        fields.append(("subprotocol", str(info.get("subprotocol") or "none")))
+        fields.append(("extensions", ", ".join(map(str, info.get("extensions") or [])) or "none"))
+        for key in ("request_headers", "response_headers"):
+            headers = [
+                (
+                    safe_line(str(n)),
+                    safe_line(mask_secret(str(v)) if is_secret_header(str(n)) else str(v)),
+                )
+                for n, v in info.get(key) or []
+            ]
+            sections.append((key.replace("_", " "), headers))
+    elif kind is Kind.CLOSE:
+        code = info.get("code")
+        reason = str(info.get("reason", ""))
+        fields.append(("close", describe_close(code, reason, bool(info.get("was_clean")))))
+        fields.append(("closed by", str(info.get("by", "unknown"))))
+        if info.get("detail"):
+            fields.append(("detail", str(info["detail"])))
+    else:
+        fields.append(("message", str(info.get("message", ""))))
+        for key in ("cause", "status", "body"):
+            if info.get(key) not in (None, ""):
+                fields.append((key, str(info[key])))
+    return [(label, safe_block(value)) for label, value in fields], sections
+
+
+def event_text(kind: Kind, info: dict[str, Any]) -> str:
+    """An event row as plain lines (what the copy action takes)."""
+    fields, sections = event_details(kind, info)
+    lines = [f"{label}: {value}" for label, value in fields]
+    for title, headers in sections:
+        lines.append(f"{title}:")
+        lines.extend(f"  {name}: {value}" for name, value in headers)
+    return "\n".join(lines)

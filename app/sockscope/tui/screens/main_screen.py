@@ -1,0 +1,202 @@
+"""The main screen: the live session, its connection and the socket worker that runs it.
+
+It composes the connection panel, the status line, the session view, the composer and the
+key bar; it turns the widgets' requests into the worker's commands and shows what the
+worker reports. The app's keys (global, so they work from every screen) call its methods.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+
+from sockscope.core.events import Closed, ConnectionEvent, Failed, Opened, ReadyState
+from sockscope.core.session.session import Session
+from sockscope.core.settings import ConnectionSettings
+from sockscope.core.text.display import describe_close
+from sockscope.tui.guard import guarded
+from sockscope.tui.messages import (
+    CommandFailed,
+    ConnectionChanged,
+    FramesRecorded,
+    ReconnectScheduled,
+)
+from sockscope.tui.widgets.composer import Composer
+from sockscope.tui.widgets.connection_panel import ConnectionPanel
+from sockscope.tui.widgets.key_bar import KeyBar
+from sockscope.tui.widgets.session_view import SessionView
+from sockscope.tui.widgets.status_line import Status, StatusLine
+from sockscope.tui.worker import Close, Connect, Disconnect, Ping, SendBytes, SendText, SocketWorker
+
+
+def _how_it_ended(event: ConnectionEvent | None) -> str | None:
+    """What the status line says after the connection ended: the failure or close."""
+    if isinstance(event, Failed):
+        return event.message
+    if isinstance(event, Closed):
+        closed = "closed " + describe_close(event.code, event.reason, event.was_clean)
+        # The detail (e.g. a ping timeout) says why; first, so a narrow screen keeps it.
+        return f"{event.detail} · {closed}" if event.detail else closed
+    return None
+
+
+class MainScreen(Screen[None]):
+    """The live session: connection panel, status line, log + inspector, composer, keys."""
+
+    def __init__(
+        self, settings: ConnectionSettings, session: Session, *, focus_composer: bool = False
+    ) -> None:
+        """``focus_composer``: start in the composer (connecting at launch), else the URL."""
+        super().__init__()
+        self.settings = settings
+        """The settings of the last connection asked for (the panel's, at first)."""
+        self.session = session
+        self._focus_composer = focus_composer
+        self._reconnect_at: float | None = None
+        # The worker's messages come here: every one of them is about this screen's widgets.
+        self.worker_bridge = SocketWorker(session, self.post_message)
+
+    def compose(self) -> ComposeResult:
+        # Kept as attributes: the worker's messages are handled many times a second.
+        self.panel = ConnectionPanel(self.settings, id="connection")
+        self.status_line = StatusLine(id="status")
+        self.session_view = SessionView(self.session.store, id="session")
+        self.composer = Composer(id="composer")
+        yield self.panel
+        yield self.status_line
+        yield self.session_view
+        yield self.composer
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.run_worker(self.worker_bridge.run(), name="socket", group="socket", exclusive=True)
+        self.show_status()
+        # Keeps the latency and a reconnect countdown fresh when no frames arrive.
+        self.set_interval(0.25, self.show_status)
+        if self._focus_composer:
+            self.focus_composer()
+        else:
+            self.focus_url()
+
+    async def on_unmount(self) -> None:
+        await self.worker_bridge.shutdown()
+
+    # -- what the worker reports -------------------------------------------------
+
+    @on(FramesRecorded)
+    @guarded
+    def _frames_recorded(self) -> None:
+        self.session_view.refresh_rows()
+        self.show_status()
+
+    @on(ConnectionChanged)
+    @guarded
+    def _connection_changed(self, message: ConnectionChanged) -> None:
+        event = message.event
+        self.panel.set_state(self.session.state)
+        self.session_view.refresh_rows()
+        self.show_status()
+        if isinstance(event, Failed):
+            self.notify(event.message, title="Connection failed", severity="error", markup=False)
+
+    @on(ReconnectScheduled)
+    def _reconnect_scheduled(self, message: ReconnectScheduled) -> None:
+        self._reconnect_at = time.monotonic() + message.delay
+        self.session_view.refresh_rows()
+        self.show_status()
+
+    @on(CommandFailed)
+    def _command_failed(self, message: CommandFailed) -> None:
+        self.notify(message.message, severity="warning", markup=False)
+
+    def show_status(self) -> None:
+        session = self.session
+        opened: Opened | None = session.opened if session.state is ReadyState.OPEN else None
+        connection = self.worker_bridge.connection
+        url = connection.settings.url if connection else self.settings.url
+        reconnect_in = None
+        if self._reconnect_at is not None:
+            reconnect_in = self._reconnect_at - time.monotonic()
+            if reconnect_in <= 0 or session.state is not ReadyState.CLOSED:
+                self._reconnect_at = reconnect_in = None
+        self.status_line.show(
+            Status(
+                session.state,
+                url,
+                session.store,
+                opened.subprotocol if opened else None,
+                tuple(opened.extensions) if opened else (),
+                connection.latency if connection else None,
+                reconnect_in,
+                _how_it_ended(session.last_event),
+                session.max_frames,
+                session.journal is not None,
+            )
+        )
+
+    # -- what the widgets ask for ------------------------------------------------
+
+    @on(ConnectionPanel.ConnectRequested)
+    def _connect_requested(self, message: ConnectionPanel.ConnectRequested) -> None:
+        self.connect(message.settings)
+        self.focus_composer()
+
+    @on(ConnectionPanel.DisconnectRequested)
+    def _disconnect_requested(self) -> None:
+        self.disconnect()
+
+    @on(Composer.MessageComposed)
+    def _message_composed(self, message: Composer.MessageComposed) -> None:
+        outgoing = message.outgoing
+        if outgoing.ping:
+            self.worker_bridge.submit(Ping(outgoing.data or b""))
+        elif outgoing.text is not None:
+            self.worker_bridge.submit(SendText(outgoing.text))
+        else:
+            self.worker_bridge.submit(SendBytes(outgoing.data or b""))
+
+    @on(Composer.CloseRequested)
+    def _close_requested(self) -> None:
+        self.ask_and_close()
+
+    # -- what the app's keys do ------------------------------------------------------
+
+    def connect(self, settings: ConnectionSettings) -> None:
+        self.settings = settings
+        self.worker_bridge.submit(Connect(settings))
+
+    def connect_from_panel(self) -> None:
+        """Connect with the panel's settings (the panel says why it cannot)."""
+        self.panel.request_connect()
+
+    def disconnect(self) -> None:
+        self.worker_bridge.submit(Disconnect())
+
+    def ping(self) -> None:
+        self.worker_bridge.submit(Ping())
+
+    def ask_and_close(self) -> None:
+        """Ask for a close code and reason, then close with them."""
+        from sockscope.tui.screens.close_screen import CloseScreen  # on demand (startup)
+
+        def closed(result: tuple[int, str] | None) -> None:
+            if result is not None:
+                self.worker_bridge.submit(Close(*result))
+
+        self.app.push_screen(CloseScreen(), closed)
+
+    def focus_url(self) -> None:
+        self.panel.query_one("#url").focus()
+
+    def focus_composer(self) -> None:
+        self.composer.editor.focus()
+
+    def focus_log(self) -> None:
+        self.session_view.message_log.focus()
+
+    def clear_view(self) -> None:
+        self.session_view.message_log.clear_view()
+        self.notify("View cleared; the session keeps every frame.", timeout=2)
