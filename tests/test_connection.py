@@ -1,18 +1,15 @@
-"""The tapped connection reports every frame both ways, and how the connection ended."""
+"""The connection reports every frame both ways, and how the connection ended."""
 
 from __future__ import annotations
 
 import asyncio
 import ssl
 from collections.abc import AsyncIterator
-from functools import partial
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
 
 import pytest
 import trustme
-from websockets.asyncio.client import connect
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.frames import Frame
 from websockets.frames import Opcode as WireOpcode
@@ -22,13 +19,9 @@ from sockscope.core.events import Closed, Failed, Opened, ReadyState
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import Kind, Opcode
-from sockscope.core.wire.connection import (
-    FRAMES_PER_READ,
-    READ_SIZE,
-    Connection,
-    NotOpenError,
-    TappedConnection,
-)
+from sockscope.core.wire.connection import Connection, NotOpenError
+from sockscope.core.wire.read_size import FRAMES_PER_READ, READ_SIZE, fast_path_enabled
+from sockscope.core.wire.stream import WireStream
 
 #: Both ways frames come in: websockets parses each (the test server compresses every message
 #: once deflate is agreed), or the frame splitter takes them (no compression).
@@ -254,56 +247,65 @@ async def test_frames_sent_at_once_come_after_the_open_row(
     received = [p for k, op, p in frames(session) if k is Kind.RECV and op is Opcode.TEXT]
     assert received == [f"burst {n}".encode() for n in range(50)]
     # The server compresses every message once deflate is agreed: websockets inflates them;
-    # uncompressed, the splitter takes them.
-    assert (session.batched, session.one_by_one) == ((0, 50) if compression else (50, 0))
+    # uncompressed, the splitter takes them (when the fast path is on).
+    split = fast_path_enabled() and not compression
+    assert (session.batched, session.one_by_one) == ((50, 0) if split else (0, 50))
 
 
-class ReadSizes(TappedConnection):
-    """A tapped connection that notes the size of every read it is handed."""
+class ReadSizes:
+    """The size of every read the connection's stream is handed, and its transport's knob."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.read_sizes: list[int] = []
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sizes: list[int] = []
+        self.knobs: list[object] = []
+        data_received = WireStream.data_received
 
-    def data_received(self, data: bytes) -> None:
-        self.read_sizes.append(len(data))
-        super().data_received(data)
+        def noting(stream: WireStream, data: bytes) -> None:
+            self.sizes.append(len(data))
+            self.knobs.append(getattr(stream.transport, "max_size", None))
+            data_received(stream, data)
+
+        monkeypatch.setattr(WireStream, "data_received", noting)
 
 
-async def read_flood(session: Session, address: str, **kwargs: Any) -> ReadSizes:
-    """Take the flood in through a :class:`ReadSizes` connection until the server closes."""
-    factory = partial(ReadSizes, sink=session, on_open=lambda ws, response: None)
-    ws = await connect(address, create_connection=factory, **kwargs)  # type: ignore[arg-type]
-    await ws.wait_closed()
-    assert isinstance(ws, ReadSizes)
-    return ws
+async def read_flood(
+    monkeypatch: pytest.MonkeyPatch, session: Session, settings: ConnectionSettings
+) -> ReadSizes:
+    """Take the flood in through a connection noting its reads, until the server closes."""
+    reads = ReadSizes(monkeypatch)
+    result = await Connection(settings, session).run()
+    assert isinstance(result, Closed) and result.was_clean
+    return reads
 
 
 def received_text(session: Session) -> list[bytes]:
     return [p for k, op, p in frames(session) if k is Kind.RECV and op is Opcode.TEXT]
 
 
-async def test_socket_reads_are_capped_and_every_frame_still_arrives(server: Server) -> None:
+FAST = pytest.mark.skipif(not fast_path_enabled(), reason="the fast path is switched off")
+
+
+@FAST
+async def test_socket_reads_are_capped_and_every_frame_still_arrives(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session = Session()
-    ws = await read_flood(session, url(server, "/flood"))
-    assert ws.transport.max_size == READ_SIZE  # type: ignore[attr-defined]
-    assert max(ws.read_sizes) <= READ_SIZE < 4 * READ_SIZE < sum(ws.read_sizes)
+    reads = await read_flood(monkeypatch, session, ConnectionSettings(url(server, "/flood")))
+    assert reads.knobs[0] == READ_SIZE
+    assert max(reads.sizes) <= READ_SIZE < 4 * READ_SIZE < sum(reads.sizes)
     assert received_text(session) == FLOOD
 
 
 async def test_tls_has_no_read_size_to_cap_and_works_as_before(
-    tls_server: tuple[Server, str],
+    tls_server: tuple[Server, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server, ca_file = tls_server
-    context = ssl.create_default_context(cafile=ca_file)
-    ws = await read_flood(Session(), url(server, "/flood", "wss"), ssl=context)
-    # asyncio's TLS transport decrypts whole reads of its own: no size to set (see the
-    # docstring of TappedConnection.connection_made); the guard leaves it alone.
-    assert not hasattr(ws.transport, "max_size")
     session = Session()
     settings = ConnectionSettings(url(server, "/flood", "wss"), ca_file=ca_file)
-    result = await Connection(settings, session).run()
-    assert isinstance(result, Closed) and result.was_clean
+    reads = await read_flood(monkeypatch, session, settings)
+    # asyncio's TLS transport decrypts whole reads of its own: no size to set (see
+    # core/wire/read_size.py); the guard leaves it alone.
+    assert set(reads.knobs) == {None}
     assert received_text(session) == FLOOD
 
 
@@ -334,15 +336,20 @@ async def test_uncompressed_frames_take_the_splitter_with_or_without_deflate(
     result = await Connection(settings, session).run()
     assert isinstance(result, Closed) and result.was_clean
     assert received_text(session) == FLOOD  # written raw: no RSV1, even with deflate
-    assert (session.batched, session.one_by_one) == (len(FLOOD), 0)
+    split = fast_path_enabled()
+    assert (session.batched, session.one_by_one) == ((len(FLOOD), 0) if split else (0, len(FLOOD)))
 
 
-async def test_the_splitter_sizes_reads_to_a_number_of_frames(server: Server) -> None:
+@FAST
+async def test_the_splitter_sizes_reads_to_a_number_of_frames(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session = Session()
-    ws = await read_flood(session, url(server, "/flood"), compression=None)
+    settings = ConnectionSettings(url(server, "/flood"), compression=False)
+    reads = await read_flood(monkeypatch, session, settings)
     assert received_text(session) == FLOOD
-    # The handshake's read, then one of READ_SIZE; from then on each read holds about
+    # The rest of the handshake's read (READ_SIZE), then each read holds about
     # FRAMES_PER_READ frames of 101 bytes (header included), well under READ_SIZE.
-    assert ws.read_sizes[1] > READ_SIZE - 1024
-    later = ws.read_sizes[2:-1]
+    assert reads.knobs[0] == READ_SIZE
+    later = reads.sizes[1:-1]
     assert later and max(later) <= 2 * FRAMES_PER_READ * 101 < READ_SIZE

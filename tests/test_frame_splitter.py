@@ -1,9 +1,9 @@
 """The frame splitter against websockets alone: the same frames, the same failures.
 
 Any stream of frames (plain, fragmented, control, compressed-looking, masked,
-oversized, invalid UTF-8), cut into reads anywhere, must come out of the splitter
-plus websockets exactly as it comes out of websockets alone: the same frames in
-the same order, the same replies written back, the same final state and close.
+oversized, invalid UTF-8), cut into reads anywhere, must come out of sockscope's tap
+with the splitter in front exactly as without it (websockets parsing every frame):
+the same frames in the same order, the same replies, the same final state and close.
 """
 
 from __future__ import annotations
@@ -19,12 +19,15 @@ from websockets.frames import Close, Frame, Opcode
 from websockets.protocol import OPEN
 from websockets.uri import parse_uri
 
-from sockscope.core.store.frames import FrameStore
+from sockscope.core.events import ConnectionEvent
+from sockscope.core.store.frames import FrameStore, Kind
+from sockscope.core.store.frames import Opcode as StoreOpcode
 from sockscope.core.wire.frame_splitter import SAMPLE, FrameSplitter, Next
+from sockscope.core.wire.tap import FrameTap
 
 LIMIT = 1000
 
-Seen = tuple[Opcode, bool, bytes]
+Seen = tuple[Kind, StoreOpcode, bytes]
 
 
 def _wire(frame: Frame, mask: bool = False) -> bytes:
@@ -73,79 +76,53 @@ def _deflate() -> PerMessageDeflate:
     return PerMessageDeflate(False, False, 15, 15)
 
 
-def _protocol(seen: list[Seen], sent: list[Seen], deflate: bool = False) -> ClientProtocol:
-    """An open client protocol checking UTF-8 the way the connection's tap does.
+class Recorder:
+    """A sink keeping every frame the tap records, and how many came in bulk (the splitter)."""
 
-    Frames it reads go to ``seen``, frames it writes (replies) to ``sent``.
+    def __init__(self) -> None:
+        self.seen: list[Seen] = []
+        self.recorded = 0
+
+    def on_frame(self, t: float, kind: Kind, opcode: StoreOpcode, payload: bytes) -> None:
+        self.seen.append((kind, opcode, payload))
+
+    def on_frames(self, t: float, flags: bytes, payloads: list[bytes]) -> None:
+        self.recorded += len(payloads)
+        for flag, payload in zip(flags, payloads, strict=True):
+            self.seen.append((*FrameStore.unpack_flags(flag), payload))
+
+    def on_event(self, t: float, event: ConnectionEvent) -> None:
+        raise AssertionError(f"no event expected: {event}")
+
+
+def _tap(chunks: list[bytes], deflate: bool, fast: bool) -> tuple[tuple[object, ...], int]:
+    """What sockscope's tap records of the chunks (with the splitter or without), and the end.
+
+    The outcome: every frame recorded both ways (received, and the protocol's replies),
+    the protocol's final state, and the close frames sent and received.
     """
     protocol = ClientProtocol(parse_uri("ws://test/"), state=OPEN, max_size=LIMIT)
     if deflate:
         protocol.extensions = [_deflate()]
-    recv_frame, send_frame = protocol.recv_frame, protocol.send_frame
-
-    def sending(frame: Frame) -> None:
-        sent.append((frame.opcode, frame.fin, bytes(frame.data)))
-        send_frame(frame)
-
-    def checked(frame: Frame) -> None:
-        recv_frame(frame)
-        seen.append((frame.opcode, frame.fin, bytes(frame.data)))
-        if frame.opcode is Opcode.TEXT and frame.fin:
-            bytes(frame.data).decode()
-
-    protocol.recv_frame = checked  # type: ignore[method-assign]
-    protocol.send_frame = sending  # type: ignore[method-assign]
-    return protocol
-
-
-def _outcome(protocol: ClientProtocol, seen: list[Seen], sent: list[Seen]) -> tuple[object, ...]:
-    return (
-        seen,
-        sent,
-        protocol.state,
-        protocol.close_sent,
-        protocol.close_rcvd,
-        type(protocol.parser_exc),
-    )
+    sink = Recorder()
+    tap = FrameTap(protocol, sink, limit=LIMIT, fast=fast, on_pong=lambda payload: None)
+    for chunk in chunks:
+        tap.receive(chunk)
+        tap.outgoing()
+    outcome = (sink.seen, protocol.state, protocol.close_sent, protocol.close_rcvd)
+    return outcome, sink.recorded
 
 
 def _reference(chunks: list[bytes], deflate: bool = False) -> tuple[object, ...]:
-    seen: list[Seen] = []
-    sent: list[Seen] = []
-    protocol = _protocol(seen, sent, deflate)
-    for chunk in chunks:
-        protocol.receive_data(chunk)
-    return _outcome(protocol, seen, sent)
+    """What websockets alone makes of the chunks (the tap without its splitter)."""
+    outcome, recorded = _tap(chunks, deflate, fast=False)
+    assert recorded == 0
+    return outcome
 
 
 def _split(chunks: list[bytes], deflate: bool = False) -> tuple[tuple[object, ...], int]:
-    """What the splitter and websockets make of the chunks, and how many were recorded."""
-    seen: list[Seen] = []
-    sent: list[Seen] = []
-    protocol = _protocol(seen, sent, deflate)
-    recorded = 0
-
-    def record(t: float, flags: bytes, payloads: list[bytes]) -> None:
-        nonlocal recorded
-        recorded += len(payloads)
-        for flag, payload in zip(flags, payloads, strict=True):
-            opcode = FrameStore.unpack_flags(flag)[1]
-            seen.append((Opcode(opcode.value), True, payload))
-
-    def hand_over(data: bytes) -> Next:
-        protocol.receive_data(data)
-        if protocol.state is not OPEN:
-            return "stream"
-        return "plain" if protocol.current_size is None else "frames"
-
-    splitter = FrameSplitter(record, hand_over, LIMIT)
-    taking = True
-    for chunk in chunks:
-        if taking:
-            taking = splitter.feed(chunk)
-        else:  # websockets has the rest of the stream
-            hand_over(chunk)
-    return _outcome(protocol, seen, sent), recorded
+    """What the splitter and websockets make of the chunks, and how many were split off."""
+    return _tap(chunks, deflate, fast=True)
 
 
 def _cut(stream: bytes, cuts: list[int]) -> list[bytes]:
@@ -258,4 +235,5 @@ def test_a_frame_over_the_limit_hands_the_rest_of_the_stream_over() -> None:
     outcome, recorded = _split([stream[:10], stream[10:]])
     assert outcome == _reference([stream[:10], stream[10:]])
     assert recorded == 0
-    assert outcome[5].__name__ == "PayloadTooBig"
+    close_sent = outcome[2]
+    assert isinstance(close_sent, Close) and close_sent.code == 1009

@@ -5,20 +5,20 @@ which is most of what a firehose costs us. Most frames of a busy feed are *plain
 one whole text or binary message in one frame (FIN set, no RSV bits, not masked,
 within the size limit). :class:`FrameSplitter` cuts those out of the stream itself
 (~0.7 µs each) and records a whole read's worth at once, and hands every other frame,
-whole, to websockets (pings, pongs, closes, fragments, compressed or oversized frames,
-protocol errors, invalid UTF-8; consecutive ones in one call), so websockets keeps
-answering pings, closing, assembling and decompressing messages and failing the
-connection exactly as it would on its own. Because only whole frames are handed over,
-websockets' parser is always between two frames when the splitter decides.
+whole, to websockets' parser (pings, pongs, closes, fragments, compressed or oversized
+frames, protocol errors; consecutive ones in one call), so it keeps answering pings,
+closing, decompressing and failing the connection exactly as it would on its own
+(:class:`~sockscope.core.wire.tap.FrameTap` records what it parses). Because only whole
+frames are handed over, the parser is always between two frames when the splitter decides.
 
 permessage-deflate leaves a frame without RSV1 as it is (only compressed messages set
 it), so the splitter also runs when it was negotiated: a server that compresses only
 large messages (Node's ``ws`` does, from 1 KiB) still has its small ones split here.
 
-The rules websockets enforces that apply to a plain frame are applied here too:
-a text frame must be valid UTF-8 (otherwise websockets gets it, and fails with 1007)
-and a frame may not exceed the size limit (otherwise the rest of the stream goes to
-websockets, which fails with 1009 as soon as it reads the header).
+The rules that apply to a plain frame are applied here too: a text frame must be valid
+UTF-8 and a frame may not exceed the size limit. Otherwise the rest of the stream, from
+that frame on, goes to the parser, as if it had read the whole stream: it fails with 1009
+as soon as it reads an oversized header, and the tap fails with 1007 on the bad text.
 """
 
 from __future__ import annotations
@@ -107,14 +107,16 @@ class FrameSplitter:
         # of the read where it is: a read of big frames is not copied once more.
         start = self._needed - held
         parts[-1] = data[:start]
-        if not self._split(b"".join(parts), 0):
-            if start < len(data):
-                self._hand_over(data[start:])
+        if not self._split(b"".join(parts), 0, data[start:]):
             return False
         return self._split(data, start)
 
-    def _split(self, data: bytes, pos: int) -> bool:
-        """Record or hand over every whole frame of ``data`` from ``pos``; keep the rest."""
+    def _split(self, data: bytes, pos: int, after: bytes = b"") -> bool:
+        """Record or hand over every whole frame of ``data`` from ``pos``; keep the rest.
+
+        ``after`` is the rest of the read ``data`` was cut from: when the parser takes
+        the stream, it gets the whole read's rest in one call, as it would without us.
+        """
         size, limit = len(data), self._limit
         needed = 0
         run = -1  # where a run of whole frames for websockets starts: one hand-over a run
@@ -137,28 +139,29 @@ class FrameSplitter:
             end = start + length
             if (limit is not None and length > limit) or second & _MASKED:
                 # websockets fails the connection from this header on: it takes the rest.
-                if payloads:
-                    self._flush(flags, payloads)
-                return self._give_up(data[pos if run < 0 else run :])
+                return self._fail_at(data, pos, run, flags, payloads, after)
             if end > size:
                 needed = end - pos
                 break
             flag = _PLAIN_FLAGS.get(first)
             if flag is not None and self._next == "plain":
                 payload = data[start:end]
-                if first != _TEXT or payload.isascii() or _is_utf8(payload):
-                    if run >= 0:  # websockets takes the frames before this one first
-                        self._next = self._hand_over(data[run:pos])
-                        run = -1
-                        if self._next == "stream":
-                            return self._give_up(data[pos:])
-                        if self._next != "plain":
-                            continue  # a fragmented message began: this frame is theirs too
-                    flags.append(flag)
-                    payloads.append(payload)
-                    pos = end
-                    continue
-            # A frame for websockets (control, fragment, compressed, invalid UTF-8...).
+                if first == _TEXT and not payload.isascii() and not _is_utf8(payload):
+                    # The connection fails on this frame (1007): the parser takes the
+                    # rest, from this read on, as it would have parsed the whole read.
+                    return self._fail_at(data, pos, run, flags, payloads, after)
+                if run >= 0:  # websockets takes the frames before this one first
+                    self._next = self._hand_over(data[run:pos])
+                    run = -1
+                    if self._next == "stream":
+                        return self._give_up(data[pos:] + after)
+                    if self._next != "plain":
+                        continue  # a fragmented message began: this frame is theirs too
+                flags.append(flag)
+                payloads.append(payload)
+                pos = end
+                continue
+            # A frame for websockets (control, fragment, compressed...).
             self.handed_over += 1
             if run < 0:
                 if payloads:
@@ -171,16 +174,30 @@ class FrameSplitter:
         if run >= 0:
             self._next = self._hand_over(data[run:pos])
             if self._next == "stream":
-                return self._give_up(data[pos:])
+                return self._give_up(data[pos:] + after)
         if self._sampling and self.recorded + self.handed_over >= SAMPLE:
             self._sampling = False
             if self.recorded * 10 < self.recorded + self.handed_over:
-                return self._give_up(data[pos:])
+                return self._give_up(data[pos:] + after)
         if pos < size:
             self._waiting.append(data[pos:])
             self._buffered = size - pos
             self._needed = needed
         return True
+
+    def _fail_at(
+        self,
+        data: bytes,
+        pos: int,
+        run: int,
+        flags: bytearray,
+        payloads: list[bytes],
+        after: bytes,
+    ) -> bool:
+        """Record the plain frames before ``pos``; the parser takes the rest of the stream."""
+        if payloads:
+            self._flush(flags, payloads)
+        return self._give_up(data[pos if run < 0 else run :] + after)
 
     def _flush(self, flags: bytearray, payloads: list[bytes]) -> None:
         self.recorded += len(payloads)

@@ -1,0 +1,171 @@
+"""The socket side of an open connection: asyncio's public ``Protocol`` callbacks.
+
+websockets' ``connect()`` opens the connection (TCP, proxy, TLS, handshake). Its
+documented ``create_connection=`` factory gets the sans-I/O ``ClientProtocol`` it built;
+:class:`HandshakeConnection`, the ``ClientConnection`` it returns, passes the server's
+bytes up to the end of the response head (``CRLF CRLF``: a 101 has no body) to
+websockets, then hands the transport (``transport.set_protocol``) to a
+:class:`WireStream`, which from then on feeds the protocol through a
+:class:`~sockscope.core.wire.tap.FrameTap` and writes what it answers.
+
+A server may send pings and never read our pongs: they would pile up in the transport's
+write buffer without end. Past :data:`WRITE_LIMIT` of unsent bytes the stream stops
+reading (asyncio's ``pause_writing``) until the server has taken them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection
+from websockets.client import ClientProtocol
+from websockets.http11 import Response
+from websockets.protocol import OPEN
+
+from sockscope.core.wire.read_size import READ_SIZE, ReadSizer, read_sizer
+from sockscope.core.wire.tap import FrameTap
+
+#: Bytes written but not yet taken by the server past which we stop reading from it.
+WRITE_LIMIT = 1024 * 1024
+
+OnOpen = Callable[["HandshakeConnection", Response], "WireStream"]
+"""Called once the handshake succeeded, before any frame: builds the stream to hand over to."""
+
+
+class HandshakeConnection(ClientConnection):
+    """Lets websockets read the handshake, then gives the transport to a :class:`WireStream`."""
+
+    def __init__(self, protocol: ClientProtocol, *, on_open: OnOpen, **kwargs: Any) -> None:
+        super().__init__(protocol, **kwargs)
+        self.sans_io = protocol
+        """The sans-I/O protocol connect() built (the factory's argument)."""
+        self._on_open = on_open
+        self._head_tail: bytes | None = b""
+        """The last bytes of the response head read so far (None: the head is read)."""
+        self.read_sizer: ReadSizer | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self.read_sizer = read_sizer(transport)
+
+    def data_received(self, data: bytes) -> None:
+        cut = self._end_of_head(data) if self._head_tail is not None else None
+        if cut is None:
+            super().data_received(data)
+            return
+        self._head_tail = None
+        super().data_received(data[:cut])
+        protocol, rest = self.sans_io, data[cut:]
+        if protocol.state is not OPEN or self.response is None:
+            if rest:  # a refusal's body: websockets reports it
+                super().data_received(rest)
+            return
+        stream = self._on_open(self, self.response)
+        self.transport.set_protocol(stream)
+        if rest:
+            stream.data_received(rest)
+
+    def _end_of_head(self, data: bytes) -> int | None:
+        """Where in ``data`` the response head ends (just past ``CRLF CRLF``), if it does."""
+        seen = (self._head_tail or b"") + data
+        found = seen.find(b"\r\n\r\n")
+        if found < 0:
+            self._head_tail = seen[-3:]
+            return None
+        return found + 4 - (len(seen) - len(data))
+
+
+class WireStream(asyncio.Protocol):
+    """Reads the server's bytes into a tap, writes the replies, and notes the end."""
+
+    def __init__(
+        self,
+        tap: FrameTap,
+        transport: asyncio.Transport,
+        *,
+        close_timeout: float,
+        read_sizer: ReadSizer | None,
+    ) -> None:
+        self.tap = tap
+        self.transport = transport
+        self._close_timeout = close_timeout
+        self._sizer = read_sizer if tap.splitter is not None else None
+        self._closer: asyncio.TimerHandle | None = None
+        self._drained: asyncio.Future[None] | None = None
+        self.reading_paused = False
+        """True while the server has not taken WRITE_LIMIT bytes we wrote: we stop reading."""
+        self.lost = asyncio.Event()
+        """Set once the TCP connection is gone."""
+        transport.set_write_buffer_limits(high=WRITE_LIMIT)
+        if read_sizer is not None and self._sizer is None:
+            read_sizer.set(READ_SIZE)
+
+    # -- asyncio callbacks ----------------------------------------------------------------
+
+    def data_received(self, data: bytes) -> None:
+        tap, sizer = self.tap, self._sizer
+        if sizer is None:
+            tap.receive(data)
+        else:
+            splitter = tap.splitter
+            assert splitter is not None
+            before = splitter.recorded
+            tap.receive(data)
+            if tap.splitter is None:
+                self._sizer = None
+                sizer.set(READ_SIZE)
+            else:
+                sizer.fit(len(data), splitter.recorded - before)
+        self.flush()
+
+    def eof_received(self) -> None:
+        self.tap.receive_eof()
+        self.flush()  # returning None: asyncio closes the transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.tap.receive_eof()  # idempotent: the protocol is CLOSED from here
+        if self._closer is not None:
+            self._closer.cancel()
+        self.resume_writing()
+        self.lost.set()
+
+    def pause_writing(self) -> None:
+        self.reading_paused = True
+        self.transport.pause_reading()
+
+    def resume_writing(self) -> None:
+        if self.reading_paused:
+            self.reading_paused = False
+            if not self.transport.is_closing():
+                self.transport.resume_reading()
+        if self._drained is not None and not self._drained.done():
+            self._drained.set_result(None)
+        self._drained = None
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write what the protocol has to send; after a close, give the server a deadline."""
+        transport = self.transport
+        for data in self.tap.outgoing():
+            if transport.is_closing():
+                break
+            if data:
+                transport.write(data)
+            elif transport.can_write_eof():
+                transport.write_eof()
+            else:
+                transport.close()
+        if self._closer is None and self.tap.protocol.close_expected():
+            self._closer = asyncio.get_running_loop().call_later(
+                self._close_timeout, transport.abort
+            )
+
+    async def drain(self) -> None:
+        """Wait until the server has taken enough of what we wrote (or the connection is gone)."""
+        if self.reading_paused and not self.lost.is_set():
+            if self._drained is None:
+                self._drained = asyncio.get_running_loop().create_future()
+            await asyncio.shield(self._drained)
