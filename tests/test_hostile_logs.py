@@ -81,3 +81,22 @@ def test_a_fifo_or_a_device_is_refused_by_the_loader_the_tui_uses(fifo: Path) ->
 def test_a_directory_is_called_a_directory(tmp_path: Path) -> None:
     line = one_error_line(sockscope("convert", tmp_path, tmp_path / "out.har"))
     assert line.endswith(f"Cannot open {tmp_path}: it is a directory.")
+
+
+def test_a_har_over_the_size_limit_is_refused_saying_the_limit(tmp_path: Path) -> None:
+    from sockscope.core.formats.har import MAX_HAR_BYTES
+
+    huge = tmp_path / "huge.har"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_HAR_BYTES + 1)  # sparse: no disk, and never read
+    line = one_error_line(sockscope("convert", huge, tmp_path / "out.jsonl"))
+    assert line == (
+        f"sockscope: error: {huge}: it is larger than 1 GiB, the most sockscope reads as HAR"
+    )
+
+
+def test_a_jsonl_header_line_over_1_mib_says_so(tmp_path: Path) -> None:
+    log = tmp_path / "long.jsonl"
+    log.write_bytes(b'{"sockscope": 1, "pad": "' + b"x" * 2**20 + b'"}\n')
+    line = one_error_line(sockscope("convert", log, tmp_path / "out.har"))
+    assert line.startswith(f"sockscope: error: {log} line 1: the first line is longer than 1 MiB")

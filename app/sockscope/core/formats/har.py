@@ -15,6 +15,7 @@ store; importing Chrome's own file builds the open row from the handshake.
 from __future__ import annotations
 
 import math
+import os
 from binascii import b2a_base64
 from os import PathLike
 from pathlib import Path
@@ -50,6 +51,9 @@ _TYPES = {"send": Kind.SEND, "receive": Kind.RECV}
 _TYPE_NAMES = {kind: name for name, kind in _TYPES.items()}
 _PAGE_ID = "page_1"
 _WRITE_BATCH = 4096
+#: The largest HAR file read. A HAR is parsed whole (several times its size in memory),
+#: so an endless or enormous file is refused rather than read until memory runs out.
+MAX_HAR_BYTES = 2**30
 
 
 # -- reading ---------------------------------------------------------------------
@@ -58,8 +62,13 @@ _WRITE_BATCH = 4096
 def parse_har(path: str | PathLike[str]) -> Any:
     """Read a file as HAR: the parsed JSON, or a clear error if it is not HAR."""
     path = Path(path)
+    too_big = f"it is larger than {MAX_HAR_BYTES / 2**30:g} GiB, the most sockscope reads as HAR"
     with open_for_reading(path) as handle:
-        data = handle.read()
+        if os.fstat(handle.fileno()).st_size > MAX_HAR_BYTES:
+            raise LogFormatError(path, None, too_big)
+        data = handle.read(MAX_HAR_BYTES + 1)  # it may have grown since
+    if len(data) > MAX_HAR_BYTES:
+        raise LogFormatError(path, None, too_big)
     try:
         har = orjson.loads(data)
     except orjson.JSONDecodeError as exc:

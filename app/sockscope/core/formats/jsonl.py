@@ -76,6 +76,13 @@ def _header_line(header: LogHeader, redact: bool) -> bytes:
 
 
 def _parse_header(path: Path, line: bytes) -> LogHeader:
+    if len(line) >= _MAX_HEADER and not line.endswith(b"\n"):
+        raise LogFormatError(
+            path,
+            1,
+            f"the first line is longer than {_MAX_HEADER // 2**20} MiB, so it is no sockscope"
+            " header (a header is a short JSON object)",
+        )
     if not line.strip():
         raise LogFormatError(path, 1, "the file is empty" if not line else "the header is empty")
     try:
