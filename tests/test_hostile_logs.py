@@ -13,9 +13,17 @@ import threading
 from pathlib import Path
 
 import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from sockscope.core.formats.errors import LogError
+from sockscope.core.formats.jsonl import write_store
 from sockscope.core.formats.load import load_log
+from sockscope.core.formats.model import LogHeader
+from sockscope.core.replay.replayer import ReplayPlan
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.servers.demo import DemoServerThread
+from sockscope.servers.mock import start_mock_server
 
 
 def sockscope(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -100,3 +108,66 @@ def test_a_jsonl_header_line_over_1_mib_says_so(tmp_path: Path) -> None:
     log.write_bytes(b'{"sockscope": 1, "pad": "' + b"x" * 2**20 + b'"}\n')
     line = one_error_line(sockscope("convert", log, tmp_path / "out.har"))
     assert line.startswith(f"sockscope: error: {log} line 1: the first line is longer than 1 MiB")
+
+
+def nested(depth: int, leaf: str = "1") -> str:
+    """JSON text: ``leaf`` inside ``depth`` arrays."""
+    return "[" * depth + leaf + "]" * depth
+
+
+def test_json_nested_1000_deep_round_trips_through_jsonl_and_har(tmp_path: Path) -> None:
+    deep = nested(1000)  # orjson reads up to 1024 levels, but writes only 254
+    log = tmp_path / "deep.jsonl"
+    log.write_text(
+        '{"sockscope":1,"url":"ws://x/","created":"2026-01-01T00:00:00.000Z","tool":"t",'
+        f'"extra":{deep}}}\n'
+        f'{{"t":1.5,"kind":"note","message":"m","data":{{"k":{deep}}}}}\n'
+        '{"t":2.5,"kind":"recv","opcode":"text","text":"' + deep + '","size":2001}\n'
+    )
+    har, back, same = tmp_path / "deep.har", tmp_path / "back.jsonl", tmp_path / "same.jsonl"
+    for source, target in ((log, har), (har, back), (log, same)):
+        result = sockscope("convert", source, target, "--include-secrets")
+        assert result.returncode == 0, result.stderr
+    assert back.read_bytes() == log.read_bytes()
+    assert same.read_bytes() == log.read_bytes()
+
+
+def deep_log(path: Path, sent: str, received: str) -> Path:
+    """A log of one connection: the client sent ``sent``, the server answered ``received``."""
+    store = FrameStore()
+    store.append_event(1.0, Kind.OPEN, {"url": "ws://example.test/"})
+    store.append(2.0, Kind.SEND, Opcode.TEXT, sent.encode())
+    store.append(3.0, Kind.RECV, Opcode.TEXT, received.encode())
+    write_store(path, store, LogHeader(url="ws://example.test/"))
+    return path
+
+
+def test_replay_check_compares_a_reply_nested_1000_deep(
+    tmp_path: Path, demo_server: DemoServerThread
+) -> None:
+    # /echo answers with what was sent: the recorded answer differs from it.
+    log = deep_log(tmp_path / "deep.jsonl", nested(1000), nested(1000, "2"))
+    url = demo_server.url("/echo")
+    result = sockscope("replay", log, "--url", url, "--fast", "--check")
+    assert result.returncode == 1, result.stderr
+    assert "1 of 1 responses differ from the recording" in result.stdout
+    assert "message 1: $: [[[[" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+async def test_the_mock_server_compares_a_client_message_nested_1000_deep(tmp_path: Path) -> None:
+    log = deep_log(tmp_path / "deep.jsonl", nested(1000), "answer")
+    plan = ReplayPlan.from_store(load_log(log).store)
+    report: list[str] = []
+    server = await start_mock_server(plan, fast=True, on_unexpected="close", report=report.append)
+    try:
+        async with connect(server.url(), max_size=None) as ws:
+            await ws.send(nested(1000))  # what the log holds: answered
+            assert await ws.recv() == "answer"
+        async with connect(server.url()) as ws:
+            await ws.send(nested(1000, "2"))  # not what the log holds: closed as unexpected
+            with pytest.raises(ConnectionClosed) as closed:
+                await ws.recv()
+    finally:
+        await server.close()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008

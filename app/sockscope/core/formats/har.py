@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl
 import orjson
 
 from sockscope import __version__
+from sockscope.core.formats.deep_json import dumps
 from sockscope.core.formats.errors import LogFormatError, WebSocketEntry
 from sockscope.core.formats.files import open_for_reading, replacing
 from sockscope.core.formats.model import FORMAT_VERSION, LoadedLog, LogHeader, epoch_time, iso_time
@@ -37,7 +38,7 @@ from sockscope.core.formats.records import (
     parse_header,
     parse_record,
     parse_time,
-    row_record,
+    placed_record,
     scan,
     show,
 )
@@ -361,7 +362,7 @@ def write_har(
     replaced atomically.
     """
     messages: list[bytes] = []
-    events: list[dict[str, Any]] = []
+    events: list[orjson.Fragment] = []
     opened: dict[str, Any] = {}
     for index, t, flag, payload in scan(store):
         line = _message_line(t, flag, payload)
@@ -371,8 +372,11 @@ def write_har(
         row = store.row(index)
         if row.kind is Kind.OPEN and not opened:
             opened = row.info
-        record = row_record(row.time, row.kind, row.opcode, row.payload, row.info, redact)
-        events.append({**record, "at": len(messages)})
+        events.append(
+            placed_record(
+                row.time, row.kind, row.opcode, row.payload, row.info, redact, len(messages)
+            )
+        )
     entry = _entry(store, header, opened, redact)
     entry[_PRIVATE]["events"] = events
     har = {
@@ -441,7 +445,10 @@ def _entry(
         "cache": {},
         "timings": {"blocked": -1, "dns": -1, "connect": -1, "send": 0, "wait": 0, "receive": 0},
         "_webSocketMessages": _MESSAGES_SLOT,
-        _PRIVATE: {"version": FORMAT_VERSION, "header": header_record(header, redact)},
+        _PRIVATE: {
+            "version": FORMAT_VERSION,
+            "header": orjson.Fragment(dumps(header_record(header, redact))),
+        },
     }
 
 

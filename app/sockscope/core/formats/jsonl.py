@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 
 import orjson
 
+from sockscope.core.formats.deep_json import dumps
 from sockscope.core.formats.errors import LogError, LogFormatError
 from sockscope.core.formats.files import FILE_MODE, describe_os_error, open_for_reading, replacing
 from sockscope.core.formats.model import LoadedLog, LogHeader
@@ -32,7 +33,6 @@ from sockscope.core.formats.records import (
     FRAME_FLAGS,
     RecordError,
     append_row,
-    dumps,
     encode_row,
     frame_lines,
     header_record,
