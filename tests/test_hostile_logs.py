@@ -171,3 +171,17 @@ async def test_the_mock_server_compares_a_client_message_nested_1000_deep(tmp_pa
     finally:
         await server.close()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+
+
+def test_a_har_from_year_1_converts_to_a_log_that_reads_back(tmp_path: Path) -> None:
+    har = tmp_path / "old.har"
+    har.write_text(
+        '{"log":{"entries":[{"_resourceType":"websocket",'
+        '"startedDateTime":"0001-01-01T00:00:00+14:00","request":{"url":"ws://x/"},'
+        '"_webSocketMessages":[{"type":"send","time":1.5,"opcode":1,"data":"x"}]}]}}'
+    )
+    log, again = tmp_path / "old.jsonl", tmp_path / "again.har"
+    assert sockscope("convert", har, log).returncode == 0
+    result = sockscope("convert", log, again)
+    assert result.returncode == 0, result.stderr
+    assert load_log(log).header.created == "0001-01-01T00:00:00.000Z"  # clamped to the calendar
