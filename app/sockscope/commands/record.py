@@ -20,7 +20,7 @@ from sockscope.commands.headless import (
     output_option,
     secrets_option,
 )
-from sockscope.commands.options import headless_connection_options, settings_from_options
+from sockscope.commands.options import headless_connection_options, seconds, settings_from_options
 from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
 from sockscope.core.session.session import RowWriter, Session
 from sockscope.core.settings import ConnectionSettings
@@ -177,7 +177,7 @@ async def _record(
 )
 @click.option(
     "--duration",
-    type=click.FloatRange(min=0, min_open=True),
+    type=seconds(positive=True),
     metavar="SECONDS",
     help="Stop this many seconds after connecting.",
 )

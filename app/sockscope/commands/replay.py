@@ -21,7 +21,12 @@ from sockscope.commands.headless import (
     secrets_option,
     warn,
 )
-from sockscope.commands.options import headless_connection_options, settings_from_options
+from sockscope.commands.options import (
+    FiniteFloat,
+    headless_connection_options,
+    seconds,
+    settings_from_options,
+)
 from sockscope.core.formats.jsonl import JournalWriter
 from sockscope.core.replay.diff import DiffReport, compare
 from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore
@@ -86,7 +91,7 @@ def _json_report(
 @click.option("--url", help="Replay against this URL (default: the one LOG recorded).")
 @click.option(
     "--speed",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloat(min=0, min_open=True),
     metavar="X",
     help="Scale the recorded timing: 2 is twice as fast, 0.5 half as fast (default 1).",
 )
@@ -103,7 +108,7 @@ def _json_report(
 @click.option("--unordered", is_flag=True, help="With --check: responses may come in any order.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0),
+    type=seconds(),
     default=DEFAULT_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
