@@ -180,6 +180,8 @@ class _Importer:
         self.url = _entry_url(entry)
         self.store = FrameStore()
         self.warnings: list[str] = []
+        self.last_time = 0.0
+        """A message without a time gets the time of the row before it."""
 
     def fail(self, what: str) -> LogFormatError:
         where = f"WebSocket entry {self.number} ({self.url or 'no URL'})"
@@ -248,6 +250,7 @@ class _Importer:
             "extensions": [e.strip() for e in extensions.split(",")] if extensions else [],
         }
         self.store.append_event(t, Kind.OPEN, info)
+        self.last_time = t
 
     def _message(self, number: int, message: Any) -> bool:
         """Add one Chrome message; False when it is skipped (not text or binary)."""
@@ -260,18 +263,24 @@ class _Importer:
                 f"message {number} has type {show(message.get('type'))} "
                 '(expected "send" or "receive")'
             )
-        opcode = message.get("opcode")
-        if opcode not in (1, 2) or isinstance(opcode, bool):
+        opcode = message.get("opcode", _NO_OPCODE)
+        if opcode not in (1, 2, _NO_OPCODE) or isinstance(opcode, bool):
             return False
         data = message.get("data")
         if not isinstance(data, str):
             raise self.fail(f"message {number} has no 'data' string")
         try:
-            t = parse_time(message.get("time"), "time")
-            payload = data.encode() if opcode == 1 else decode_base64(data, "data")
+            t = self.last_time if "time" not in message else parse_time(message["time"], "time")
+            if opcode == 2:
+                payload = decode_base64(data, "data")
+            elif opcode == 1:
+                payload = data.encode()
+            else:
+                opcode, payload = _guess(data)
         except (RecordError, UnicodeEncodeError) as exc:
             raise self.fail(f"message {number}: {exc}") from None
         self.store.append(t, kind, Opcode.TEXT if opcode == 1 else Opcode.BINARY, payload)
+        self.last_time = t
         return True
 
     def _private_events(self, private: Any) -> list[tuple[int, dict[str, Any]]]:
@@ -297,6 +306,21 @@ class _Importer:
                 raise self.fail(f"bad {_PRIVATE!r} event: {exc}") from None
             done += 1
         return done
+
+
+#: The opcode of a message that has none (tools other than Chrome write only type and data).
+_NO_OPCODE = None
+
+
+def _guess(data: str) -> tuple[int, bytes]:
+    """The opcode and payload of a message that has no opcode: text (1) when it can be.
+
+    Data that cannot be UTF-8 (it holds lone surrogates) is kept as binary (2).
+    """
+    try:
+        return 1, data.encode()
+    except UnicodeEncodeError:
+        return 2, data.encode("utf-8", "surrogatepass")
 
 
 def _dict(value: Any) -> dict[str, Any]:
