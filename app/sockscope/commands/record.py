@@ -18,6 +18,7 @@ from sockscope.commands.headless import (
     no_reconnect,
     open_journal,
     output_option,
+    say,
     secrets_option,
 )
 from sockscope.commands.options import headless_connection_options, seconds, settings_from_options
@@ -203,7 +204,7 @@ def record(
     settings, notice = settings_from_options(url, options)
     no_reconnect(settings, "record")
     if notice and not quiet:
-        click.echo(f"sockscope: {notice}", err=True)
+        say(f"sockscope: {notice}")
     echo = None if quiet else lambda line: click.echo(line, err=True)
     with open_journal(output, settings.url, include_secrets) as journal:
         recorder = Recorder(journal, count, echo)
@@ -214,9 +215,8 @@ def record(
         fail(recorder.journal_error)
     if not quiet:
         store = recorder.store
-        click.echo(
+        say(
             f"sockscope: wrote {output} ({store.dropped + len(store)} rows:"
             f" {store.frames_out} frames sent,"
-            f" {store.frames_in} received)",
-            err=True,
+            f" {store.frames_in} received)"
         )

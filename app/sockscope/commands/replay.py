@@ -18,6 +18,7 @@ from sockscope.commands.headless import (
     no_reconnect,
     open_journal,
     output_option,
+    say,
     secrets_option,
     warn,
 )
@@ -179,7 +180,7 @@ def replay(
 
     def opened(sent: int, total: int) -> None:
         if sent == 0 and report == "text":
-            click.echo(f"sockscope: replaying {total} messages to {settings.url} {pace}", err=True)
+            say(f"sockscope: replaying {total} messages to {settings.url} {pace}")
 
     replayer = Replayer(plan, settings, session, speed=rate, timeout=timeout, on_progress=opened)
     result = _run(replayer, journal)
@@ -189,7 +190,7 @@ def replay(
     if report == "json":
         click.echo(_json_report(settings.url, result, plan, diff).decode())
     else:
-        click.echo(f"sockscope: {_outcome(result, plan)}", err=True)
+        say(f"sockscope: {_outcome(result, plan)}")
         if diff is not None:
             click.echo(diff.text())
     failed = not result.complete or (diff is not None and not diff.ok)

@@ -112,10 +112,19 @@ def list_websocket_entries(har: Any) -> list[WebSocketEntry]:
     ]
 
 
+#: Entries an error lists at most (a HAR can hold thousands): the chooser has them all.
+_LISTED = 5
+
+
 def _describe(entries: list[WebSocketEntry]) -> str:
-    return "; ".join(
-        f"{e.number}: {e.url or '(no URL)'} ({e.message_count} messages)" for e in entries
+    """The first few entries, one phrase each, and how many more there are."""
+    listed = "; ".join(
+        f"{e.number}: {e.url or '(no URL)'} ({e.message_count} message"
+        f"{'s' if e.message_count != 1 else ''})"
+        for e in entries[:_LISTED]
     )
+    more = len(entries) - _LISTED
+    return listed + (f"; and {more:,} more" if more > 0 else "")
 
 
 def _choose(path: Path, har: Any, entry: int | str | None) -> tuple[int, dict[str, Any]]:

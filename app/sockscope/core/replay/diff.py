@@ -130,7 +130,7 @@ def _walk(
             right = b[i] if i < len(b) else _MISSING
             _walk(left, right, (*path, i), patterns, out)
     elif not _same_scalar(a, b):
-        out.append(Difference(format_path(path), _show_value(a), _show_value(b)))
+        out.append(Difference(safe_line(format_path(path)), _show_value(a), _show_value(b)))
 
 
 def _canonical_value(value: Any, path: tuple[Step, ...], patterns: Sequence[Pattern]) -> Any:
