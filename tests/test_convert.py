@@ -12,6 +12,7 @@ from log_samples import HEADER, rows_of, sample_store
 from sockscope.commands.convert import convert
 from sockscope.core.formats.har import read_har
 from sockscope.core.formats.jsonl import read_jsonl, write_store
+from sockscope.core.store.frames import Kind, Opcode
 
 CHROME = Path(__file__).parent / "fixtures" / "chrome.har"
 
@@ -93,3 +94,24 @@ def test_a_bad_line_is_named(session: Path, tmp_path: Path) -> None:
     result = run(session, tmp_path / "out.har")
     assert result.exit_code == 2
     assert result.stderr == f"sockscope: error: {session} line 4: bad base64 in 'base64'\n"
+
+
+def test_har_messages_without_opcode_or_time_import_as_text(tmp_path: Path) -> None:
+    har = tmp_path / "other-tool.har"
+    har.write_text(
+        '{"log": {"entries": [{"_resourceType": "websocket",'
+        ' "startedDateTime": "2026-01-01T00:00:00Z", "request": {"url": "wss://h/s"},'
+        ' "_webSocketMessages": [{"type": "send", "data": "hello"},'
+        ' {"type": "receive", "data": "{\\"ok\\": true}"}]}]}}'
+    )
+    out = tmp_path / "out.jsonl"
+    result = run(har, out)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    store = read_jsonl(out).store
+    frames = [(store.kind(i), store.opcode(i), store.payload(i)) for i in range(1, len(store))]
+    assert frames == [
+        (Kind.SEND, Opcode.TEXT, b"hello"),
+        (Kind.RECV, Opcode.TEXT, b'{"ok": true}'),
+    ]
+    assert store.time(1) == store.time(2) == store.time(0)  # the open row's time

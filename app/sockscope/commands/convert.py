@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
+from sockscope.commands.headless import fail, say, warn
 from sockscope.core.formats.errors import LogError
 from sockscope.core.formats.load import HAR_SUFFIXES, JSONL_SUFFIXES, load_log, save_log
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"sockscope: error: {message}", err=True)
-    raise SystemExit(2)
 
 
 @click.command("convert")
@@ -42,8 +37,8 @@ def convert(source: Path, target: Path, entry: str | None, include_secrets: bool
         log = load_log(source, entry=entry)
         save_log(target, log.store, log.header, not include_secrets)
     except LogError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for warning in log.warnings:
-        click.echo(f"sockscope: warning: {warning}", err=True)
+        warn(warning)
     kept = "secrets kept" if include_secrets else "secrets redacted"
-    click.echo(f"sockscope: wrote {target} ({len(log.store)} rows, {kept})", err=True)
+    say(f"sockscope: wrote {target} ({len(log.store)} rows, {kept})")

@@ -16,18 +16,26 @@ from sockscope.core.formats.model import LogHeader
 from sockscope.core.replay.replayer import ReplayError, ReplayPlan
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.text.display import safe_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def say(line: str) -> None:
+    """One line on stderr. Lines hold text from outside (URLs, paths, a peer's close
+    reason, a HAR's entries): it is shown as the TUI shows it, control characters
+    visible (``␛``, ``␊``), so it can neither restyle the terminal nor split the line."""
+    click.echo(safe_line(line), err=True)
+
+
 def fail(message: str) -> NoReturn:
     """Exit with status 2 ("could not run") after one line on stderr."""
-    click.echo(f"sockscope: error: {message}", err=True)
+    say(f"sockscope: error: {message}")
     raise SystemExit(2)
 
 
 def warn(message: str) -> None:
-    click.echo(f"sockscope: warning: {message}", err=True)
+    say(f"sockscope: warning: {message}")
 
 
 def no_reconnect(settings: ConnectionSettings, command: str) -> None:

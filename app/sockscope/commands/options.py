@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,6 +20,29 @@ from sockscope.core.settings import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class FiniteFloat(click.FloatRange):
+    """A number of seconds (or a factor) for an option: NaN and infinities are usage errors.
+
+    click's ``float`` takes ``nan`` and ``inf``, and a range check lets NaN through
+    (every comparison with it is false): a NaN timeout waited forever, a NaN speed
+    crashed. Every float option of every command uses this type.
+    """
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return super().convert(number, param, ctx)
+
+
+def seconds(*, positive: bool = False) -> FiniteFloat:
+    """A finite number of seconds: at least 0, or above 0 when ``positive``."""
+    return FiniteFloat(min=0, min_open=positive)
+
+
 _OPTIONS: list[Callable[[F], F]] = [
     click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'",
                  help="Add a request header (repeatable)."),
@@ -33,10 +57,11 @@ _OPTIONS: list[Callable[[F], F]] = [
                  help="HTTP or SOCKS proxy (default: the environment's proxy settings)."),
     click.option("--no-proxy", is_flag=True, help="Ignore proxy settings in the environment."),
     click.option("--no-compression", is_flag=True, help="Do not offer permessage-deflate."),
-    click.option("--ping-interval", type=float, default=DEFAULT_PING_INTERVAL, show_default=True,
-                 metavar="SECONDS", help="Keepalive ping interval; 0 disables."),
-    click.option("--open-timeout", type=float, default=DEFAULT_OPEN_TIMEOUT, show_default=True,
-                 metavar="SECONDS", help="Give up if the handshake takes longer."),
+    click.option("--ping-interval", type=seconds(), default=DEFAULT_PING_INTERVAL,
+                 show_default=True, metavar="SECONDS", help="Keepalive ping interval; 0 disables."),
+    click.option("--open-timeout", type=seconds(positive=True), default=DEFAULT_OPEN_TIMEOUT,
+                 show_default=True, metavar="SECONDS",
+                 help="Give up if the handshake takes longer."),
     click.option("--max-size", type=int, default=DEFAULT_MAX_SIZE, show_default=True,
                  metavar="BYTES", help="Largest incoming message accepted (close 1009 above)."),
     click.option("--on-open", "on_open", multiple=True, metavar="MSG",

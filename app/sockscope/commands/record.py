@@ -16,9 +16,10 @@ from sockscope.commands.headless import (
     keep_flushing,
     open_journal,
     output_option,
+    say,
     secrets_option,
 )
-from sockscope.commands.options import headless_connection_options, settings_from_options
+from sockscope.commands.options import headless_connection_options, seconds, settings_from_options
 from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
 from sockscope.core.session.session import RowWriter, Session
 from sockscope.core.settings import ConnectionSettings
@@ -176,7 +177,7 @@ async def _record(
 )
 @click.option(
     "--duration",
-    type=click.FloatRange(min=0, min_open=True),
+    type=seconds(positive=True),
     metavar="SECONDS",
     help="Stop this many seconds after connecting.",
 )
@@ -222,7 +223,7 @@ def record(
     """
     settings, notice = settings_from_options(url, options)
     if notice and not quiet:
-        click.echo(f"sockscope: {notice}", err=True)
+        say(f"sockscope: {notice}")
     echo = None if quiet else lambda line: click.echo(line, err=True)
     with open_journal(output, settings.url, include_secrets) as journal:
         recorder = Recorder(journal, count, echo, max_frames, max_bytes)
@@ -233,9 +234,8 @@ def record(
         fail(recorder.journal_error)
     if not quiet:
         store = recorder.store
-        click.echo(
+        say(
             f"sockscope: wrote {output} ({store.dropped + len(store)} rows:"
             f" {store.frames_out} frames sent,"
-            f" {store.frames_in} received)",
-            err=True,
+            f" {store.frames_in} received)"
         )

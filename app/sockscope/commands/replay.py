@@ -18,10 +18,16 @@ from sockscope.commands.headless import (
     no_reconnect,
     open_journal,
     output_option,
+    say,
     secrets_option,
     warn,
 )
-from sockscope.commands.options import headless_connection_options, settings_from_options
+from sockscope.commands.options import (
+    FiniteFloat,
+    headless_connection_options,
+    seconds,
+    settings_from_options,
+)
 from sockscope.core.formats.jsonl import JournalWriter
 from sockscope.core.replay.diff import DiffReport, compare
 from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore
@@ -86,7 +92,7 @@ def _json_report(
 @click.option("--url", help="Replay against this URL (default: the one LOG recorded).")
 @click.option(
     "--speed",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloat(min=0, min_open=True),
     metavar="X",
     help="Scale the recorded timing: 2 is twice as fast, 0.5 half as fast (default 1).",
 )
@@ -103,7 +109,7 @@ def _json_report(
 @click.option("--unordered", is_flag=True, help="With --check: responses may come in any order.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0),
+    type=seconds(),
     default=DEFAULT_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
@@ -174,7 +180,7 @@ def replay(
 
     def opened(sent: int, total: int) -> None:
         if sent == 0 and report == "text":
-            click.echo(f"sockscope: replaying {total} messages to {settings.url} {pace}", err=True)
+            say(f"sockscope: replaying {total} messages to {settings.url} {pace}")
 
     replayer = Replayer(plan, settings, session, speed=rate, timeout=timeout, on_progress=opened)
     result = _run(replayer, journal)
@@ -184,7 +190,7 @@ def replay(
     if report == "json":
         click.echo(_json_report(settings.url, result, plan, diff).decode())
     else:
-        click.echo(f"sockscope: {_outcome(result, plan)}", err=True)
+        say(f"sockscope: {_outcome(result, plan)}")
         if diff is not None:
             click.echo(diff.text())
     failed = not result.complete or (diff is not None and not diff.ok)

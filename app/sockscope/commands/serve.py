@@ -11,8 +11,9 @@ from typing import Protocol
 
 import click
 
-from sockscope.commands.headless import connection_option, fail, load_plan
+from sockscope.commands.headless import connection_option, fail, load_plan, say
 from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore
+from sockscope.core.text.display import safe_line
 from sockscope.servers.demo import ENDPOINTS, start_demo_server
 from sockscope.servers.mock import OnUnexpected, start_mock_server
 
@@ -72,15 +73,19 @@ def _mock(
         fail(str(exc))
     plan = load_plan(log, entry, connection)
 
-    def report(line: str) -> None:
-        click.echo(f"sockscope: {line}", err=True)
-
     async def start() -> tuple[_Server, str]:
         server = await start_mock_server(
-            plan, host, port, fast=fast, on_unexpected=on_unexpected, ignore=ignore, report=report
+            plan,
+            host,
+            port,
+            fast=fast,
+            on_unexpected=on_unexpected,
+            ignore=ignore,
+            report=lambda line: say(f"sockscope: {line}"),
         )
         banner = (
-            f"sockscope mock server on {server.url('/')} (any path) replaying {log}:"
+            f"sockscope mock server on {server.url('/')} (any path)"
+            f" replaying {safe_line(str(log))}:"
             f" {len(plan.sends)} client and {len(plan.responses)} server messages"
         )
         return server, banner
@@ -93,7 +98,7 @@ async def _run(host: str, port: int, start: Starter) -> int:
     try:
         server, banner = await start()
     except OSError as error:
-        click.echo(f"sockscope: error: {_listen_error(host, port, error)}", err=True)
+        say(f"sockscope: error: {_listen_error(host, port, error)}")
         return 2
     try:
         click.echo(banner)

@@ -15,6 +15,7 @@ store; importing Chrome's own file builds the open row from the handshake.
 from __future__ import annotations
 
 import math
+import os
 from binascii import b2a_base64
 from os import PathLike
 from pathlib import Path
@@ -24,6 +25,7 @@ from urllib.parse import parse_qsl
 import orjson
 
 from sockscope import __version__
+from sockscope.core.formats.deep_json import dumps
 from sockscope.core.formats.errors import LogFormatError, WebSocketEntry
 from sockscope.core.formats.files import open_for_reading, replacing
 from sockscope.core.formats.model import FORMAT_VERSION, LoadedLog, LogHeader, epoch_time, iso_time
@@ -36,7 +38,7 @@ from sockscope.core.formats.records import (
     parse_header,
     parse_record,
     parse_time,
-    row_record,
+    placed_record,
     scan,
     show,
 )
@@ -50,6 +52,9 @@ _TYPES = {"send": Kind.SEND, "receive": Kind.RECV}
 _TYPE_NAMES = {kind: name for name, kind in _TYPES.items()}
 _PAGE_ID = "page_1"
 _WRITE_BATCH = 4096
+#: The largest HAR file read. A HAR is parsed whole (several times its size in memory),
+#: so an endless or enormous file is refused rather than read until memory runs out.
+MAX_HAR_BYTES = 2**30
 
 
 # -- reading ---------------------------------------------------------------------
@@ -58,8 +63,13 @@ _WRITE_BATCH = 4096
 def parse_har(path: str | PathLike[str]) -> Any:
     """Read a file as HAR: the parsed JSON, or a clear error if it is not HAR."""
     path = Path(path)
+    too_big = f"it is larger than {MAX_HAR_BYTES / 2**30:g} GiB, the most sockscope reads as HAR"
     with open_for_reading(path) as handle:
-        data = handle.read()
+        if os.fstat(handle.fileno()).st_size > MAX_HAR_BYTES:
+            raise LogFormatError(path, None, too_big)
+        data = handle.read(MAX_HAR_BYTES + 1)  # it may have grown since
+    if len(data) > MAX_HAR_BYTES:
+        raise LogFormatError(path, None, too_big)
     try:
         har = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -102,10 +112,19 @@ def list_websocket_entries(har: Any) -> list[WebSocketEntry]:
     ]
 
 
+#: Entries an error lists at most (a HAR can hold thousands): the chooser has them all.
+_LISTED = 5
+
+
 def _describe(entries: list[WebSocketEntry]) -> str:
-    return "; ".join(
-        f"{e.number}: {e.url or '(no URL)'} ({e.message_count} messages)" for e in entries
+    """The first few entries, one phrase each, and how many more there are."""
+    listed = "; ".join(
+        f"{e.number}: {e.url or '(no URL)'} ({e.message_count} message"
+        f"{'s' if e.message_count != 1 else ''})"
+        for e in entries[:_LISTED]
     )
+    more = len(entries) - _LISTED
+    return listed + (f"; and {more:,} more" if more > 0 else "")
 
 
 def _choose(path: Path, har: Any, entry: int | str | None) -> tuple[int, dict[str, Any]]:
@@ -170,6 +189,8 @@ class _Importer:
         self.url = _entry_url(entry)
         self.store = FrameStore()
         self.warnings: list[str] = []
+        self.last_time = 0.0
+        """A message without a time gets the time of the row before it."""
 
     def fail(self, what: str) -> LogFormatError:
         where = f"WebSocket entry {self.number} ({self.url or 'no URL'})"
@@ -238,6 +259,7 @@ class _Importer:
             "extensions": [e.strip() for e in extensions.split(",")] if extensions else [],
         }
         self.store.append_event(t, Kind.OPEN, info)
+        self.last_time = t
 
     def _message(self, number: int, message: Any) -> bool:
         """Add one Chrome message; False when it is skipped (not text or binary)."""
@@ -250,18 +272,24 @@ class _Importer:
                 f"message {number} has type {show(message.get('type'))} "
                 '(expected "send" or "receive")'
             )
-        opcode = message.get("opcode")
-        if opcode not in (1, 2) or isinstance(opcode, bool):
+        opcode = message.get("opcode", _NO_OPCODE)
+        if opcode not in (1, 2, _NO_OPCODE) or isinstance(opcode, bool):
             return False
         data = message.get("data")
         if not isinstance(data, str):
             raise self.fail(f"message {number} has no 'data' string")
         try:
-            t = parse_time(message.get("time"), "time")
-            payload = data.encode() if opcode == 1 else decode_base64(data, "data")
+            t = self.last_time if "time" not in message else parse_time(message["time"], "time")
+            if opcode == 2:
+                payload = decode_base64(data, "data")
+            elif opcode == 1:
+                payload = data.encode()
+            else:
+                opcode, payload = _guess(data)
         except (RecordError, UnicodeEncodeError) as exc:
             raise self.fail(f"message {number}: {exc}") from None
         self.store.append(t, kind, Opcode.TEXT if opcode == 1 else Opcode.BINARY, payload)
+        self.last_time = t
         return True
 
     def _private_events(self, private: Any) -> list[tuple[int, dict[str, Any]]]:
@@ -287,6 +315,21 @@ class _Importer:
                 raise self.fail(f"bad {_PRIVATE!r} event: {exc}") from None
             done += 1
         return done
+
+
+#: The opcode of a message that has none (tools other than Chrome write only type and data).
+_NO_OPCODE = None
+
+
+def _guess(data: str) -> tuple[int, bytes]:
+    """The opcode and payload of a message that has no opcode: text (1) when it can be.
+
+    Data that cannot be UTF-8 (it holds lone surrogates) is kept as binary (2).
+    """
+    try:
+        return 1, data.encode()
+    except UnicodeEncodeError:
+        return 2, data.encode("utf-8", "surrogatepass")
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -352,7 +395,7 @@ def write_har(
     replaced atomically.
     """
     messages: list[bytes] = []
-    events: list[dict[str, Any]] = []
+    events: list[orjson.Fragment] = []
     opened: dict[str, Any] = {}
     for index, t, flag, payload in scan(store):
         line = _message_line(t, flag, payload)
@@ -362,8 +405,11 @@ def write_har(
         row = store.row(index)
         if row.kind is Kind.OPEN and not opened:
             opened = row.info
-        record = row_record(row.time, row.kind, row.opcode, row.payload, row.info, redact)
-        events.append({**record, "at": len(messages)})
+        events.append(
+            placed_record(
+                row.time, row.kind, row.opcode, row.payload, row.info, redact, len(messages)
+            )
+        )
     entry = _entry(store, header, opened, redact)
     entry[_PRIVATE]["events"] = events
     har = {
@@ -432,7 +478,10 @@ def _entry(
         "cache": {},
         "timings": {"blocked": -1, "dns": -1, "connect": -1, "send": 0, "wait": 0, "receive": 0},
         "_webSocketMessages": _MESSAGES_SLOT,
-        _PRIVATE: {"version": FORMAT_VERSION, "header": header_record(header, redact)},
+        _PRIVATE: {
+            "version": FORMAT_VERSION,
+            "header": orjson.Fragment(dumps(header_record(header, redact))),
+        },
     }
 
 

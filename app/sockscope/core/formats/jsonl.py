@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 
 import orjson
 
+from sockscope.core.formats.deep_json import dumps
 from sockscope.core.formats.errors import LogError, LogFormatError
 from sockscope.core.formats.files import FILE_MODE, describe_os_error, open_for_reading, replacing
 from sockscope.core.formats.model import LoadedLog, LogHeader
@@ -32,7 +33,6 @@ from sockscope.core.formats.records import (
     FRAME_FLAGS,
     RecordError,
     append_row,
-    dumps,
     encode_row,
     frame_lines,
     header_record,
@@ -76,6 +76,13 @@ def _header_line(header: LogHeader, redact: bool) -> bytes:
 
 
 def _parse_header(path: Path, line: bytes) -> LogHeader:
+    if len(line) >= _MAX_HEADER and not line.endswith(b"\n"):
+        raise LogFormatError(
+            path,
+            1,
+            f"the first line is longer than {_MAX_HEADER // 2**20} MiB, so it is no sockscope"
+            " header (a header is a short JSON object)",
+        )
     if not line.strip():
         raise LogFormatError(path, 1, "the file is empty" if not line else "the header is empty")
     try:

@@ -24,7 +24,12 @@ def iso_time(epoch: float) -> str:
     Times beyond what a calendar shows (year 10000, say) are clamped to it.
     """
     moment = datetime.fromtimestamp(min(max(epoch, _EARLIEST), _LATEST), UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # Formatted by hand: strftime's %Y writes year 1 as "1", which no ISO reader takes.
+    return (
+        f"{moment.year:04d}-"
+        + moment.strftime("%m-%dT%H:%M:%S.")
+        + f"{moment.microsecond // 1000:03d}Z"
+    )
 
 
 def epoch_time(value: object) -> float | None:

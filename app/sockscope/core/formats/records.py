@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import orjson
 
+from sockscope.core.formats.deep_json import dumps
 from sockscope.core.formats.model import FORMAT_VERSION, LogHeader, epoch_time, iso_time
 from sockscope.core.formats.redact import redact_info, redact_url
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
@@ -168,11 +169,6 @@ def event_record(t: float, kind: Kind, info: dict[str, Any], redact: bool) -> di
     return record
 
 
-def dumps(value: Any) -> bytes:
-    """JSON bytes; values JSON cannot hold are written as their ``str()``."""
-    return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS)
-
-
 def encode_row(
     t: float, kind: Kind, opcode: Opcode, payload: bytes, info: dict[str, Any], redact: bool
 ) -> bytes:
@@ -183,12 +179,21 @@ def encode_row(
     return dumps(event_record(t, kind, info, redact))
 
 
-def row_record(
-    t: float, kind: Kind, opcode: Opcode, payload: bytes, info: dict[str, Any], redact: bool
-) -> dict[str, Any]:
-    """Any row as a record dict (for embedding in other formats)."""
-    record: dict[str, Any] = orjson.loads(encode_row(t, kind, opcode, payload, info, redact))
-    return record
+def placed_record(
+    t: float,
+    kind: Kind,
+    opcode: Opcode,
+    payload: bytes,
+    info: dict[str, Any],
+    redact: bool,
+    at: int,
+) -> orjson.Fragment:
+    """Any row as its record plus an ``"at": N`` key, already encoded (for embedding in HAR).
+
+    A fragment is written as it is: a record nested deeper than orjson writes still fits.
+    """
+    line = encode_row(t, kind, opcode, payload, info, redact)
+    return orjson.Fragment(b'%s,"at":%d}' % (line[:-1], at))
 
 
 # -- decoding --------------------------------------------------------------------
@@ -196,7 +201,7 @@ def row_record(
 
 def show(value: object) -> str:
     """A short rendering of a JSON value for an error message."""
-    text = orjson.dumps(value, default=str).decode()
+    text = dumps(value).decode()
     return text if len(text) <= 40 else text[:37] + "..."
 
 

@@ -2,7 +2,9 @@
 
 Text messages that hold a JSON object or array are compared as parsed values (key
 order and spacing do not matter; ``1`` equals ``1.0``); other text and all binary
-messages are compared byte for byte. ``ignore`` takes JSONPath-like paths
+messages are compared byte for byte, and so is JSON nested deeper than
+:data:`JSON_DEPTH` (walking it would exhaust Python's recursion, and orjson
+writes only 254 levels). ``ignore`` takes JSONPath-like paths
 (:mod:`~sockscope.core.replay.json_paths`: ``$.ts``, ``$..id``, ``$.items[*].id``) for
 fields that change on every run.
 
@@ -46,6 +48,8 @@ class Message(NamedTuple):
 
 _MISSING = object()
 _PLACEHOLDER = "\x00ignored"
+#: JSON nested deeper than this is compared as bytes, not walked as a value.
+JSON_DEPTH = 200
 _EXACT = 2.0**53
 """Floats up to this size are exact integers: 2.0 and 2 compare equal, and dump alike."""
 
@@ -66,9 +70,22 @@ def _json(message: Message) -> Any:
     if message.opcode is not Opcode.TEXT or message.payload.lstrip()[:1] not in (b"{", b"["):
         return _MISSING
     try:
-        return orjson.loads(message.payload)
+        value = orjson.loads(message.payload)
     except orjson.JSONDecodeError:
         return _MISSING
+    return value if _within_depth(value, JSON_DEPTH) else _MISSING
+
+
+def _within_depth(value: Any, limit: int) -> bool:
+    """Whether no container in ``value`` is nested more than ``limit`` deep (no recursion)."""
+    stack = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return False
+        children = item.values() if isinstance(item, dict) else item
+        stack += [(child, depth + 1) for child in children if isinstance(child, dict | list)]
+    return True
 
 
 def _show_value(value: Any) -> str:
@@ -113,7 +130,7 @@ def _walk(
             right = b[i] if i < len(b) else _MISSING
             _walk(left, right, (*path, i), patterns, out)
     elif not _same_scalar(a, b):
-        out.append(Difference(format_path(path), _show_value(a), _show_value(b)))
+        out.append(Difference(safe_line(format_path(path)), _show_value(a), _show_value(b)))
 
 
 def _canonical_value(value: Any, path: tuple[Step, ...], patterns: Sequence[Pattern]) -> Any:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sockscope.core.store.frames import Kind
@@ -151,6 +153,28 @@ def describe_close(code: int | None, reason: str, was_clean: bool) -> str:
         parts.append(f'"{safe_line(reason)}"')
     parts.append("· clean" if was_clean else "· not clean")
     return " ".join(parts)
+
+
+#: Shown for a time no clock can show (a log may hold 1e308 or -1e308 as a time).
+INVALID_TIME = "invalid time"
+#: Elapsed times this long or longer are shown as invalid (they would not fit a column).
+_LONGEST_ELAPSED = 1e9
+
+
+def clock_time(t: float) -> str:
+    """``12:34:56.789`` (local time) of epoch seconds, or :data:`INVALID_TIME`."""
+    try:
+        return datetime.fromtimestamp(t).strftime("%H:%M:%S.%f")[:-3]
+    except (OverflowError, ValueError, OSError):  # beyond the calendar or the platform
+        return INVALID_TIME
+
+
+def elapsed_time(t: float, origin: float) -> str:
+    """``+1.234s`` from ``origin`` to ``t``, or :data:`INVALID_TIME`."""
+    seconds = t - origin
+    if not math.isfinite(seconds) or abs(seconds) >= _LONGEST_ELAPSED:
+        return INVALID_TIME
+    return f"+{seconds:.3f}s"
 
 
 def human_size(size: int) -> str:

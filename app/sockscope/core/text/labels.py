@@ -5,20 +5,19 @@ The message log's columns and the inspector's header say the same things the sam
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sockscope.core.store.frames import Kind, Opcode, close_parts
-from sockscope.core.text.display import close_code_name, safe_line
+from sockscope.core.text.display import clock_time, close_code_name, elapsed_time, safe_line
 
 ARROWS = {Kind.SEND: "→", Kind.RECV: "←"}
 EVENT_MARK = "●"
 
 
 def format_time(t: float, origin: float | None = None) -> str:
-    """``12:34:56.789`` (local time), or ``+1.234s`` after ``origin`` when one is given."""
-    if origin is not None:
-        return f"+{t - origin:.3f}s"
-    return datetime.fromtimestamp(t).strftime("%H:%M:%S.%f")[:-3]
+    """``12:34:56.789`` (local time), or ``+1.234s`` after ``origin`` when one is given.
+
+    A time no clock can show (1e308, say) is ``invalid time``; the row is kept.
+    """
+    return clock_time(t) if origin is None else elapsed_time(t, origin)
 
 
 def opcode_label(kind: Kind, opcode: Opcode) -> str:
