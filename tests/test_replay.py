@@ -121,12 +121,22 @@ def test_a_close_before_any_message_does_not_time_a_log_without_an_open_row() ->
 
 def test_the_schedule_scales_the_recorded_gaps_and_fast_has_none() -> None:
     plan = ReplayPlan.from_store(
-        store_of((0.5, Kind.SEND, "a"), (1.0, Kind.SEND, "b"), (3600.0, Kind.SEND, "c"))
+        store_of((0.5, Kind.SEND, "a"), (1.0, Kind.SEND, "b"), (40.0, Kind.SEND, "c"))
     )
-    assert plan.schedule(1.0) == [0.5, 1.0, 3600.0]
-    assert plan.schedule(2.0) == [0.25, 0.5, 1800.0]
-    assert plan.schedule(0.5) == [1.0, 2.0, 7200.0]
+    assert plan.schedule(1.0) == [0.5, 1.0, 40.0]
+    assert plan.schedule(2.0) == [0.25, 0.5, 20.0]
+    assert plan.schedule(0.5) == [1.0, 2.0, 80.0]
     assert plan.schedule(None) == [0.0, 0.0, 0.0]
+    assert plan.long_gaps == 0
+
+
+def test_a_gap_longer_than_a_minute_waits_a_minute_and_says_so() -> None:
+    plan = ReplayPlan.from_store(
+        store_of((0.5, Kind.SEND, "a"), (1e12, Kind.SEND, "b"), (1e12 + 2, Kind.SEND, "c"))
+    )
+    assert plan.schedule(1.0) == [0.5, 60.5, 62.5]
+    assert plan.long_gaps == 1
+    assert "1 gap between the client's messages is longer than 60 s" in plan.gap_warning
 
 
 def test_settings_take_the_recorded_url_and_subprotocol_unless_told_otherwise() -> None:

@@ -30,6 +30,7 @@ from sockscope.commands.replay import replay
 from sockscope.core.formats.jsonl import read_jsonl
 from sockscope.core.formats.load import load_log
 from sockscope.core.replay.replayer import ReplayPlan
+from sockscope.core.store.frames import Kind, Opcode
 from sockscope.servers.demo import DemoServerThread
 from sockscope.servers.mock import MockServer, start_mock_server
 
@@ -230,3 +231,59 @@ def test_what_cannot_run_exits_2_with_one_line(
     assert result.stdout == ""
     assert result.stderr.startswith("sockscope: error: ") and complaint in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_the_readme_example_records_ticks_and_checks_them(
+    demo_server: DemoServerThread, tmp_path: Path
+) -> None:
+    """`record …/ticks --count 3`, then `replay --check --ignore '$.ts'`: the ticks go on
+    coming after the three recorded, and that is no difference (without --strict)."""
+    ticks = tmp_path / "t.jsonl"
+    recorded = CliRunner().invoke(
+        record, [demo_server.url("/ticks?rate=20"), "-o", str(ticks), "--count", "3", "-q"]
+    )
+    assert recorded.exit_code == 0, recorded.output
+    checked = CliRunner().invoke(
+        replay, [str(ticks), "--check", "--ignore", "$.ts", "--timeout", "20"]
+    )
+    assert checked.exit_code == 0, checked.output
+    assert "responses match the recording" in checked.output
+    strict = CliRunner().invoke(
+        replay,
+        [str(ticks), "--check", "--ignore", "$.ts", "--strict", "--timeout", "1"],
+    )  # fmt: skip
+    assert strict.exit_code == 1, strict.output
+    assert "extra" in strict.output
+
+
+def test_every_connection_of_a_log_is_replayed_in_turn(
+    demo_server: DemoServerThread, tmp_path: Path
+) -> None:
+    """A log with two connections (a reconnect) replays both, each on its own connection."""
+    from sockscope.core.events import Closed, Opened
+    from sockscope.core.formats.jsonl import JournalWriter
+    from sockscope.core.formats.model import LogHeader
+    from sockscope.core.session.session import Session
+
+    url = demo_server.url("/echo")
+    log = tmp_path / "two.jsonl"
+    with JournalWriter(log, LogHeader(url=url)) as journal:
+        session = Session(journal=journal)
+        for number, word in ((1, "first"), (2, "second")):
+            opened = Opened(url, 101, "Switching Protocols", [], [], None, [])
+            session.on_event(100.0 * number, opened)
+            session.on_frame(100.0 * number + 0.1, Kind.SEND, Opcode.TEXT, word.encode())
+            session.on_frame(100.0 * number + 0.2, Kind.RECV, Opcode.TEXT, word.encode())
+            session.on_event(100.0 * number + 0.3, Closed(1006, "", False, "network"))
+    out = tmp_path / "again.jsonl"
+    result = CliRunner().invoke(replay, [str(log), "--check", "-o", str(out), "--fast"])
+    assert result.exit_code == 0, result.output
+    assert "connection 1:" in result.output and "connection 2:" in result.output
+    again = read_jsonl(out).store
+    opens = [i for i in range(len(again)) if again.kind(i) is Kind.OPEN]
+    sent = [again.payload(i) for i in range(len(again)) if again.kind(i) is Kind.SEND
+            and again.opcode(i) is Opcode.TEXT]  # fmt: skip
+    assert len(opens) == 2 and sent == [b"first", b"second"]
+    only_second = CliRunner().invoke(replay, [str(log), "--connection", "2", "--fast"])
+    assert only_second.exit_code == 0, only_second.output
+    assert "replaying 1 message to" in only_second.output

@@ -11,10 +11,11 @@ from textual.widgets import Checkbox, Input, Label, ProgressBar, Select, Static
 from textual.worker import WorkerState
 
 from sockscope.core.events import ReadyState
-from sockscope.core.formats.jsonl import write_store
+from sockscope.core.formats.jsonl import read_jsonl, write_store
 from sockscope.core.formats.load import load_log
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.replay.json_paths import IgnorePathError
+from sockscope.core.replay.replayer import ReplayPlan
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 from sockscope.servers.demo import DemoServerThread
@@ -170,6 +171,11 @@ async def test_step_mode_sends_one_message_per_key_and_leaving_stops_it(
         await pilot.press("n")
         await wait_for(pilot, lambda: len(sent(replay)) == 1)
         assert sent(replay) == [b"hello"]
+        count = replay.query_one("#replay-count", Label)
+        await wait_for(pilot, lambda: "next (n):" in str(count.render()))
+        # The responses still to come answer messages not sent yet: not missing.
+        await wait_for(pilot, lambda: replay.report().ok)
+        assert replay.report().recorded_count == 1
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(sent(replay)) == 2)
         await pilot.pause(0.2)
@@ -235,14 +241,14 @@ async def test_pause_holds_the_recorded_timing_and_resume_releases_it(
         await pilot.pause(0.7)  # longer than the recording: only the pause holds them
         assert sent(replay) == []
         assert replay.state() == "paused (space resumes)"
-        await pilot.press("d")  # the diff so far: nothing came back yet
+        await pilot.press("d")  # the diff so far: nothing sent, so nothing is due back yet
         diff = await the_diff(app, pilot)
-        assert [pair.status for pair in diff.report.pairs] == ["missing", "missing"]
+        assert diff.report.pairs == () and diff.report.recorded_count == 0
         assert "(so far)" in summary(diff)
         replay.action_pause()  # resume (space on the replay, which runs on behind the diff)
         # When the replay ends, the open diff shows the final report.
-        await wait_for(pilot, lambda: diff.report.ok)
-        assert "(so far)" not in summary(diff)
+        await wait_for(pilot, lambda: "(so far)" not in summary(diff))
+        assert diff.report.ok
         assert "All 2 responses match the recording." in summary(diff)
         assert sent(replay) == [b"first", b"second"]
 
@@ -376,3 +382,47 @@ async def test_a_log_of_two_connections_asks_which_to_replay(
         replay = await the_replay(app, pilot)
         await wait_for(pilot, lambda: len(sent(replay)) == 2)
         assert sent(replay) == [b"second, once", b"twice"]
+
+
+async def test_a_replay_is_journaled_beside_the_live_sessions(
+    demo_server: DemoServerThread, tmp_path: Path
+) -> None:
+    url = demo_server.url("/echo")
+    store = FrameStore()
+    store.append_event(T0, Kind.OPEN, {"url": url, "status": 101, "reason": "OK"})
+    store.append(T0 + 0.1, Kind.SEND, Opcode.TEXT, b"journal me")
+    store.append(T0 + 0.2, Kind.RECV, Opcode.TEXT, b"journal me")
+    log = tmp_path / "one.jsonl"
+    write_store(log, store, LogHeader(url=url))
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    app = build_app(open_path=log, journal_path=sessions / "live.jsonl")
+    async with app.run_test(size=SIZE) as pilot:
+        setup = await open_setup(app, pilot)
+        setup.query_one("#replay-speed", Select).value = "fast"
+        await submit(pilot, setup)
+        replay = await the_replay(app, pilot)
+        await wait_for(pilot, lambda: replay.ended is not None)
+    journals = list(sessions.glob("replay-*.jsonl"))
+    assert len(journals) == 1
+    again = read_jsonl(journals[0]).store
+    assert b"journal me" in [again.payload(i) for i in range(len(again))]
+
+
+async def test_the_replay_dialog_remembers_the_last_speed(
+    demo_server: DemoServerThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ReplaySetupScreen, "last_speed", "1")
+    log = write_log(tmp_path / "echo.jsonl", demo_server.url("/echo"), ECHOED)
+    app = build_app(open_path=log)
+    async with app.run_test(size=SIZE) as pilot:
+        setup = await open_setup(app, pilot)
+        assert setup.query_one("#replay-speed", Select).value == "1"
+        setup.query_one("#replay-speed", Select).value = "fast"
+        await submit(pilot, setup)
+        await the_replay(app, pilot)
+        assert ReplaySetupScreen.last_speed == "fast"
+        again = ReplaySetupScreen(ReplayPlan.from_store(FrameStore(), demo_server.url("/echo")))
+        await app.push_screen(again)
+        await pilot.pause()
+        assert again.query_one("#replay-speed", Select).value == "fast"

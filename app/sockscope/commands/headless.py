@@ -74,14 +74,31 @@ def connection_option(help: str) -> Callable[[F], F]:
 
 def load_plan(log: Path, entry: str | None, connection: int) -> ReplayPlan:
     """Connection ``connection`` of LOG as a replay plan; warnings on stderr; bad input exits 2."""
+    return load_plans(log, entry, connection)[0]
+
+
+def load_plans(log: Path, entry: str | None, connection: int | None) -> list[ReplayPlan]:
+    """Connection ``connection`` of LOG (None: every one) as replay plans; bad input exits 2.
+
+    Warnings go to stderr: the log's, then each plan's.
+    """
     try:
         loaded = load_log(log, entry=entry)
-        plan = ReplayPlan.from_store(loaded.store, loaded.header.url, connection)
+        first = ReplayPlan.from_store(loaded.store, loaded.header.url, connection or 1)
+        plans = [first]
+        if connection is None:
+            plans += [
+                ReplayPlan.from_store(loaded.store, loaded.header.url, number)
+                for number in range(2, first.connections + 1)
+            ]
     except (LogError, ReplayError) as exc:
         fail(str(exc))
-    for warning in (*loaded.warnings, *plan.warnings):
+    for warning in loaded.warnings:
         warn(warning)
-    return plan
+    for plan in plans:
+        for warning in (*plan.warnings, *((plan.gap_warning,) if plan.long_gaps else ())):
+            warn(warning)
+    return plans
 
 
 def open_journal(path: Path, url: str, include_secrets: bool) -> JournalWriter:

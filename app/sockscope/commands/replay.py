@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,9 @@ import click
 import orjson
 
 from sockscope.commands.headless import (
-    connection_option,
     fail,
     keep_flushing,
-    load_plan,
+    load_plans,
     no_reconnect,
     open_journal,
     output_option,
@@ -39,52 +39,59 @@ from sockscope.core.replay.replayer import (
     ReplayResult,
 )
 from sockscope.core.session.session import Session
+from sockscope.core.settings import ConnectionSettings
 
 
-async def _replay(replayer: Replayer) -> ReplayResult:
-    flushing = asyncio.create_task(keep_flushing(replayer.session))
+async def _replay_all(replayers: list[Replayer]) -> list[ReplayResult]:
+    """Replay each connection in turn, on one session (and so one journal)."""
+    flushing = asyncio.create_task(keep_flushing(replayers[0].session))
     try:
-        return await replayer.run()
+        return [await replayer.run() for replayer in replayers]
     finally:
         flushing.cancel()
 
 
-def _run(replayer: Replayer, journal: JournalWriter | None) -> ReplayResult:
+def _run(replayers: list[Replayer], journal: JournalWriter | None) -> list[ReplayResult]:
     with journal or contextlib.nullcontext():
         try:
-            return asyncio.run(_replay(replayer))
+            return asyncio.run(_replay_all(replayers))
         except ReplayError as exc:
             fail(str(exc))
         except KeyboardInterrupt:
-            fail(f"Interrupted after {replayer.sent} of {len(replayer.plan.sends)} messages.")
+            sent = sum(replayer.sent for replayer in replayers)
+            total = sum(len(replayer.plan.sends) for replayer in replayers)
+            fail(f"Interrupted after {sent} of {plural(total, 'message')}.")
 
 
 def _outcome(result: ReplayResult, plan: ReplayPlan) -> str:
     closed = result.closed
     how = f"; closed {closed.code} by {closed.by}" if closed is not None else ""
     return (
-        f"sent {result.sent} of {result.total} messages, received {len(result.responses)}"
-        f" responses ({len(plan.responses)} recorded){how}"
+        f"sent {result.sent} of {plural(result.total, 'message')},"
+        f" received {plural(len(result.responses), 'response')}"
+        f" ({len(plan.responses)} recorded){how}"
     )
 
 
 def _json_report(
     url: str, result: ReplayResult, plan: ReplayPlan, report: DiffReport | None
-) -> bytes:
+) -> dict[str, object]:
     closed = result.closed
-    return orjson.dumps(
-        {
-            "url": url,
-            "sent": result.sent,
-            "total": result.total,
-            "complete": result.complete,
-            "received": len(result.responses),
-            "recorded": len(plan.responses),
-            "closed": closed.info() if closed is not None else None,
-            "check": report.to_json() if report is not None else None,
-        },
-        option=orjson.OPT_INDENT_2,
-    )
+    return {
+        "url": url,
+        "connection": plan.connection,
+        "sent": result.sent,
+        "total": result.total,
+        "complete": result.complete,
+        "received": len(result.responses),
+        "recorded": len(plan.responses),
+        "closed": closed.info() if closed is not None else None,
+        "check": report.to_json() if report is not None else None,
+    }
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @click.command("replay")
@@ -128,7 +135,18 @@ def _json_report(
     metavar="N|TEXT",
     help="For a HAR file: the WebSocket entry to replay, by number (from 1) or URL part.",
 )
-@connection_option("Of a log that holds several (reconnects): replay the Nth (default 1).")
+@click.option(
+    "--connection",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Of a log that holds several (reconnects): replay only the Nth (default: each in turn).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="With --check: responses beyond the recorded ones are differences too"
+    " (waits for quiet after them).",
+)
 @secrets_option
 @headless_connection_options
 def replay(
@@ -143,17 +161,19 @@ def replay(
     output: Path | None,
     report: str,
     entry: str | None,
-    connection: int,
+    connection: int | None,
+    strict: bool,
     include_secrets: bool,
     **options: Any,
 ) -> None:
     """Replay the client side of LOG (JSONL or HAR) and record the server's responses.
 
-    The client messages of one connection of the log (--connection, the first by
-    default) are sent with their recorded
-    timing (scaled by --speed, or none with --fast); after the last one, the replay
-    waits for the responses (up to --timeout) and closes with 1000. With --check the
-    responses are compared with the recorded ones: JSON by value (key order does not
+    Each connection of the log (or only the one --connection names) is opened again in
+    turn and its client messages are sent with their recorded timing (scaled by --speed,
+    or none with --fast; a recorded gap over a minute waits a minute); after the last
+    one, the replay waits until as many responses as were recorded have come (up to
+    --timeout) and closes as the recorded client did. With --check the responses are
+    compared with the recorded ones: JSON by value (key order does not
     matter, --ignore leaves out fields that change every run), anything else exactly.
 
     Exit status: 0 ok, 1 the responses differ (--check) or the server closed before
@@ -166,32 +186,57 @@ def replay(
             parse_ignore(path)
     except IgnorePathError as exc:
         fail(str(exc))
-    plan = load_plan(log, entry, connection)
+    plans = load_plans(log, entry, connection)
     base, _ = settings_from_options(None, options)
     no_reconnect(base, "replay")
     try:
-        settings = plan.settings_for(base, url)
+        targets = [plan.settings_for(base, url) for plan in plans]
     except ReplayError as exc:
         fail(str(exc))
-    journal = open_journal(output, settings.url, include_secrets) if output else None
+    journal = open_journal(output, targets[0].url, include_secrets) if output else None
     session = Session(journal=journal)
     rate = None if fast else (speed or 1.0)
     pace = "as fast as possible" if rate is None else f"at {rate:g}x"
 
-    def opened(sent: int, total: int) -> None:
-        if sent == 0 and report == "text":
-            say(f"sockscope: replaying {total} messages to {settings.url} {pace}")
+    def announce(settings: ConnectionSettings, plan: ReplayPlan) -> Callable[[int, int], None]:
+        def opened(sent: int, total: int) -> None:
+            if sent == 0 and report == "text":
+                which = f" (connection {plan.connection} of {plan.connections})"
+                say(
+                    f"sockscope: replaying {plural(total, 'message')} to {settings.url} {pace}"
+                    + (which if len(plans) > 1 else "")
+                )
 
-    replayer = Replayer(plan, settings, session, speed=rate, timeout=timeout, on_progress=opened)
-    result = _run(replayer, journal)
+        return opened
+
+    replayers = [
+        Replayer(
+            plan,
+            settings,
+            session,
+            speed=rate,
+            timeout=timeout,
+            on_progress=announce(settings, plan),
+            strict=strict,
+        )
+        for plan, settings in zip(plans, targets, strict=True)
+    ]
+    results = _run(replayers, journal)
     if session.journal_error:
         warn(session.journal_error)
-    diff = compare(plan.responses, result.responses, ignore, unordered) if check else None
+    failed, reports = False, []
+    for plan, settings, result in zip(plans, targets, results, strict=True):
+        diff = (
+            compare(plan.responses, result.responses, ignore, unordered, strict) if check else None
+        )
+        failed |= not result.complete or (diff is not None and not diff.ok)
+        reports.append(_json_report(settings.url, result, plan, diff))
+        if report == "text":
+            which = f"connection {plan.connection}: " if len(plans) > 1 else ""
+            say(f"sockscope: {which}{_outcome(result, plan)}")
+            if diff is not None:
+                click.echo(diff.text())
     if report == "json":
-        click.echo(_json_report(settings.url, result, plan, diff).decode())
-    else:
-        say(f"sockscope: {_outcome(result, plan)}")
-        if diff is not None:
-            click.echo(diff.text())
-    failed = not result.complete or (diff is not None and not diff.ok)
+        shown: object = reports[0] if len(reports) == 1 else {"connections": reports}
+        click.echo(orjson.dumps(shown, option=orjson.OPT_INDENT_2).decode())
     raise SystemExit(1 if failed else 0)

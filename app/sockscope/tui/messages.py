@@ -43,3 +43,11 @@ class ReconnectScheduled(Message):
         super().__init__()
         self.delay = delay
         self.attempt = attempt
+
+
+class LatencyMeasured(Message):
+    """A ping's round trip came back (a keepalive's or the user's)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds

@@ -257,10 +257,18 @@ class DiffReport(NamedTuple):
     new_count: int
     ignore: tuple[str, ...] = ()
     unordered: bool = False
+    strict: bool = True
+    """Responses beyond the recorded ones count as mismatches (else they are only told)."""
 
     @property
     def mismatches(self) -> list[Pair]:
-        return [pair for pair in self.pairs if pair.status != "same"]
+        counted = ("same",) if self.strict else ("same", "extra")
+        return [pair for pair in self.pairs if pair.status not in counted]
+
+    @property
+    def extras(self) -> int:
+        """New responses with no recorded one to compare with."""
+        return sum(pair.status == "extra" for pair in self.pairs)
 
     @property
     def ok(self) -> bool:
@@ -272,7 +280,10 @@ class DiffReport(NamedTuple):
             how.append("in any order")
         suffix = f" ({'; '.join(how)})" if how else ""
         if self.ok:
-            return f"All {self.recorded_count} responses match the recording{suffix}."
+            more = ""
+            if self.extras:
+                more = f" {self.extras} more came after them (--strict counts them as differences)."
+            return f"All {self.recorded_count} responses match the recording{suffix}.{more}"
         return (
             f"{len(self.mismatches)} of {len(self.pairs)} responses differ from the recording"
             f" ({self.recorded_count} recorded, {self.new_count} new){suffix}."
@@ -295,6 +306,8 @@ class DiffReport(NamedTuple):
             "recorded": self.recorded_count,
             "new": self.new_count,
             "differing": len(self.mismatches),
+            "extra": self.extras,
+            "strict": self.strict,
             "ignore": list(self.ignore),
             "unordered": self.unordered,
             "messages": [
@@ -357,6 +370,7 @@ def compare(
     new: Sequence[Message],
     ignore: Sequence[str] = (),
     unordered: bool = False,
+    strict: bool = True,
 ) -> DiffReport:
     """Compare new responses with recorded ones; raises ``IgnorePathError`` for a bad path.
 
@@ -372,4 +386,4 @@ def compare(
             (i if i < len(recorded) else None, i if i < len(new) else None) for i in range(count)
         ]
     pairs = tuple(_pair(i, j, recorded, new, patterns) for i, j in indexes)
-    return DiffReport(pairs, len(recorded), len(new), tuple(ignore), unordered)
+    return DiffReport(pairs, len(recorded), len(new), tuple(ignore), unordered, strict)

@@ -22,9 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
-from websockets.exceptions import ConnectionClosed
-
-from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
+from sockscope.core.events import Closed, Failed, NotOpenError, Opened
 from sockscope.core.formats.records import by_flag
 from sockscope.core.formats.redact import REDACTED
 from sockscope.core.replay.diff import Message
@@ -32,9 +30,13 @@ from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings, SettingsError
 from sockscope.core.store.frames import FrameStore, Kind, Opcode, close_parts
 from sockscope.core.text.compose import ComposeError, check_close
-from sockscope.core.wire.connection import Connection
+from sockscope.core.wire.commands import Close, Connect, SendBytes, SendText
+from sockscope.core.wire.driver import Driver, Report
 
 DEFAULT_TIMEOUT = 5.0
+MAX_GAP = 60.0
+"""The longest wait between two replayed messages, however long the recorded gap (a log
+with a gap of days, or a timestamp of 1e12, must not hang a replay)."""
 QUIET = 0.2
 """Once every recorded response has come, stop after this long without another."""
 POLL = 0.02
@@ -170,6 +172,23 @@ class ReplayPlan:
         """The server's recorded messages, to compare new responses with."""
         return [item.message for item in self.script if item.kind is Kind.RECV]
 
+    def responses_due(self, sent: int) -> list[Message]:
+        """The recorded responses that came before the client's message ``sent + 1``.
+
+        While a replay is under way (step by step, say) only these can have come back:
+        the rest answer messages not sent yet, and are not missing.
+        """
+        due: list[Message] = []
+        sends = 0
+        for item in self.script:
+            if item.kind is Kind.SEND:
+                sends += 1
+                if sends > sent:
+                    break
+            else:
+                due.append(item.message)
+        return due
+
     @property
     def client_close(self) -> tuple[int, str]:
         """The code and reason a replay closes with: the recorded client's, or 1000.
@@ -190,7 +209,47 @@ class ReplayPlan:
         """
         if speed is None:
             return [0.0] * len(self.sends)
-        return [item.at / speed for item in self.sends]
+        return [at / speed for at in self._capped_times]
+
+    @cached_property
+    def _capped_times(self) -> list[float]:
+        """The sends' recorded times with every gap longer than :data:`MAX_GAP` cut to it."""
+        times, shift, previous = [], 0.0, 0.0
+        for item in self.sends:
+            gap = item.at - previous
+            if gap > MAX_GAP:
+                shift += gap - MAX_GAP
+            previous = item.at
+            times.append(item.at - shift)
+        return times
+
+    @cached_property
+    def long_gaps(self) -> int:
+        """How many gaps between the client's messages :meth:`schedule` cut to MAX_GAP."""
+        previous, count = 0.0, 0
+        for item in self.sends:
+            count += item.at - previous > MAX_GAP
+            previous = item.at
+        return count
+
+    @property
+    def gap_warning(self) -> str:
+        gaps = self.long_gaps
+        return (
+            f"{gaps} gap{'s' if gaps != 1 else ''} between the client's messages"
+            f" {'are' if gaps != 1 else 'is'} longer than {MAX_GAP:g} s:"
+            f" the replay waits {MAX_GAP:g} s there."
+        )
+
+    @property
+    def last_at(self) -> float:
+        """When the last recorded message came, on the capped schedule's clock."""
+        if not self.script:
+            return 0.0
+        sends = self._capped_times
+        last_send = sends[-1] if sends else 0.0
+        last_recorded_send = self.sends[-1].at if sends else 0.0
+        return last_send + min(MAX_GAP, max(0.0, self.script[-1].at - last_recorded_send))
 
     def settings_for(
         self, settings: ConnectionSettings, url: str | None = None
@@ -250,6 +309,8 @@ class Replayer:
         step: bool = False,
         timeout: float = DEFAULT_TIMEOUT,
         on_progress: Progress | None = None,
+        strict: bool = False,
+        report: Report | None = None,
     ) -> None:
         if speed is not None and not speed > 0:
             raise ReplayError(f"The replay speed must be positive, not {speed}.")
@@ -260,6 +321,9 @@ class Replayer:
         self.step = step
         self.timeout = timeout
         self.on_progress = on_progress
+        self.strict = strict
+        """Wait for quiet after the recorded responses came, to see extra ones."""
+        self.report: Report = report or (lambda _: None)
         self.sent = 0
         self._base = 0.0
         self._paused_at: float | None = None
@@ -295,38 +359,33 @@ class Replayer:
     # -- running -------------------------------------------------------------------
 
     async def run(self) -> ReplayResult:
-        """Connect, send, wait for the responses to settle, close (:attr:`ReplayPlan.client_close`).
+        """Connect, send, wait for the responses, close (:attr:`ReplayPlan.client_close`).
 
-        Raises :class:`ReplayError` when the connection cannot be opened (the
-        session records the failure too).
+        The connection runs on a :class:`~sockscope.core.wire.driver.Driver`, as a live
+        session does; ``report`` (given to the constructor) hears what it reports. Raises
+        :class:`ReplayError` when the connection cannot be opened (the session records
+        the failure too).
         """
         session = self.session
         self._first_row = len(session.store)
-        connection = Connection(self.settings, session)
-        opened: asyncio.Future[ConnectionEvent] = asyncio.get_running_loop().create_future()
-
-        def first_outcome(event: ConnectionEvent) -> None:
-            if isinstance(event, Opened | Failed) and not opened.done():
-                opened.set_result(event)
-
-        session.listeners.append(first_outcome)
-        task = asyncio.create_task(connection.run())
+        driver = Driver(session, self.report)
+        serving = asyncio.create_task(driver.serve())
         try:
-            outcome = await opened
+            driver.submit(Connect(self.settings._replace(reconnect=False)))
+            outcome = await driver.wait_settled()
             if isinstance(outcome, Failed):
                 raise ReplayError(outcome.message)
+            if not isinstance(outcome, Opened):
+                raise ReplayError("The connection ended before it opened.")
             self._base = time.monotonic()
-            await self._send_all(connection)
-            await self._settle(task)
-            with contextlib.suppress(NotOpenError):
-                await connection.close(*self.plan.client_close)
-            ended = await task
+            await self._send_all(driver)
+            await self._settle(driver)
+            with contextlib.suppress(NotOpenError, OSError):  # the server closed first
+                await driver.execute(Close(*self.plan.client_close))
+            ended = await driver.wait_finished()
         finally:
-            session.listeners.remove(first_outcome)
-            if not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            serving.cancel()
+            await asyncio.gather(serving, return_exceptions=True)
         return ReplayResult(
             self.sent,
             len(self.plan.sends),
@@ -334,22 +393,25 @@ class Replayer:
             ended if isinstance(ended, Closed) else None,
         )
 
-    async def _send_all(self, connection: Connection) -> None:
+    async def _send_all(self, driver: Driver) -> None:
         sends = self.plan.sends
         total = len(sends)
         speed = "as fast as possible" if self.speed is None else f"at {self.speed:g}x"
         how = "step by step" if self.step else speed
         self.session.note(time.time(), f"Replaying {total} messages from the log {how}.")
+        if self.plan.long_gaps and self.speed is not None:
+            self.session.note(time.time(), self.plan.gap_warning)
         if self.on_progress is not None:
             self.on_progress(0, total)
         for item, at in zip(sends, self.plan.schedule(self.speed), strict=True):
             await self._wait_turn(at)
+            message = item.message
             try:
-                if item.message.opcode is Opcode.TEXT:
-                    await connection.send_text(item.message.payload.decode(errors="replace"))
+                if message.opcode is Opcode.TEXT:
+                    await driver.execute(SendText(message.payload.decode(errors="replace")))
                 else:
-                    await connection.send_bytes(item.message.payload)
-            except (NotOpenError, ConnectionClosed):
+                    await driver.execute(SendBytes(message.payload))
+            except (NotOpenError, OSError):
                 self.session.note(
                     time.time(), f"The connection closed after {self.sent} of {total} messages."
                 )
@@ -375,23 +437,27 @@ class Replayer:
         """When the last recorded message was due (sent or received), at this speed."""
         if self.step or self.speed is None or not self.plan.script:
             return time.monotonic()
-        return self._base + self.plan.script[-1].at / self.speed
+        return self._base + self.plan.last_at / self.speed
 
-    async def _settle(self, task: asyncio.Task[Closed | Failed]) -> None:
-        """Wait for the responses: every recorded one and then quiet, or the timeout."""
+    async def _settle(self, driver: Driver) -> None:
+        """Wait for the responses: as many as were recorded, or the timeout.
+
+        With ``strict``, also wait for quiet after them, so that extra responses are
+        seen (a live feed is never quiet: then the timeout ends the wait).
+        """
         expected = len(self.plan.responses)
         deadline = max(time.monotonic(), self._last_due()) + self.timeout
         count, quiet_since = -1, 0.0
-        while not task.done():
+        while driver.running:
             now = time.monotonic()
             if now >= deadline:
                 return
             latest = self.responses_received
             if latest != count:
                 count, quiet_since = latest, now
-            elif count >= expected and now - quiet_since >= QUIET:
+            if count >= expected and (not self.strict or now - quiet_since >= QUIET):
                 return
-            await asyncio.wait({task}, timeout=POLL)
+            await asyncio.sleep(POLL)
 
     @property
     def responses_received(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from functools import partial
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -140,7 +141,9 @@ class LogViewerScreen(Screen[None]):
 
         def chosen(request: ReplayRequest | None) -> None:
             if request is not None:
-                self.app.push_screen(ReplayScreen.start(request.plan, request))
+                journal = getattr(getattr(self.app, "options", None), "journal_path", None)
+                journal_dir = journal.parent if isinstance(journal, Path) else None
+                self.app.push_screen(ReplayScreen.start(request.plan, request, journal_dir))
 
         self.app.push_screen(
             ReplaySetupScreen(plan, live if isinstance(live, ConnectionSettings) else None, replan),

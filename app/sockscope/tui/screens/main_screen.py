@@ -13,15 +13,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 
-from sockscope.core.events import Closed, ConnectionEvent, Failed, Opened, ReadyState
+from sockscope.core.events import Closed, Connecting, ConnectionEvent, Failed, Opened, ReadyState
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.text.display import describe_close
+from sockscope.core.wire.commands import Close, Connect, Disconnect, Ping, SendBytes, SendText
 from sockscope.tui.guard import guarded
 from sockscope.tui.messages import (
     CommandFailed,
     ConnectionChanged,
     FramesRecorded,
+    LatencyMeasured,
     ReconnectScheduled,
 )
 from sockscope.tui.widgets.composer import Composer
@@ -29,7 +31,7 @@ from sockscope.tui.widgets.connection_panel import ConnectionPanel
 from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.session_view import SessionView
 from sockscope.tui.widgets.status_line import Status, StatusLine
-from sockscope.tui.worker import Close, Connect, Disconnect, Ping, SendBytes, SendText, SocketWorker
+from sockscope.tui.worker import SocketWorker
 
 
 def _how_it_ended(event: ConnectionEvent | None) -> str | None:
@@ -56,6 +58,9 @@ class MainScreen(Screen[None]):
         self.session = session
         self._focus_composer = focus_composer
         self._reconnect_at: float | None = None
+        self._url = settings.url
+        """The URL of the connection running or last run (from its Connecting event)."""
+        self._latency: float | None = None
         # The worker's messages come here: every one of them is about this screen's widgets.
         self.worker_bridge = SocketWorker(session, self.post_message)
 
@@ -96,6 +101,8 @@ class MainScreen(Screen[None]):
     @guarded
     def _connection_changed(self, message: ConnectionChanged) -> None:
         event = message.event
+        if isinstance(event, Connecting):
+            self._url, self._latency = event.url, None
         self.panel.set_state(self.session.state)
         self.session_view.refresh_rows()
         self.show_status()
@@ -108,6 +115,11 @@ class MainScreen(Screen[None]):
         self.session_view.refresh_rows()
         self.show_status()
 
+    @on(LatencyMeasured)
+    def _latency_measured(self, message: LatencyMeasured) -> None:
+        self._latency = message.seconds
+        self.show_status()
+
     @on(CommandFailed)
     def _command_failed(self, message: CommandFailed) -> None:
         self.notify(message.message, severity="warning", markup=False)
@@ -115,8 +127,6 @@ class MainScreen(Screen[None]):
     def show_status(self) -> None:
         session = self.session
         opened: Opened | None = session.opened if session.state is ReadyState.OPEN else None
-        connection = self.worker_bridge.connection
-        url = connection.settings.url if connection else self.settings.url
         reconnect_in = None
         if self._reconnect_at is not None:
             reconnect_in = self._reconnect_at - time.monotonic()
@@ -125,11 +135,11 @@ class MainScreen(Screen[None]):
         self.status_line.show(
             Status(
                 session.state,
-                url,
+                self._url,
                 session.store,
                 opened.subprotocol if opened else None,
                 tuple(opened.extensions) if opened else (),
-                connection.latency if connection else None,
+                self._latency if session.state is ReadyState.OPEN else None,
                 reconnect_in,
                 _how_it_ended(session.last_event),
                 session.max_frames,

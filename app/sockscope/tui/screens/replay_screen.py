@@ -8,6 +8,8 @@ When the replay ends, the diff of recorded vs new responses opens by itself.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,18 +20,25 @@ from textual.timer import Timer
 from textual.widgets import Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
+from sockscope.core.events import DriverEvent, RowsGrew
+from sockscope.core.formats.errors import LogError
+from sockscope.core.formats.jsonl import JournalWriter
 from sockscope.core.formats.model import LogHeader, iso_time, now_iso
+from sockscope.core.paths import default_journal_path
 from sockscope.core.replay.diff import DiffReport, compare
 from sockscope.core.replay.replayer import Replayer, ReplayError, ReplayPlan, ReplayResult
 from sockscope.core.session.session import Session
-from sockscope.core.text.display import describe_close, safe_line
+from sockscope.core.store.frames import Opcode
+from sockscope.core.text.display import describe_close, preview, safe_line
+from sockscope.tui.messages import FramesRecorded
 from sockscope.tui.save_source import SaveSource
 from sockscope.tui.screens.diff_screen import DiffScreen
 from sockscope.tui.screens.replay_setup import ReplayRequest
 from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.session_view import SessionView
 
-TICK = 0.1
+FLUSH_EVERY = 0.5
+NEXT_WIDTH = 40
 
 
 def pace(replayer: Replayer) -> str:
@@ -75,14 +84,31 @@ class ReplayScreen(Screen[None]):
         self._worker: Worker[ReplayResult] | None = None
         self._timer: Timer | None = None
         self._diff: DiffScreen | None = None
+        self.journal_error: str | None = None
+        replayer.report = self._reported
 
     @classmethod
-    def start(cls, plan: ReplayPlan, request: ReplayRequest) -> ReplayScreen:
-        """A screen that replays ``plan`` as ``request`` asks, into a new session."""
-        replayer = Replayer(
-            plan, request.settings, Session(), speed=request.speed, step=request.step
+    def start(
+        cls, plan: ReplayPlan, request: ReplayRequest, journal_dir: Path | None = None
+    ) -> ReplayScreen:
+        """A screen that replays ``plan`` as ``request`` asks, into a new session.
+
+        With ``journal_dir`` (where the live sessions are journaled) the replay's session
+        is journaled there too, as ``replay-<time>-<host>.jsonl``.
+        """
+        session = Session()
+        screen = cls(
+            Replayer(plan, request.settings, session, speed=request.speed, step=request.step),
+            request.ignore,
+            request.unordered,
         )
-        return cls(replayer, request.ignore, request.unordered)
+        if journal_dir is not None:
+            path = journal_dir / f"replay-{default_journal_path(request.settings.url).name}"
+            try:
+                session.journal = JournalWriter(path, LogHeader(url=request.settings.url))
+            except LogError as exc:
+                screen.journal_error = f"Not recording the replay to disk: {exc}"
+        return screen
 
     def save_source(self) -> SaveSource:
         """ctrl+s here saves the replay's new session (see :mod:`sockscope.tui.save_source`)."""
@@ -110,7 +136,11 @@ class ReplayScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(SessionView).message_log.focus()
         self._tick()
-        self._timer = self.set_interval(TICK, self._tick)
+        session = self.replayer.session
+        if session.journal is not None:
+            self._timer = self.set_interval(FLUSH_EVERY, lambda: session.flush_journal(False))
+        if self.journal_error:
+            self.notify(self.journal_error, severity="error", markup=False)
         self._worker = self.run_worker(
             self.replayer.run(), name="replay", group="replay", exit_on_error=False
         )
@@ -118,6 +148,17 @@ class ReplayScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self._worker is not None:
             self._worker.cancel()
+        journal = self.replayer.session.journal
+        if isinstance(journal, JournalWriter):
+            journal.close()
+
+    def _reported(self, event: DriverEvent) -> None:
+        """The replay's driver reports (rows grew, the connection moved on): show them."""
+        self.post_message(FramesRecorded(event.total if isinstance(event, RowsGrew) else 0))
+
+    @on(FramesRecorded)
+    def _rows_grew(self) -> None:
+        self._tick()
 
     # -- showing progress ------------------------------------------------------
 
@@ -127,8 +168,15 @@ class ReplayScreen(Screen[None]):
         recorded = len(replayer.plan.responses)
         done = replayer.sent if self.total else int(self.ended is not None)
         self.query_one(ProgressBar).update(total=self.total or 1, progress=done)
+        sends = replayer.plan.sends
+        upcoming = ""
+        if replayer.step and self.ended is None and replayer.sent < len(sends):
+            message = sends[replayer.sent].message
+            shown = preview(message.payload, message.opcode is Opcode.TEXT, NEXT_WIDTH)
+            upcoming = f" · next (n): {shown}"
         self.query_one("#replay-count", Label).update(
             f"sent {replayer.sent} of {self.total} · received {received} ({recorded} recorded)"
+            + upcoming
         )
         self.query_one("#replay-title", Static).update(self._title())
         self.query_one(SessionView).refresh_rows()
@@ -204,15 +252,18 @@ class ReplayScreen(Screen[None]):
         error.add_class("-shown")
 
     def _stop_ticking(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
         self._tick()
         self.refresh_bindings()
 
     def report(self) -> DiffReport:
-        """The recorded responses compared with the new ones received so far."""
-        plan = self.replayer.plan
-        return compare(plan.responses, self.replayer.responses(), self.ignore, self.unordered)
+        """The recorded responses compared with the new ones received so far.
+
+        While the replay runs, only the responses due by now (to the messages sent) are
+        compared: the others answer messages still to come.
+        """
+        replayer, plan = self.replayer, self.replayer.plan
+        recorded = plan.responses if self.ended else plan.responses_due(replayer.sent)
+        return compare(recorded, replayer.responses(), self.ignore, self.unordered)
 
     # -- keys --------------------------------------------------------------------
 
@@ -238,6 +289,7 @@ class ReplayScreen(Screen[None]):
 
     def action_step(self) -> None:
         self.replayer.step_once()
+        self._tick()
 
     def action_diff(self) -> None:
         self._diff = DiffScreen(self.report(), self._diff_title())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from typing import NamedTuple
@@ -94,6 +95,9 @@ class ReplaySetupScreen(ModalScreen[ReplayRequest | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
+    last_speed = "1"
+    """The speed chosen for the last replay: the next dialog starts with it."""
+
     def __init__(
         self,
         plan: ReplayPlan,
@@ -119,7 +123,12 @@ class ReplaySetupScreen(ModalScreen[ReplayRequest | None]):
             yield Label("Target URL (the recorded one by default)")
             yield Input(plan.url, id="replay-url")
             yield Label("Speed")
-            yield Select(SPEED_CHOICES, value="1", allow_blank=False, id="replay-speed")
+            yield Select(
+                SPEED_CHOICES,
+                value=ReplaySetupScreen.last_speed,
+                allow_blank=False,
+                id="replay-speed",
+            )
             yield Label("Ignore in the diff (JSON paths, comma-separated: $.ts, $..id)")
             yield Input("", id="replay-ignore", placeholder="$.ts, $..id")
             yield Checkbox("responses may come in any order", id="replay-unordered")
@@ -137,9 +146,14 @@ class ReplaySetupScreen(ModalScreen[ReplayRequest | None]):
         if self._replan is None or not isinstance(event.value, int):
             return
         if event.value != self.plan.connection:
-            self.plan = self._replan(event.value)
-            self.query_one("#replay-title", Label).update(self._title())
-            self.query_one("#replay-url", Input).value = self.plan.url
+            # Reading a connection's messages walks the whole log: never on the UI thread.
+            self.run_worker(self._read_connection(event.value), group="replan", exclusive=True)
+
+    async def _read_connection(self, number: int) -> None:
+        assert self._replan is not None
+        self.plan = await asyncio.to_thread(self._replan, number)
+        self.query_one("#replay-title", Label).update(self._title())
+        self.query_one("#replay-url", Input).value = self.plan.url
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -166,6 +180,8 @@ class ReplaySetupScreen(ModalScreen[ReplayRequest | None]):
         settings = self.plan.settings_for(replay_base(self._live, url), url)
         ignore = split_ignore(self.query_one("#replay-ignore", Input).value)
         choice = self.query_one("#replay-speed", Select).value
-        speed, step = SPEEDS[choice if isinstance(choice, str) else "1"]
+        chosen = choice if isinstance(choice, str) else "1"
+        speed, step = SPEEDS[chosen]
+        ReplaySetupScreen.last_speed = chosen
         unordered = self.query_one("#replay-unordered", Checkbox).value
         return ReplayRequest(self.plan, settings, speed, step, ignore, unordered)
