@@ -34,7 +34,8 @@ from bench.workload import frame
 from sockscope.core.formats.jsonl import write_store
 from sockscope.core.formats.load import load_log
 from sockscope.core.formats.model import LogHeader
-from sockscope.core.replay.replayer import Replayer, ReplayPlan
+from sockscope.core.replay.plan import ReplayPlan
+from sockscope.core.replay.replayer import Replayer
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import FrameStore, Kind, Opcode

@@ -20,7 +20,7 @@ from sockscope.core.formats.errors import LogError
 from sockscope.core.formats.jsonl import write_store
 from sockscope.core.formats.load import load_log
 from sockscope.core.formats.model import LogHeader
-from sockscope.core.replay.replayer import ReplayPlan
+from sockscope.core.replay.plan import ReplayPlan
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 from sockscope.servers.demo import DemoServerThread
 from sockscope.servers.mock import start_mock_server

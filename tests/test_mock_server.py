@@ -15,7 +15,7 @@ from websockets.typing import Subprotocol
 from sockscope.commands.serve import serve
 from sockscope.core.formats.jsonl import write_store
 from sockscope.core.formats.model import LogHeader
-from sockscope.core.replay.replayer import ReplayPlan
+from sockscope.core.replay.plan import ReplayPlan
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 from sockscope.servers.mock import MockServer, OnUnexpected, start_mock_server
 

@@ -29,7 +29,7 @@ from sockscope.commands.record import record
 from sockscope.commands.replay import replay
 from sockscope.core.formats.jsonl import read_jsonl
 from sockscope.core.formats.load import load_log
-from sockscope.core.replay.replayer import ReplayPlan
+from sockscope.core.replay.plan import ReplayPlan
 from sockscope.core.store.frames import Kind, Opcode
 from sockscope.servers.demo import DemoServerThread
 from sockscope.servers.mock import MockServer, start_mock_server

@@ -15,7 +15,7 @@ from sockscope.core.formats.jsonl import read_jsonl, write_store
 from sockscope.core.formats.load import load_log
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.replay.json_paths import IgnorePathError
-from sockscope.core.replay.replayer import ReplayPlan
+from sockscope.core.replay.plan import ReplayPlan
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 from sockscope.servers.demo import DemoServerThread

@@ -13,7 +13,7 @@ from sockscope.core.formats.errors import LogError
 from sockscope.core.formats.jsonl import FLUSH_INTERVAL, JournalWriter
 from sockscope.core.formats.load import HAR_SUFFIXES, load_log
 from sockscope.core.formats.model import LogHeader
-from sockscope.core.replay.replayer import ReplayError, ReplayPlan
+from sockscope.core.replay.plan import ReplayError, ReplayPlan
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.text.display import safe_line

@@ -31,13 +31,8 @@ from sockscope.commands.options import (
 from sockscope.core.formats.jsonl import JournalWriter
 from sockscope.core.replay.diff import DiffReport, compare
 from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore
-from sockscope.core.replay.replayer import (
-    DEFAULT_TIMEOUT,
-    Replayer,
-    ReplayError,
-    ReplayPlan,
-    ReplayResult,
-)
+from sockscope.core.replay.plan import ReplayError, ReplayPlan
+from sockscope.core.replay.replayer import DEFAULT_TIMEOUT, Replayer, ReplayResult
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 

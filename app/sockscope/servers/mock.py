@@ -25,7 +25,7 @@ from websockets.typing import Data, Subprotocol
 
 from sockscope.core.replay.diff import Message, canonical, show_message
 from sockscope.core.replay.json_paths import parse_ignore
-from sockscope.core.replay.replayer import ReplayPlan
+from sockscope.core.replay.plan import ReplayPlan
 from sockscope.core.store.frames import Kind, Opcode
 from sockscope.servers.demo import MAX_MESSAGE_SIZE, ws_url
 

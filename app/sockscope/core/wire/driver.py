@@ -34,7 +34,7 @@ from sockscope.core.events import (
 )
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
-from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.core.store.frames import Opcode
 from sockscope.core.wire.commands import (
     Close,
     Command,
@@ -44,7 +44,7 @@ from sockscope.core.wire.commands import (
     SendBytes,
     SendText,
 )
-from sockscope.core.wire.plugin import Plugin
+from sockscope.core.wire.plugin import Plugin, PluginSink
 from sockscope.core.wire.reconnect import Backoff, should_reconnect
 
 if TYPE_CHECKING:  # imported on the first connect: websockets is not needed to start the app
@@ -256,7 +256,7 @@ class Driver:
 
         self.settings = settings
         backoff = Backoff(rng=self._rng)
-        sink = _PluginSink(self.session, self) if self._plugins else self.session
+        sink = PluginSink(self.session, self) if self._plugins else self.session
         # The driver sends the on-open messages (after each open, plug-ins first).
         wire_settings = settings._replace(on_open=())
         try:
@@ -341,31 +341,3 @@ class Driver:
         except Exception as exc:
             name = type(getattr(hook, "__self__", hook)).__name__
             self._report(CommandFailed(f"The plug-in {name} failed: {type(exc).__name__}: {exc}"))
-
-
-_DATA = (Opcode.TEXT, Opcode.BINARY)
-
-
-class _PluginSink:
-    """Records into the session, then shows received messages to the driver's plug-ins.
-
-    Used only when there are plug-ins: without them the session is the sink itself and a
-    firehose costs nothing more.
-    """
-
-    def __init__(self, session: Session, driver: Driver) -> None:
-        self._session = session
-        self._driver = driver
-
-    def on_frame(self, t: float, kind: Kind, opcode: Opcode, payload: bytes) -> None:
-        self._session.on_frame(t, kind, opcode, payload)
-        if kind is Kind.RECV and opcode in _DATA:
-            self._driver.deliver(opcode, payload)
-
-    def on_frames(self, t: float, flags: bytes, payloads: list[bytes]) -> None:
-        self._session.on_frames(t, flags, payloads)
-        for flag, payload in zip(flags, payloads, strict=True):
-            self._driver.deliver(FrameStore.unpack_flags(flag)[1], payload)
-
-    def on_event(self, t: float, event: ConnectionEvent) -> None:
-        self._session.on_event(t, event)

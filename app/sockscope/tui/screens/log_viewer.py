@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from sockscope.core.formats.model import LoadedLog
-from sockscope.core.replay.replayer import ReplayPlan
+from sockscope.core.replay.plan import ReplayPlan
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.save_source import SaveSource
 from sockscope.tui.screens.replay_screen import ReplayScreen

@@ -26,7 +26,8 @@ from sockscope.core.formats.jsonl import JournalWriter
 from sockscope.core.formats.model import LogHeader, iso_time, now_iso
 from sockscope.core.paths import default_journal_path
 from sockscope.core.replay.diff import DiffReport, compare
-from sockscope.core.replay.replayer import Replayer, ReplayError, ReplayPlan, ReplayResult
+from sockscope.core.replay.plan import ReplayError, ReplayPlan
+from sockscope.core.replay.replayer import Replayer, ReplayResult
 from sockscope.core.session.session import Session
 from sockscope.core.store.frames import Opcode
 from sockscope.core.text.display import describe_close, preview, safe_line

@@ -17,7 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from sockscope.core.formats.redact import REDACTED
 from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore
-from sockscope.core.replay.replayer import ReplayError, ReplayPlan
+from sockscope.core.replay.plan import ReplayError, ReplayPlan
 from sockscope.core.settings import ConnectionSettings
 
 #: The speed choices: (label, key) for the Select, and key -> (speed, step by step).
