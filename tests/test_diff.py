@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sockscope.core.replay.diff import Message, canonical, compare, differences, same
+from sockscope.core.replay.diff import compare
 from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore
+from sockscope.core.replay.values import Message, canonical, differences, same
 from sockscope.core.store.frames import Opcode
 
 

@@ -11,9 +11,9 @@ from collections.abc import Callable
 import pytest
 
 from sockscope.core.events import Closed
-from sockscope.core.replay.diff import Message
 from sockscope.core.replay.plan import RecordedClose, ReplayError, ReplayPlan
 from sockscope.core.replay.replayer import Replayer
+from sockscope.core.replay.values import Message
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import FrameStore, Kind, Opcode

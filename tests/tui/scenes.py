@@ -19,9 +19,10 @@ from websockets.exceptions import InvalidStatus
 from websockets.http11 import Response
 
 from sockscope.core.events import Closed, Connecting, Opened
-from sockscope.core.replay.diff import DiffReport, Message, Pair, differences
+from sockscope.core.replay.diff import DiffReport, Pair
 from sockscope.core.replay.plan import ReplayPlan
 from sockscope.core.replay.replayer import Replayer, ReplayResult
+from sockscope.core.replay.values import Message, differences
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import Kind, Opcode

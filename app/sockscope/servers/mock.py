@@ -23,9 +23,9 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Data, Subprotocol
 
-from sockscope.core.replay.diff import Message, canonical, show_message
 from sockscope.core.replay.json_paths import parse_ignore
 from sockscope.core.replay.plan import ReplayPlan
+from sockscope.core.replay.values import Message, canonical, show_message
 from sockscope.core.store.frames import Kind, Opcode
 from sockscope.servers.demo import MAX_MESSAGE_SIZE, ws_url
 

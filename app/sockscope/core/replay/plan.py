@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from sockscope.core.formats.records import by_flag
 from sockscope.core.formats.redact import REDACTED
-from sockscope.core.replay.diff import Message
+from sockscope.core.replay.values import Message
 from sockscope.core.settings import ConnectionSettings, SettingsError
 from sockscope.core.store.frames import FrameStore, Kind, Opcode, close_parts
 from sockscope.core.text.compose import ComposeError, check_close

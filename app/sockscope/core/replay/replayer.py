@@ -21,8 +21,8 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from sockscope.core.events import Closed, Failed, NotOpenError, Opened
-from sockscope.core.replay.diff import Message
 from sockscope.core.replay.plan import DATA_FLAGS, ReplayError, ReplayPlan
+from sockscope.core.replay.values import Message
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import Kind, Opcode

@@ -15,7 +15,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from sockscope.core.replay.diff import DiffReport, Pair, show_message
+from sockscope.core.replay.diff import DiffReport, Pair
+from sockscope.core.replay.values import show_message
 from sockscope.core.text.display import safe_line
 
 STATUS_WIDTH = 9
