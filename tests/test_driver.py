@@ -22,7 +22,7 @@ from sockscope.core.events import (
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import Kind, Opcode
-from sockscope.core.wire.commands import Close, Connect, SendText
+from sockscope.core.wire.commands import Abort, Close, Connect, Disconnect, SendText
 from sockscope.core.wire.driver import Driver
 from sockscope.core.wire.plugin import Link
 
@@ -215,3 +215,25 @@ async def test_a_failing_plugin_is_reported_and_the_session_goes_on() -> None:
     assert any("opened broke" in f for f in failures)
     assert any("received broke" in f for f in failures)
     assert any("ended broke" in f for f in failures)
+
+
+async def test_disconnect_leaves_with_1001_and_abort_vanishes_with_1006() -> None:
+    codes: list[int | None] = []
+
+    async def note_close(ws: ServerConnection) -> None:
+        await ws.wait_closed()
+        codes.append(ws.close_code)
+
+    for number, (command, code) in enumerate(((Disconnect(), 1001), (Abort(), 1006)), 1):
+        session, events = Session(), []
+        async with server(note_close) as running, driving(session, events) as driver:
+            settings = ConnectionSettings(url_of(running), reconnect=True)
+            driver.submit(Connect(settings))
+            assert isinstance(await driver.wait_settled(), Opened)
+            driver.submit(command)
+            ended = await driver.wait_finished()
+            await until(lambda: len(codes) == number)  # noqa: B023 (awaited in the loop)
+        assert codes[-1] == code
+        assert not any(isinstance(e, ReconnectScheduled) for e in events)
+        if code == 1006:
+            assert isinstance(ended, Closed) and ended.code == 1006 and ended.by == "client"

@@ -126,6 +126,22 @@ async def test_f8_and_the_panels_button_drop_the_connection(demo_server: DemoSer
         store = app.session.store
         closes = [store.info(i) for i in range(len(store)) if store.kind(i) is Kind.CLOSE]
         assert [info["by"] for info in closes] == ["client", "client"]
+        assert [info["code"] for info in closes] == [1001, 1001]
+
+
+async def test_shift_f8_vanishes_without_a_close_frame(demo_server: DemoServerThread) -> None:
+    app = build_app(ConnectionSettings(demo_server.url("/echo"), reconnect=True), connect_now=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
+        await pilot.press("shift+f8")
+        await wait_for(pilot, lambda: app.session.state is ReadyState.CLOSED)
+        await pilot.pause(0.3)
+        store = app.session.store
+        closes = [store.info(i) for i in range(len(store)) if store.kind(i) is Kind.CLOSE]
+        assert [(info["code"], info["by"]) for info in closes] == [(1006, "client")]
+        sent = [store.opcode(i) for i in range(len(store)) if store.kind(i) is Kind.SEND]
+        assert Opcode.CLOSE not in sent  # no close frame went out
+        assert app.session.state is ReadyState.CLOSED  # and no reconnect after a choice
 
 
 async def test_the_inspector_shows_the_cursor_row_in_the_cursor_frame() -> None:

@@ -42,7 +42,20 @@ class SockscopeApp(App[None]):
         Binding("f6", "ping", "Ping", id="ping", priority=True, tooltip="Ping; measure latency"),
         Binding("f7", "close", "Close…", id="close", priority=True, tooltip="Close with a code"),
         Binding(
-            "f8", "disconnect", "Drop", id="disconnect", show=False, tooltip="Drop the connection"
+            "f8",
+            "disconnect",
+            "Leave",
+            id="disconnect",
+            show=False,
+            tooltip="Leave: close with 1001 (going away), no reconnect",
+        ),
+        Binding(
+            "shift+f8",
+            "abort",
+            "Abort",
+            id="abort",
+            show=False,
+            tooltip="Vanish: drop TCP without a close frame (the server sees 1006)",
         ),
         Binding("ctrl+f", "filter", "Filter", id="filter", tooltip="Filter the log"),
         Binding("ctrl+s", "save", "Save", id="save", tooltip="Save the session (.jsonl or .har)"),
@@ -186,6 +199,9 @@ class SockscopeApp(App[None]):
 
     def action_disconnect(self) -> None:
         self.main_screen.disconnect()
+
+    def action_abort(self) -> None:
+        self.main_screen.abort()
 
     def action_ping(self) -> None:
         self.main_screen.ping()

@@ -40,4 +40,9 @@ class Disconnect(NamedTuple):
     """Leave at once: close with 1001 (going away) if open, stop reconnecting."""
 
 
-Command = Connect | SendText | SendBytes | Ping | Close | Disconnect
+class Abort(NamedTuple):
+    """Drop the TCP connection without a close frame (the server sees a vanished client,
+    1006); no reconnect follows."""
+
+
+Command = Connect | SendText | SendBytes | Ping | Close | Disconnect | Abort

@@ -36,6 +36,7 @@ from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import Opcode
 from sockscope.core.wire.commands import (
+    Abort,
     Close,
     Command,
     Connect,
@@ -209,6 +210,8 @@ class Driver:
                 self._in_background(self._ping(connection, command.payload))
             elif isinstance(command, Close):
                 await connection.close(command.code, command.reason)
+            elif isinstance(command, Abort):
+                connection.abort()
         self.report_rows()
 
     async def shutdown(self) -> None:

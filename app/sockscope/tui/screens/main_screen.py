@@ -17,7 +17,15 @@ from sockscope.core.events import Closed, Connecting, ConnectionEvent, Failed, O
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.text.display import describe_close
-from sockscope.core.wire.commands import Close, Connect, Disconnect, Ping, SendBytes, SendText
+from sockscope.core.wire.commands import (
+    Abort,
+    Close,
+    Connect,
+    Disconnect,
+    Ping,
+    SendBytes,
+    SendText,
+)
 from sockscope.tui.guard import guarded
 from sockscope.tui.messages import (
     CommandFailed,
@@ -184,6 +192,10 @@ class MainScreen(Screen[None]):
 
     def disconnect(self) -> None:
         self.worker_bridge.submit(Disconnect())
+
+    def abort(self) -> None:
+        """Drop the connection without a close frame, as a vanished client would."""
+        self.worker_bridge.submit(Abort())
 
     def ping(self) -> None:
         self.worker_bridge.submit(Ping())
