@@ -172,3 +172,17 @@ async def test_the_inspector_shows_the_cursor_row_in_the_cursor_frame() -> None:
             assert inspector.row.payload == store.payload(log.selected)
         await pilot.press("up")
         assert inspector.row.payload == b'{"n":298}'
+
+
+async def test_a_server_ignoring_the_offered_subprotocols_is_said_plainly(
+    demo_server: DemoServerThread,
+) -> None:
+    settings = ConnectionSettings(demo_server.url("/echo"), subprotocols=("chat.v9", "x"))
+    app = build_app(settings, connect_now=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
+        status = app.query_one("#status")
+        await wait_for(pilot, lambda: "no subprotocol agreed" in str(status.render()))
+        assert any(
+            "none of the subprotocols offered (chat.v9, x)" in n.message for n in app._notifications
+        )

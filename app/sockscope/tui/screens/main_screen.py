@@ -53,6 +53,17 @@ def _how_it_ended(event: ConnectionEvent | None) -> str | None:
     return None
 
 
+def offered_subprotocols(opened: Opened) -> tuple[str, ...]:
+    """The subprotocols the request offered (its ``Sec-WebSocket-Protocol`` headers)."""
+    return tuple(
+        name.strip()
+        for header, value in opened.request_headers
+        if header.lower() == "sec-websocket-protocol"
+        for name in value.split(",")
+        if name.strip()
+    )
+
+
 class MainScreen(Screen[None]):
     """The live session: connection panel, status line, log + inspector, composer, keys."""
 
@@ -116,6 +127,14 @@ class MainScreen(Screen[None]):
         self.show_status()
         if isinstance(event, Failed):
             self.notify(event.message, title="Connection failed", severity="error", markup=False)
+        elif isinstance(event, Opened) and offered_subprotocols(event) and not event.subprotocol:
+            offered = ", ".join(offered_subprotocols(event))
+            self.notify(
+                f"The server agreed to none of the subprotocols offered ({offered}).",
+                title="No subprotocol",
+                severity="warning",
+                markup=False,
+            )
 
     @on(ReconnectScheduled)
     def _reconnect_scheduled(self, message: ReconnectScheduled) -> None:
@@ -152,6 +171,7 @@ class MainScreen(Screen[None]):
                 _how_it_ended(session.last_event),
                 session.max_frames,
                 session.journal is not None,
+                offered_subprotocols(opened) if opened else (),
             )
         )
 

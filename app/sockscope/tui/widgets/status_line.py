@@ -36,6 +36,8 @@ class Status(NamedTuple):
     """The session keeps only the newest this many rows in memory."""
     journaled: bool = False
     """Every row also goes to the journal on disk."""
+    offered: tuple[str, ...] = ()
+    """The subprotocols the client offered (none agreed while ``protocol`` is None)."""
 
 
 def status_text(status: Status) -> Text:
@@ -49,6 +51,8 @@ def status_text(status: Status) -> Text:
     text.append(safe_line(redact_url(status.url)) or "not connected", style="bold")
     if status.protocol:
         text.append(f" │ protocol {safe_line(status.protocol)}")
+    elif status.offered and state is ReadyState.OPEN:
+        text.append(" │ no subprotocol agreed", style="bold yellow")
     if status.extensions:
         text.append(f" │ {safe_line(', '.join(status.extensions))}")
     text.append(
