@@ -248,3 +248,26 @@ def test_serve_replay_refuses_bad_input_with_one_line(
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("sockscope: error: ") and complaint in result.stderr
+
+
+async def test_a_client_that_reconnects_meets_the_next_recorded_connection() -> None:
+    store = FrameStore()
+    for number in (1, 2):
+        start = T0 + 10 * number
+        store.append_event(start, Kind.OPEN, {"url": "ws://example.test/app"})
+        store.append(start + 0.1, Kind.SEND, Opcode.TEXT, b"hello")
+        store.append(start + 0.2, Kind.RECV, Opcode.TEXT, f"welcome {number}".encode())
+        store.append_event(start + 0.3, Kind.CLOSE, {"code": 1006, "was_clean": False})
+    plans = [ReplayPlan.from_store(store, connection=n) for n in (1, 2)]
+    report: list[str] = []
+    server = await start_mock_server(plans, fast=True, report=report.append)
+    try:
+        answers = []
+        for _ in range(3):  # the third client gets the last connection again
+            async with connect(server.url("/")) as ws:
+                await ws.send("hello")
+                answers.append(await ws.recv())
+    finally:
+        await server.close()
+    assert answers == ["welcome 1", "welcome 2", "welcome 2"]
+    assert any("client 2 (connection 2) connected" in line for line in report)

@@ -67,14 +67,7 @@ def secrets_option(function: F) -> F:
 
 def connection_option(help: str) -> Callable[[F], F]:
     """``--connection N``: which connection of a log that holds several (reconnects)."""
-    return click.option(
-        "--connection", type=click.IntRange(min=1), default=1, metavar="N", help=help
-    )
-
-
-def load_plan(log: Path, entry: str | None, connection: int) -> ReplayPlan:
-    """Connection ``connection`` of LOG as a replay plan; warnings on stderr; bad input exits 2."""
-    return load_plans(log, entry, connection)[0]
+    return click.option("--connection", type=click.IntRange(min=1), metavar="N", help=help)
 
 
 def load_plans(log: Path, entry: str | None, connection: int | None) -> list[ReplayPlan]:

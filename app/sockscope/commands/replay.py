@@ -12,6 +12,7 @@ import click
 import orjson
 
 from sockscope.commands.headless import (
+    connection_option,
     fail,
     keep_flushing,
     load_plans,
@@ -130,11 +131,8 @@ def plural(count: int, noun: str) -> str:
     metavar="N|TEXT",
     help="For a HAR file: the WebSocket entry to replay, by number (from 1) or URL part.",
 )
-@click.option(
-    "--connection",
-    type=click.IntRange(min=1),
-    metavar="N",
-    help="Of a log that holds several (reconnects): replay only the Nth (default: each in turn).",
+@connection_option(
+    "Of a log that holds several (reconnects): replay only the Nth (default: each in turn)."
 )
 @click.option(
     "--strict",

@@ -11,7 +11,7 @@ from typing import Protocol
 
 import click
 
-from sockscope.commands.headless import connection_option, fail, load_plan, say
+from sockscope.commands.headless import connection_option, fail, load_plans, say
 from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore
 from sockscope.core.text.display import safe_line
 from sockscope.servers.demo import ENDPOINTS, start_demo_server
@@ -60,7 +60,7 @@ def _mock(
     port: int,
     log: Path,
     entry: str | None,
-    connection: int,
+    connection: int | None,
     fast: bool,
     on_unexpected: OnUnexpected,
     ignore: list[str],
@@ -71,11 +71,11 @@ def _mock(
             parse_ignore(path)
     except IgnorePathError as exc:
         fail(str(exc))
-    plan = load_plan(log, entry, connection)
+    plans = load_plans(log, entry, connection)
 
     async def start() -> tuple[_Server, str]:
         server = await start_mock_server(
-            plan,
+            plans,
             host,
             port,
             fast=fast,
@@ -86,7 +86,13 @@ def _mock(
         banner = (
             f"sockscope mock server on {server.url('/')} (any path)"
             f" replaying {safe_line(str(log))}:"
-            f" {len(plan.sends)} client and {len(plan.responses)} server messages"
+            + (
+                f" {len(plans)} connections in turn (client n gets connection n),"
+                if len(plans) > 1
+                else ""
+            )
+            + f" {sum(len(p.sends) for p in plans)} client and"
+            f" {sum(len(p.responses) for p in plans)} server messages"
         )
         return server, banner
 
@@ -131,7 +137,10 @@ async def _run(host: str, port: int, start: Starter) -> int:
     metavar="N|TEXT",
     help="With --replay of a HAR file: the WebSocket entry, by number (from 1) or URL part.",
 )
-@connection_option("With --replay of a log that holds several: serve the Nth (default 1).")
+@connection_option(
+    "With --replay of a log that holds several (reconnects): serve only the Nth"
+    " (default: client n gets connection n, the last one after that)."
+)
 @click.option("--fast", is_flag=True, help="With --replay: answer at once, not as recorded.")
 @click.option(
     "--on-unexpected",
@@ -154,7 +163,7 @@ def serve(
     port: int,
     log: Path | None,
     entry: str | None,
-    connection: int,
+    connection: int | None,
     fast: bool,
     on_unexpected: OnUnexpected,
     ignore: tuple[str, ...],

@@ -54,11 +54,15 @@ def _reason(text: str) -> str:
 
 
 class MockServer:
-    """Plays a plan's server side to every client; start it with :func:`start_mock_server`."""
+    """Plays the server side of a log's connections; start it with :func:`start_mock_server`.
+
+    Client *n* gets connection *n* of the plans given (a client that reconnects meets the
+    server as it was after the recorded reconnect); clients past the last get the last.
+    """
 
     def __init__(
         self,
-        plan: ReplayPlan,
+        plans: ReplayPlan | Sequence[ReplayPlan],
         host: str = "127.0.0.1",
         *,
         fast: bool = False,
@@ -66,7 +70,9 @@ class MockServer:
         ignore: Sequence[str] = (),
         report: Report | None = None,
     ) -> None:
-        self.plan = plan
+        self.plans = [plans] if isinstance(plans, ReplayPlan) else list(plans)
+        if not self.plans:
+            raise ValueError("A mock server needs a plan to play.")
         self.host = host
         self.port = 0
         self.fast = fast
@@ -74,15 +80,15 @@ class MockServer:
         self.clients = 0
         self._patterns = [parse_ignore(path) for path in ignore]
         self._report = report or (lambda line: None)
-        self._expected: dict[int, Message] = {}
-        """Canonical forms of the recorded client messages, by script index, made on demand."""
+        self._expected: dict[tuple[int, int], Message] = {}
+        """Canonical forms of the recorded client messages, by plan and script index."""
         self._server: Server | None = None
 
     async def _listen(self, port: int) -> None:
-        recorded = self.plan.subprotocol
+        recorded = [plan.subprotocol for plan in self.plans if plan.subprotocol is not None]
 
         def select(_: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol | None:
-            return Subprotocol(recorded) if recorded is not None and recorded in offered else None
+            return next((Subprotocol(name) for name in recorded if name in offered), None)
 
         self._server = await serve(
             self._handle,
@@ -105,22 +111,27 @@ class MockServer:
 
     async def _handle(self, ws: ServerConnection) -> None:
         self.clients += 1
+        plan = self.plans[min(self.clients, len(self.plans)) - 1]
         client = f"client {self.clients}"
+        if len(self.plans) > 1:
+            client += f" (connection {plan.connection})"
         path = ws.request.path if ws.request is not None else "/"
         self._report(f"{client} connected ({path})")
         closed = asyncio.ensure_future(ws.wait_closed())
         try:
             with contextlib.suppress(ConnectionClosed, _HungUp):
-                await self._play(ws, client, closed)
+                await self._play(plan, ws, client, closed)
                 async for data in ws:
-                    await self._unexpected(ws, client, _received(data), None)
+                    await self._unexpected(plan, ws, client, _received(data), None)
         finally:
             closed.cancel()
         code = ws.close_code if ws.close_code is not None else 1006
         reason = f" {ws.close_reason}" if ws.close_reason else ""
         self._report(f"{client} closed ({code}{reason})")
 
-    async def _play(self, ws: ServerConnection, client: str, closed: asyncio.Future[None]) -> None:
+    async def _play(
+        self, plan: ReplayPlan, ws: ServerConnection, client: str, closed: asyncio.Future[None]
+    ) -> None:
         """Go through the script: wait for client messages, send server messages on time.
 
         Then, if the recorded server closed the connection, close it as it did.
@@ -135,10 +146,10 @@ class MockServer:
                 await asyncio.wait({closed}, timeout=delay)
             return not closed.done()
 
-        for index, item in enumerate(self.plan.script):
+        for index, item in enumerate(plan.script):
             if item.kind is Kind.SEND:
                 number += 1
-                await self._expect(ws, client, index, number)
+                await self._expect(plan, ws, client, index, number)
                 anchor, anchor_at = time.monotonic(), item.at
                 continue
             if not await on_time(item.at):
@@ -147,7 +158,7 @@ class MockServer:
             await ws.send(message.payload, text=message.opcode is Opcode.TEXT)
             sent += 1
         self._report(f"{client}: end of the script ({number} received, {sent} sent)")
-        close = self.plan.close
+        close = plan.close
         if close is not None and close.by is Kind.RECV and close.sendable:
             if not await on_time(close.at):
                 return
@@ -155,25 +166,31 @@ class MockServer:
             self._report(f"{client}: closing as recorded ({said})")
             await ws.close(close.code, close.reason)
 
-    async def _expect(self, ws: ServerConnection, client: str, index: int, number: int) -> None:
+    async def _expect(
+        self, plan: ReplayPlan, ws: ServerConnection, client: str, index: int, number: int
+    ) -> None:
         """Receive until the recorded client message ``number`` (script ``index``) comes."""
-        expected = self.plan.script[index].message
+        expected = plan.script[index].message
         while True:
             got = _received(await ws.recv())
-            if got == expected or canonical(got, self._patterns) == self._canonical(index):
+            if got == expected or canonical(got, self._patterns) == self._canonical(plan, index):
                 return
-            await self._unexpected(ws, client, got, number)
+            await self._unexpected(plan, ws, client, got, number)
 
-    def _canonical(self, index: int) -> Message:
-        found = self._expected.get(index)
+    def _canonical(self, plan: ReplayPlan, index: int) -> Message:
+        key = (plan.connection, index)
+        found = self._expected.get(key)
         if found is None:
-            found = self._expected[index] = canonical(
-                self.plan.script[index].message, self._patterns
-            )
+            found = self._expected[key] = canonical(plan.script[index].message, self._patterns)
         return found
 
     async def _unexpected(
-        self, ws: ServerConnection, client: str, got: Message, number: int | None
+        self,
+        plan: ReplayPlan,
+        ws: ServerConnection,
+        client: str,
+        got: Message,
+        number: int | None,
     ) -> None:
         """Report a message the script did not expect; close with 1008 if told to."""
         if number is None:
@@ -182,7 +199,7 @@ class MockServer:
             problem = f"unexpected message instead of client message {number}"
         line = f"{client}: {problem}: {show_message(got)}"
         if number is not None:
-            expected = self.plan.sends[number - 1].message
+            expected = plan.sends[number - 1].message
             line += f" (expected {show_message(expected)})"
         if self.on_unexpected == "close":
             line += f"; closing with {POLICY_VIOLATION}"
@@ -193,7 +210,7 @@ class MockServer:
 
 
 async def start_mock_server(
-    plan: ReplayPlan,
+    plan: ReplayPlan | Sequence[ReplayPlan],
     host: str = "127.0.0.1",
     port: int = 0,
     *,
@@ -202,7 +219,7 @@ async def start_mock_server(
     ignore: Sequence[str] = (),
     report: Report | None = None,
 ) -> MockServer:
-    """Listen on host:port (0 picks a free port) and play ``plan`` to every client.
+    """Listen on host:port (0 picks a free port) and play ``plan`` (client n: plan n).
 
     Raises ``IgnorePathError`` for a bad ignore path and OSError if it cannot listen.
     """
