@@ -97,7 +97,7 @@ class FileService:
                     partial(self._save, request, source), thread=True, group="files"
                 )
 
-        self.app.push_screen(SaveScreen(default), chosen)
+        self.app.push_screen(SaveScreen(default, self.journal_path), chosen)
 
     def _save_source(self) -> SaveSource | None:
         for screen in reversed(self.app.screen_stack):  # the topmost screen with a session
