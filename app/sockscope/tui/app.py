@@ -14,6 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
+from sockscope.core.events import ReadyState
 from sockscope.core.paths import write_crash_report
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
@@ -116,10 +117,28 @@ class SockscopeApp(App[None]):
             self.files.open_log(OpenRequest(self.options.open_path, None))
 
     def _begin_session(self) -> None:
-        """Start the journal, then connect when asked to at launch."""
+        """Start the journal and the composer's history, then connect when asked to."""
         self.files.start_journal()
+        self._start_composer()
         if self._connects_at_launch(self.settings):
             self.main_screen.connect(self.settings)
+
+    def _start_composer(self) -> None:
+        composer = self.main_screen.composer
+        composer.not_ready = self._why_not_ready
+        if self.options.history_path is None:
+            return
+        from sockscope.core.text.history import ComposeHistory
+
+        history, error = ComposeHistory.load(self.options.history_path)
+        composer.use_history(history)
+        if error:
+            self.notify(error, severity="warning", markup=False)
+
+    def _why_not_ready(self) -> str | None:
+        if self.session.state is ReadyState.OPEN:
+            return None
+        return "Not connected: F5 connects, then send again."
 
     @staticmethod
     def _settle_memory() -> None:
