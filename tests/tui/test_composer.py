@@ -82,3 +82,14 @@ async def test_a_failed_send_keeps_the_text_and_an_empty_editor_drops_the_error(
         await pilot.press(*"00 zz", "enter")
         await pilot.pause()
         assert composer.editor.text == "00 zz" and "hex" in _error(app).lower()
+
+
+async def test_a_hex_error_is_one_sentence_with_the_column(demo_server: DemoServerThread) -> None:
+    app = build_app(ConnectionSettings(demo_server.url("/echo")), connect_now=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
+        app.query_one(Composer).set_mode(ComposeMode.HEX)
+        await pilot.pause()
+        await pilot.press(*"00 ff zz 11", "enter")
+        await pilot.pause()
+        assert _error(app) == "Not hex at column 7: 'zz'."

@@ -60,7 +60,7 @@ class Composer(Vertical):
         with Horizontal(id="composer-bar"):
             yield ModePicker(id="mode")
             yield Checkbox("minify", id="minify", compact=True)
-            yield Label("", id="composer-error")
+            yield Label("", id="composer-error", markup=False)
             yield CompactButton("Send ⏎", "primary", id="send")
             yield CompactButton("Ping", id="ping")
             yield CompactButton("Close…", id="close")
