@@ -206,3 +206,24 @@ def test_the_viewer_title_says_how_far_a_log_is_loaded() -> None:
         "│ loading… 25%"
     )
     assert str(describe_log("a.jsonl", log)).endswith("│ recorded 2026-11-25T09:00:00Z")
+
+
+async def test_the_open_dialog_is_centered_and_shows_every_har_entry_whole() -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#open-path").value = str(FIXTURES / "chrome.har")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.query("#open-error"))
+        await pilot.pause()
+        dialog = app.screen.query_one("#open-dialog").region
+        assert dialog.width >= 80
+        assert abs(dialog.x - (SIZE[0] - dialog.right)) <= 1  # as much room left as right
+        assert dialog.y > 0 and abs(dialog.y - (SIZE[1] - dialog.bottom)) <= 1
+        label = app.screen.query_one("#open-error")
+        assert label.region.right <= dialog.right
+        lines = [strip.text for strip in label.render_lines(label.size.region)]
+        shown = " ".join(" ".join(lines).split())
+        message = " ".join(str(label.render()).split())
+        assert "2: wss://" in message and shown == message

@@ -36,7 +36,7 @@ class SaveScreen(ModalScreen[SaveRequest | None]):
         self._journal = journal
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(id="save-dialog", classes="dialog"):
             yield Label("Save the session", classes="dialog-title")
             yield Label("File (.jsonl for sockscope, .har for Chrome and other tools)")
             yield Input(str(self._default), id="save-path")
@@ -103,7 +103,7 @@ class OpenScreen(ModalScreen[OpenRequest | None]):
         self._path, self._entry, self._error = path, entry, error
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(id="open-dialog", classes="dialog"):
             yield Label("Open a saved log", classes="dialog-title")
             yield Label("File (.jsonl or .har)")
             yield Input(self._path, id="open-path")
