@@ -155,6 +155,25 @@ async def test_open_at_start_and_a_damaged_log_keeps_what_loaded(tmp_path: Path)
         assert any("line 3" in n.message for n in app._notifications)
 
 
+async def test_a_damaged_log_opens_with_one_clear_notice(tmp_path: Path) -> None:
+    rows = [
+        f'{{"t": {n}.0, "kind": "recv", "opcode": "text", "text": "row {n}"}}\n' for n in (1, 2)
+    ]
+    damaged = tmp_path / "damaged.jsonl"
+    damaged.write_text(
+        '{"sockscope": 1, "url": "ws://x/"}\n' + "".join(rows) + "garbage{\n" + "".join(rows)
+    )
+    app = build_app(open_path=damaged)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: viewing_log(app))
+        await wait_for(pilot, lambda: not app.screen.rows_loading)  # type: ignore[attr-defined]
+        await pilot.pause(0.1)
+        notices = [n.message for n in app._notifications]
+        assert len(notices) == 1, notices
+        assert notices[0].startswith("Showing the 2 rows before a damaged line: ")
+        assert "line 4: not valid JSON" in notices[0]
+
+
 async def test_a_large_log_shows_its_first_rows_from_the_top_while_it_loads(tmp_path: Path) -> None:
     from sockscope.core.formats.jsonl import write_store
     from sockscope.core.formats.model import LogHeader
