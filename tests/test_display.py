@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sockscope.core.text.display import (
     close_code_name,
     describe_close,
+    from_hex,
     hexdump,
     preview,
     safe_block,
@@ -49,3 +52,22 @@ def test_hexdump_lines() -> None:
     )
     assert lines[1].startswith("00000010  10 11 12 13")
     assert lines[1].endswith("....")
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("00 ff zz 11", "Not hex at column 7: 'zz'"),
+        ("0011223", "Odd number of hex digits (7)"),
+        ("00 ff\n1g", "Not hex at line 2, column 2: 'g'"),
+        ("0x00:0xfg", "Not hex at column 9: 'g'"),
+    ],
+)
+def test_hex_errors_name_the_column_as_typed(typed: str, error: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        from_hex(typed)
+    assert str(caught.value) == error
+
+
+def test_hex_allows_spaces_colons_and_prefixes() -> None:
+    assert from_hex("0x00 0XfF:7f\n 01") == b"\x00\xff\x7f\x01"

@@ -18,7 +18,7 @@ import click
 
 from sockscope import __version__
 from sockscope.commands.options import connection_options, settings_from_options
-from sockscope.core.paths import default_journal_path, sessions_dir
+from sockscope.core.paths import composer_history_path, default_journal_path, sessions_dir
 from sockscope.core.settings import ConnectionSettings
 
 if TYPE_CHECKING:
@@ -135,6 +135,7 @@ def build_tui(
         journal_path=journal,
         open_path=options["open_path"],
         max_frames=options["max_frames"],
+        history_path=composer_history_path(),
         survive_errors=True,
     )
 

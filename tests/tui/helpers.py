@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from textual.events import Key
 from textual.pilot import Pilot
 from textual.widget import Widget
 
@@ -59,3 +60,10 @@ def visible_text(widget: Widget) -> str:
 async def click_options_title(pilot: Pilot[None]) -> None:
     """Click the connection panel's "Options" title as a user does (the line under its rule)."""
     await pilot.click("#options", offset=(2, 1))
+
+
+async def press_as_a_terminal(pilot: Pilot[None], key: str, character: str | None) -> None:
+    """Press ``key`` as a terminal reports it: alt+r comes with the character "r" (which
+    ``Pilot.press`` leaves out, so an Input's typing of it would go unseen)."""
+    pilot.app.post_message(Key(key, character))
+    await pilot.pause()

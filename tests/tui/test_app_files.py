@@ -155,6 +155,25 @@ async def test_open_at_start_and_a_damaged_log_keeps_what_loaded(tmp_path: Path)
         assert any("line 3" in n.message for n in app._notifications)
 
 
+async def test_a_damaged_log_opens_with_one_clear_notice(tmp_path: Path) -> None:
+    rows = [
+        f'{{"t": {n}.0, "kind": "recv", "opcode": "text", "text": "row {n}"}}\n' for n in (1, 2)
+    ]
+    damaged = tmp_path / "damaged.jsonl"
+    damaged.write_text(
+        '{"sockscope": 1, "url": "ws://x/"}\n' + "".join(rows) + "garbage{\n" + "".join(rows)
+    )
+    app = build_app(open_path=damaged)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: viewing_log(app))
+        await wait_for(pilot, lambda: not app.screen.rows_loading)  # type: ignore[attr-defined]
+        await pilot.pause(0.1)
+        notices = [n.message for n in app._notifications]
+        assert len(notices) == 1, notices
+        assert notices[0].startswith("Showing the 2 rows before a damaged line: ")
+        assert "line 4: not valid JSON" in notices[0]
+
+
 async def test_a_large_log_shows_its_first_rows_from_the_top_while_it_loads(tmp_path: Path) -> None:
     from sockscope.core.formats.jsonl import write_store
     from sockscope.core.formats.model import LogHeader
@@ -206,3 +225,24 @@ def test_the_viewer_title_says_how_far_a_log_is_loaded() -> None:
         "│ loading… 25%"
     )
     assert str(describe_log("a.jsonl", log)).endswith("│ recorded 2026-11-25T09:00:00Z")
+
+
+async def test_the_open_dialog_is_centered_and_shows_every_har_entry_whole() -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#open-path").value = str(FIXTURES / "chrome.har")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.query("#open-error"))
+        await pilot.pause()
+        dialog = app.screen.query_one("#open-dialog").region
+        assert dialog.width >= 80
+        assert abs(dialog.x - (SIZE[0] - dialog.right)) <= 1  # as much room left as right
+        assert dialog.y > 0 and abs(dialog.y - (SIZE[1] - dialog.bottom)) <= 1
+        label = app.screen.query_one("#open-error")
+        assert label.region.right <= dialog.right
+        lines = [strip.text for strip in label.render_lines(label.size.region)]
+        shown = " ".join(" ".join(lines).split())
+        message = " ".join(str(label.render()).split())
+        assert "2: wss://" in message and shown == message

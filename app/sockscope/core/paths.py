@@ -36,3 +36,8 @@ def write_crash_report(error: BaseException) -> Path | str:
     except OSError as exc:
         return f"(could not write a report: {exc.strerror or exc})"
     return path
+
+
+def composer_history_path() -> Path:
+    """The composer's history of sent messages (see ``core/text/history.py``)."""
+    return user_state_path("sockscope", appauthor=False) / "composer-history.jsonl"

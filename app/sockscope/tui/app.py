@@ -12,7 +12,9 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
 
+from sockscope.core.events import ReadyState
 from sockscope.core.paths import write_crash_report
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
@@ -24,6 +26,20 @@ from sockscope.tui.screens.main_screen import MainScreen
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.inspector import Inspector
 from sockscope.tui.widgets.session_view import SessionView
+
+#: The app keys that act on the live session: only while its screen is the one shown.
+LIVE_ACTIONS = frozenset(
+    {
+        "focus_url",
+        "connect",
+        "ping",
+        "close",
+        "disconnect",
+        "clear_view",
+        "focus_composer",
+        "focus_log",
+    }
+)
 
 
 class SockscopeApp(App[None]):
@@ -114,10 +130,28 @@ class SockscopeApp(App[None]):
             self.files.open_log(OpenRequest(self.options.open_path, None))
 
     def _begin_session(self) -> None:
-        """Start the journal, then connect when asked to at launch."""
+        """Start the journal and the composer's history, then connect when asked to."""
         self.files.start_journal()
+        self._start_composer()
         if self._connects_at_launch(self.settings):
             self.main_screen.connect(self.settings)
+
+    def _start_composer(self) -> None:
+        composer = self.main_screen.composer
+        composer.not_ready = self._why_not_ready
+        if self.options.history_path is None:
+            return
+        from sockscope.core.text.history import ComposeHistory
+
+        history, error = ComposeHistory.load(self.options.history_path)
+        composer.use_history(history)
+        if error:
+            self.notify(error, severity="warning", markup=False)
+
+    def _why_not_ready(self) -> str | None:
+        if self.session.state is ReadyState.OPEN:
+            return None
+        return "Not connected: F5 connects, then send again."
 
     @staticmethod
     def _settle_memory() -> None:
@@ -156,10 +190,19 @@ class SockscopeApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While a log's viewer is on its way, only quitting: a screen that a key opened
-        then would end up under the viewer (the progress dialog waits 0.25 s to show)."""
+        then would end up under the viewer (the progress dialog waits 0.25 s to show).
+        The live session's keys work only on its own screen."""
         if self.files.opening_log and action != "quit":
             return False
+        if action in LIVE_ACTIONS and self._shown_screen() is not self.main_screen:
+            # A log viewer or a replay is what the user sees: these would act on the
+            # hidden live session. False also takes them off the key bar.
+            return False
         return super().check_action(action, parameters)
+
+    def _shown_screen(self) -> Screen[object]:
+        """The topmost full screen: what a dialog (a modal screen) is shown over."""
+        return next(s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen))
 
     # -- actions ---------------------------------------------------------------
 

@@ -19,5 +19,7 @@ class AppOptions(NamedTuple):
     """Keep only the newest this many rows in memory (the journal still keeps all)."""
     open_path: Path | None = None
     """A saved log to open in a viewer at start."""
+    history_path: Path | None = None
+    """Keep the composer's history in this file across runs; None: this run only."""
     survive_errors: bool = False
     """Report bugs in guarded handlers and go on (tests leave it off to fail loudly)."""

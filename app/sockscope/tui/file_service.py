@@ -97,7 +97,7 @@ class FileService:
                     partial(self._save, request, source), thread=True, group="files"
                 )
 
-        self.app.push_screen(SaveScreen(default), chosen)
+        self.app.push_screen(SaveScreen(default, self.journal_path), chosen)
 
     def _save_source(self) -> SaveSource | None:
         for screen in reversed(self.app.screen_stack):  # the topmost screen with a session
@@ -181,10 +181,12 @@ class FileService:
         def failed(exc: Exception) -> None:
             dialog_timer.stop()
             self._set_opening_log(False)
-            if viewer:
-                viewer[0].loaded.warnings.append(f"Showing the rows before the error: {exc}")
+            if viewer:  # one notice: the log did open, in part
+                rows = len(viewer[0].loaded.store)
+                viewer[0].loaded.warnings.append(
+                    f"Showing the {rows:,} rows before a damaged line: {exc}."
+                )
                 viewer[0].load_finished()
-                self.app.notify(str(exc), title="Cannot open", severity="error", markup=False)
             else:
                 self._open_failed(request, dialog[0] if dialog else None, exc)
 

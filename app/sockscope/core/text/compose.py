@@ -46,7 +46,7 @@ def compose(mode: ComposeMode, typed: str, minify: bool = False) -> Outgoing:
         try:
             return Outgoing(data=from_hex(typed))
         except ValueError as exc:
-            raise ComposeError(f"Binary (hex): {exc}.") from exc
+            raise ComposeError(f"{exc}.") from exc
     if mode is ComposeMode.BASE64:
         try:
             return Outgoing(data=from_base64(typed))

@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import binascii
 import math
-from collections.abc import Mapping
+import re
+import string
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -102,12 +104,32 @@ def from_base64(text: str) -> bytes:
 
 
 def from_hex(text: str) -> bytes:
-    """Decode hex bytes, allowing spaces, colons and a 0x prefix."""
-    cleaned = text.replace(":", " ").replace("0x", " ").split()
-    try:
-        return bytes.fromhex("".join(cleaned))
-    except ValueError as exc:
-        raise ValueError(f"not valid hex ({exc})") from exc
+    """Decode hex bytes, allowing spaces, colons and 0x prefixes (``"0x00 ff:7f"``).
+
+    A bad character raises ValueError naming it with its column (and line, past the
+    first), as typed; an odd digit count says how many there are.
+    """
+    digits: list[str] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        for start, token in _hex_tokens(line):
+            body = token[2:] if token[:2] in ("0x", "0X") and len(token) > 2 else token
+            for offset, char in enumerate(body, len(token) - len(body)):  # in the token
+                if char not in string.hexdigits:
+                    where = f"line {number}, column" if "\n" in text else "column"
+                    bad = token[offset:]
+                    shown = bad if len(bad) <= 12 else bad[:12] + "…"
+                    raise ValueError(f"Not hex at {where} {start + offset + 1}: {shown!r}")
+            digits.append(body)
+    joined = "".join(digits)
+    if len(joined) % 2:
+        raise ValueError(f"Odd number of hex digits ({len(joined):,})")
+    return bytes.fromhex(joined)
+
+
+def _hex_tokens(line: str) -> Iterator[tuple[int, str]]:
+    """The runs between spaces and colons, each with its start (from 0)."""
+    for match in re.finditer(r"[^\s:]+", line):
+        yield match.start(), match.group()
 
 
 _CLOSE_NAMES = {

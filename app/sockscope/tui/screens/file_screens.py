@@ -29,19 +29,21 @@ class SaveScreen(ModalScreen[SaveRequest | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, default: Path) -> None:
+    def __init__(self, default: Path, journal: Path | None = None) -> None:
+        """``journal``: the file the live journal appends to, which a save must not replace."""
         super().__init__()
         self._default = default
+        self._journal = journal
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(id="save-dialog", classes="dialog"):
             yield Label("Save the session", classes="dialog-title")
             yield Label("File (.jsonl for sockscope, .har for Chrome and other tools)")
             yield Input(str(self._default), id="save-path")
             yield Checkbox(
                 "include secrets (Authorization, Cookie, URL credentials)", id="save-secrets"
             )
-            yield Label("", id="save-error", classes="error")
+            yield Label("", id="save-error", classes="error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="do-save", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -61,7 +63,34 @@ class SaveScreen(ModalScreen[SaveRequest | None]):
         if not path.parent.is_dir():
             self.query_one("#save-error", Label).update(f"No such folder: {path.parent}")
             return
-        self.dismiss(SaveRequest(path, self.query_one("#save-secrets", Checkbox).value))
+        if self._journal is not None and _same_file(path, self._journal):
+            # A save replaces the file: the journal would go on writing to the old one,
+            # and every frame after the save would be lost.
+            self.query_one("#save-error", Label).update(
+                f"{path.name} is the live journal (it keeps recording there): choose another name."
+            )
+            return
+        request = SaveRequest(path, self.query_one("#save-secrets", Checkbox).value)
+        if not path.exists():
+            self.dismiss(request)
+            return
+        from sockscope.tui.screens.confirm_screen import ConfirmScreen
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self.dismiss(request)
+
+        self.app.push_screen(
+            ConfirmScreen(f"{path} already exists. Replace it?", yes="Replace"), answered
+        )
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    """Whether two names point at one file (through links, or both not there yet)."""
+    try:
+        return path.samefile(other)
+    except OSError:
+        return path.resolve() == other.resolve()
 
 
 class OpenScreen(ModalScreen[OpenRequest | None]):
@@ -74,7 +103,7 @@ class OpenScreen(ModalScreen[OpenRequest | None]):
         self._path, self._entry, self._error = path, entry, error
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(id="open-dialog", classes="dialog"):
             yield Label("Open a saved log", classes="dialog-title")
             yield Label("File (.jsonl or .har)")
             yield Input(self._path, id="open-path")

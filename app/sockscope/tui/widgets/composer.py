@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Label
+from textual.widgets import Button, Checkbox, Label, TextArea
 
 from sockscope.core.text.compose import ComposeError, ComposeMode, Outgoing, compose
+from sockscope.core.text.history import ComposeHistory, HistoryEntry
 from sockscope.tui.widgets.compact_button import CompactButton
 from sockscope.tui.widgets.message_editor import MessageEditor
 from sockscope.tui.widgets.mode_picker import ModePicker
-
-HISTORY_LIMIT = 500
 
 
 class Composer(Vertical):
@@ -47,19 +48,27 @@ class Composer(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.history: list[str] = []
+        self.history = ComposeHistory()
+        """What was sent, with modes (the app may give one saved across runs)."""
+        self.not_ready: Callable[[], str | None] = lambda: None
+        """Why a message cannot go now (not connected), or None: the app sets it. A
+        message refused later by the socket is reported, but the editor is cleared."""
         self._history_pos = 0
-        self._draft = ""
+        self._draft = HistoryEntry(ComposeMode.TEXT, "")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="composer-bar"):
             yield ModePicker(id="mode")
             yield Checkbox("minify", id="minify", compact=True)
-            yield Label("", id="composer-error")
+            yield Label("", id="composer-error", markup=False)
             yield CompactButton("Send ⏎", "primary", id="send")
             yield CompactButton("Ping", id="ping")
             yield CompactButton("Close…", id="close")
         yield MessageEditor(id="editor", soft_wrap=True, show_line_numbers=False)
+
+    def use_history(self, history: ComposeHistory) -> None:
+        self.history = history
+        self._history_pos = len(history.entries)
 
     @property
     def editor(self) -> MessageEditor:
@@ -96,10 +105,19 @@ class Composer(Vertical):
         except ComposeError as exc:
             self.show_error(str(exc))
             return
+        reason = self.not_ready()
+        if reason is not None:  # the text stays in the editor, to send once connected
+            self.show_error(reason)
+            return
         self.show_error("")
         self._remember(typed)
         self.editor.clear()
         self.post_message(self.MessageComposed(self, outgoing))
+
+    @on(TextArea.Changed)
+    def _edited(self) -> None:
+        if not self.editor.text:  # an error about text that is gone says nothing
+            self.show_error("")
 
     @on(Button.Pressed, "#ping")
     def _ping(self) -> None:
@@ -110,22 +128,25 @@ class Composer(Vertical):
         self.post_message(self.CloseRequested(self))
 
     def _remember(self, typed: str) -> None:
-        if typed and (not self.history or self.history[-1] != typed):
-            self.history.append(typed)
-            del self.history[:-HISTORY_LIMIT]
-        self._history_pos = len(self.history)
-        self._draft = ""
+        error = self.history.add(self.mode, typed)
+        if error:
+            self.notify(error, severity="warning", markup=False)
+        self._history_pos = len(self.history.entries)
+        self._draft = HistoryEntry(self.mode, "")
 
     @on(MessageEditor.HistoryRequested)
     def _recall(self, event: MessageEditor.HistoryRequested) -> None:
-        if not self.history:
+        entries = self.history.entries
+        if not entries:
             return
-        if self._history_pos == len(self.history):
-            self._draft = self.editor.text
-        position = max(0, min(len(self.history), self._history_pos + event.step))
+        if self._history_pos >= len(entries):
+            self._draft = HistoryEntry(self.mode, self.editor.text)
+        position = max(0, min(len(entries), self._history_pos + event.step))
         if position == self._history_pos:
             return
         self._history_pos = position
-        text = self.history[position] if position < len(self.history) else self._draft
+        # Each entry comes back in its own mode: "AAE=" meant base64, not a ping's text.
+        mode, text = entries[position] if position < len(entries) else self._draft
+        self.set_mode(mode)
         self.editor.load_text(text)
         self.editor.move_cursor(self.editor.document.end)

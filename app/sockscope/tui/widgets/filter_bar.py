@@ -38,6 +38,7 @@ OPCODES: dict[str, frozenset[Opcode] | None] = {
     "any opcode": None,
     "text": frozenset({Opcode.TEXT}),
     "binary": frozenset({Opcode.BINARY}),
+    "data frames": frozenset({Opcode.TEXT, Opcode.BINARY}),
     "control": frozenset({Opcode.PING, Opcode.PONG, Opcode.CLOSE}),
 }
 
@@ -62,8 +63,10 @@ class FilterBar(Horizontal):
 
     BINDINGS = [
         Binding("escape", "close", "Close filter", id="filter.close"),
-        Binding("alt+r", "flip('#filter-regex')", "Regex", id="filter.regex"),
-        Binding("alt+c", "flip('#filter-case')", "Ignore case", id="filter.case"),
+        # priority: a terminal sends alt+r as a key with the character "r", which the
+        # pattern's Input would type before a plain binding is looked at.
+        Binding("alt+r", "flip('#filter-regex')", "Regex", id="filter.regex", priority=True),
+        Binding("alt+c", "flip('#filter-case')", "Ignore case", id="filter.case", priority=True),
     ]
 
     class FilterChanged(Message):
@@ -181,6 +184,8 @@ class FilterBar(Horizontal):
             self.query_one("#filter-status", Label).update(str(error))
             return
         self.remove_class("-error")
+        if compiled is None:  # every row shown: no "N of M" (the log stops counting)
+            self._count = ""
         self.query_one("#filter-status", Label).update(self._count)
         if spec != self._applied:
             self._applied = spec
@@ -188,6 +193,8 @@ class FilterBar(Horizontal):
 
     def set_count(self, shown: int, total: int, scanning: bool = False) -> None:
         """Show the log's "N of M" (the app forwards MessageLog.FilterCounted here)."""
+        if self._applied.is_empty:  # a count of the filter just emptied, come late
+            return
         self._count = f"{shown:,} of {total:,}" + (" filtering…" if scanning else "")
         # Just mounted (opened for the first time), the bar's parts may not exist yet:
         # the count waits in ``_count`` for them.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
@@ -11,6 +12,10 @@ NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 
 class MessageEditor(TextArea):
     """A TextArea where Enter submits and ctrl+j (or shift/alt+enter) adds a line."""
+
+    # TextArea selects all with F7, which the app keeps for Close (and ctrl+a goes to the
+    # line's start there; home does that too).
+    BINDINGS = [Binding("ctrl+a", "select_all", "Select all", show=False)]
 
     class Submitted(Message):
         def __init__(self, editor: MessageEditor) -> None:
