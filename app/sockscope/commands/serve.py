@@ -174,7 +174,9 @@ def serve(
     gets the recorded server messages in order, each sent once the recorded client
     messages before it have come (compared as `replay --check` compares).
     """
-    if log is None and (entry or connection is not None or fast or ignore or on_unexpected != "ignore"):
+    if log is None and (
+        entry or connection is not None or fast or ignore or on_unexpected != "ignore"
+    ):
         fail(
             "--entry, --connection, --fast, --on-unexpected and --ignore"
             " only apply with --replay LOG."
