@@ -235,3 +235,17 @@ def test_the_inspector_follows_the_cursor_keys(tmux: Tmux, demo_server: DemoServ
     assert any(line.strip() == "first words" for line in inspector), screen
     tmux.send("C-q")
     tmux.wait_for(lambda screen: "sockscope exited with status 0" in screen, "sockscope to quit")
+
+
+def test_ping_shows_latency_and_shift_f8_vanishes_with_1006(
+    tmux: Tmux, demo_server: DemoServerThread
+) -> None:
+    """The driver's reports reach a real terminal: latency after F6, a 1006 after shift+F8."""
+    start_sockscope(tmux, demo_server.url("/echo"))
+    tmux.send("F6")
+    tmux.wait_for(lambda screen: "latency" in screen, "the ping's round trip")
+    tmux.send("S-F8")
+    screen = tmux.wait_for(lambda screen: "CLOSED" in screen, "the connection to vanish")
+    assert "1006" in screen and "not clean" in screen
+    tmux.send("C-q")
+    tmux.wait_for(lambda screen: "sockscope exited with status 0" in screen, "sockscope to quit")
