@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sockscope.commands.headless import fail, say, warn
+from sockscope.commands.headless import fail, say, secrets_option, warn
 from sockscope.core.formats.errors import LogError
 from sockscope.core.formats.load import HAR_SUFFIXES, JSONL_SUFFIXES, load_log, save_log
 
@@ -19,11 +19,7 @@ from sockscope.core.formats.load import HAR_SUFFIXES, JSONL_SUFFIXES, load_log, 
     metavar="N|TEXT",
     help="The HAR WebSocket entry to take: its number (from 1) or part of its URL.",
 )
-@click.option(
-    "--include-secrets",
-    is_flag=True,
-    help="Keep Authorization/Cookie headers and URL credentials (redacted by default).",
-)
+@secrets_option
 def convert(source: Path, target: Path, entry: str | None, include_secrets: bool) -> None:
     """Convert a session log between sockscope JSONL (.jsonl) and HAR (.har).
 

@@ -21,6 +21,7 @@ from sockscope.commands.headless import (
 )
 from sockscope.commands.options import headless_connection_options, seconds, settings_from_options
 from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
+from sockscope.core.formats.redact import redact_url
 from sockscope.core.session.session import RowWriter, Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import FrameStore, Kind, Opcode, close_parts
@@ -51,9 +52,11 @@ def frame_line(elapsed: float, kind: Kind, opcode: Opcode, payload: bytes) -> st
 
 
 def event_line(elapsed: float, event: ConnectionEvent) -> str | None:
+    """An open or close as a line; the URL's credentials are always redacted, as stderr
+    often ends up in CI logs (the file keeps them with --include-secrets)."""
     if isinstance(event, Opened):
         extra = f", subprotocol {event.subprotocol}" if event.subprotocol else ""
-        what = f"open   {event.url} ({event.status} {event.reason}{extra})"
+        what = f"open   {redact_url(event.url)} ({event.status} {event.reason}{extra})"
     elif isinstance(event, Closed):
         what = f"close  {describe_close(event.code, event.reason, event.was_clean)} by {event.by}"
     else:
