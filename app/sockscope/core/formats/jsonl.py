@@ -65,7 +65,14 @@ _READ_CHUNK = 2**20
 _BOM = b"\xef\xbb\xbf"
 #: A longer first line is no header (and a 2 GB one-line file is not read whole to say so).
 _MAX_HEADER = 2**20
-_JOURNAL_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+_JOURNAL_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_TRUNC
+    | os.O_APPEND
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+)
 
 
 # -- header ----------------------------------------------------------------------
@@ -246,6 +253,28 @@ def write_store(
             handle.write(b"\n".join(lines))
 
 
+def _open_journal(path: Path) -> int:
+    """Open ``path`` for a new journal (mode 0600), never through a symlink.
+
+    A symlink at ``path`` is replaced by a new regular file, as saving replaces one:
+    following it would truncate (and chmod) whatever it points to, and a dangling
+    one would create a file wherever it points.
+    """
+    try:
+        fd = os.open(path, _JOURNAL_FLAGS, FILE_MODE)
+    except OSError:
+        if not path.is_symlink():
+            raise
+        path.unlink()
+        fd = os.open(path, _JOURNAL_FLAGS | os.O_EXCL, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)  # also when the file existed with another mode
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 class JournalWriter:
     """Appends rows to a JSONL log as they happen; nothing written is ever rewritten.
 
@@ -254,8 +283,9 @@ class JournalWriter:
     A thread of the writer's own does the writing, so a firehose's journal (hundreds of
     MB a second of 4 KiB frames) never holds the caller's event loop: ``flush(wait=False)``
     returns at once, ``flush()`` once the OS has every line. The file is created (or
-    truncated) with mode 0600 and the header is written at once. A write that fails
-    raises :class:`LogError` from the next call; the rows it held are dropped.
+    truncated; a symlink there is replaced, never followed) with mode 0600 and the
+    header is written at once. A write that fails raises :class:`LogError` from the
+    next call; the rows it held are dropped.
     """
 
     def __init__(
@@ -276,8 +306,7 @@ class JournalWriter:
         self.rows_flushed = 0
         """Rows handed to the OS so far: they survive the process being killed."""
         try:
-            self._fd = os.open(self.path, _JOURNAL_FLAGS, FILE_MODE)
-            os.chmod(self.path, FILE_MODE)  # also when the file existed with another mode
+            self._fd = _open_journal(self.path)
         except OSError as exc:
             raise LogError(f"Cannot write {self.path}: {describe_os_error(exc)}.") from exc
         try:
