@@ -122,7 +122,7 @@ def test_serve_replay_of_a_recording_passes_replay_check(recorded: Path) -> None
         banner = process.stdout.readline()
         url = banner.split()[4]
         assert banner.startswith("sockscope mock server on ws://127.0.0.1:")
-        assert "3 client and 3 server messages" in banner
+        assert "3 client messages and 3 server messages" in banner
         result = run(recorded, "--url", url, "--check")
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=10)

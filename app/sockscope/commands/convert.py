@@ -9,6 +9,7 @@ import click
 from sockscope.commands.headless import fail, say, secrets_option, warn
 from sockscope.core.formats.errors import LogError
 from sockscope.core.formats.load import HAR_SUFFIXES, JSONL_SUFFIXES, load_log, save_log
+from sockscope.core.wording import plural
 
 
 @click.command("convert")
@@ -37,4 +38,4 @@ def convert(source: Path, target: Path, entry: str | None, include_secrets: bool
     for warning in log.warnings:
         warn(warning)
     kept = "secrets kept" if include_secrets else "secrets redacted"
-    say(f"sockscope: wrote {target} ({len(log.store)} rows, {kept})")
+    say(f"sockscope: wrote {target} ({plural(len(log.store), 'row')}, {kept})")

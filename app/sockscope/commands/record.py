@@ -34,6 +34,7 @@ from sockscope.core.text.display import (
 )
 from sockscope.core.wire.commands import Close, Connect, Disconnect, SendText
 from sockscope.core.wire.driver import Driver
+from sockscope.core.wording import plural
 
 PREVIEW_WIDTH = 100
 _DATA = (Opcode.TEXT, Opcode.BINARY)
@@ -238,7 +239,7 @@ def record(
     if not quiet:
         store = recorder.store
         say(
-            f"sockscope: wrote {output} ({store.dropped + len(store)} rows:"
-            f" {store.frames_out} frames sent,"
+            f"sockscope: wrote {output} ({plural(store.dropped + len(store), 'row')}:"
+            f" {plural(store.frames_out, 'frame')} sent,"
             f" {store.frames_in} received)"
         )

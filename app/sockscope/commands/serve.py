@@ -14,6 +14,7 @@ import click
 from sockscope.commands.headless import connection_option, fail, load_plan, say
 from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore
 from sockscope.core.text.display import safe_line
+from sockscope.core.wording import plural
 from sockscope.servers.demo import ENDPOINTS, start_demo_server
 from sockscope.servers.mock import OnUnexpected, start_mock_server
 
@@ -86,7 +87,8 @@ def _mock(
         banner = (
             f"sockscope mock server on {server.url('/')} (any path)"
             f" replaying {safe_line(str(log))}:"
-            f" {len(plan.sends)} client and {len(plan.responses)} server messages"
+            f" {plural(len(plan.sends), 'client message')} and"
+            f" {plural(len(plan.responses), 'server message')}"
         )
         return server, banner
 

@@ -41,6 +41,7 @@ from sockscope.core.formats.records import (
     parse_record,
 )
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.core.wording import plural
 
 __all__ = [
     "JournalWriter",
@@ -229,7 +230,7 @@ class _Reader:
             rows = len(self.log.store)
             self.log.warnings.append(
                 f"line {self.line_no} was cut off (the file ends mid-record); "
-                f"loaded the {rows} record{'s' if rows != 1 else ''} before it"
+                f"loaded the {plural(rows, 'record')} before it"
             )
             return
         self._add(record)
