@@ -48,7 +48,9 @@ def frame_line(elapsed: float, kind: Kind, opcode: Opcode, payload: bytes) -> st
         code, reason = close
         shown = f"{code} {close_code_name(code)} {preview(reason, True, PREVIEW_WIDTH)}"
     else:
-        shown = preview(payload, opcode is not Opcode.BINARY, PREVIEW_WIDTH)
+        # Only a text frame is text for sure: a ping's or pong's bytes are shown as
+        # text when they are UTF-8 text, else as hex (never as U+FFFD).
+        shown = preview(payload, opcode is Opcode.TEXT, PREVIEW_WIDTH)
     return f"{elapsed:8.3f}  {way}  {opcode.name.lower():<6} {human_size(len(payload)):>9}  {shown}"
 
 
