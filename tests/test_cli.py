@@ -42,8 +42,45 @@ def test_version_through_python_m() -> None:
 def test_bad_input_exits_2_with_one_clear_line(args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
-    assert message in result.output
-    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("sockscope: error: ") and result.stderr.count("\n") == 1
+    assert message in result.stderr
+
+
+def test_a_bad_scheme_through_python_m_is_one_line_naming_no_unseen_command() -> None:
+    result = run("foo://x")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (
+        "sockscope: error: Unsupported URL scheme 'foo': use ws://, wss://, http:// or https://.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--bogus"], "No such option '--bogus'. See `sockscope --help`."),
+        (["record", "ws://h/"], "Missing option '-o' / '--output'. See `sockscope record --help`."),
+        (["convert", "a.jsonl"], "Missing argument 'OUT'. See `sockscope convert --help`."),
+    ],
+)
+def test_usage_errors_are_one_line_pointing_at_the_help_of_what_was_typed(
+    args: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(main, args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"sockscope: error: {message}\n"
+
+
+def test_dash_o_is_output_only_and_the_tui_says_to_use_origin() -> None:
+    """``-o`` was --origin in the TUI and --output in the headless commands."""
+    result = CliRunner().invoke(main, ["-o", "http://app.test", "ftp://not-reached/"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.count("\n") == 1
+    assert "-o is not an option of the TUI: use --origin URL" in result.stderr
+    options = CliRunner().invoke(main, ["open", "--help"]).output
+    assert "--origin" in options and "-o," not in options
+    recorded = CliRunner().invoke(main, ["record", "--help"]).output
+    assert "-o, --output FILE" in recorded and "-o, --origin" not in recorded
 
 
 def test_help_lists_the_commands_and_options() -> None:

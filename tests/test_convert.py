@@ -12,7 +12,7 @@ from log_samples import HEADER, rows_of, sample_store
 from sockscope.commands.convert import convert
 from sockscope.core.formats.har import read_har
 from sockscope.core.formats.jsonl import read_jsonl, write_store
-from sockscope.core.store.frames import Kind, Opcode
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 CHROME = Path(__file__).parent / "fixtures" / "chrome.har"
 
@@ -87,13 +87,27 @@ def test_errors_are_one_line_and_exit_2(
     assert not (tmp_path / "out.har").exists()
 
 
-def test_a_bad_line_is_named(session: Path, tmp_path: Path) -> None:
+def test_a_bad_line_is_named_and_the_valid_lines_after_it_are_kept(
+    tmp_path: Path,
+) -> None:
+    """A log damaged at line 4 of 6: the bad line is named, the two after it kept."""
+    session = tmp_path / "damaged.jsonl"
+    store = FrameStore()
+    for n in range(5):
+        store.append(1_700_000_000 + n, Kind.RECV, Opcode.TEXT, b"row %d" % n)
+    write_store(session, store, HEADER, redact=False)
     lines = session.read_bytes().splitlines(keepends=True)
     lines[3] = orjson.dumps({"t": 1, "kind": "recv", "opcode": "binary", "base64": "%%"}) + b"\n"
     session.write_bytes(b"".join(lines))
-    result = run(session, tmp_path / "out.har")
-    assert result.exit_code == 2
-    assert result.stderr == f"sockscope: error: {session} line 4: bad base64 in 'base64'\n"
+    out = tmp_path / "out.jsonl"
+    result = run(session, out)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "sockscope: warning: line 4 skipped: bad base64 in 'base64'",
+        f"sockscope: wrote {out} (4 rows, secrets redacted)",
+    ]
+    kept = out.read_bytes().splitlines()
+    assert kept[1:] == [line.rstrip(b"\n") for line in lines[1:3] + lines[4:]]
 
 
 def test_har_messages_without_opcode_or_time_import_as_text(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def test_json_is_compared_by_value_not_by_key_order_or_spacing() -> None:
     new = [text('{"b":{"c":[1,2]},"a":1.0}')]
     report = compare(recorded, new)
     assert report.ok
-    assert report.text() == "All 1 responses match the recording."
+    assert report.text() == "The 1 response matches the recording."
 
 
 def test_a_changed_field_is_named_by_message_and_path() -> None:

@@ -20,7 +20,13 @@ from hypothesis import strategies as st
 
 from log_samples import HEADER, OPEN_INFO, SECRET_URL, T0, rows_of, sample_store
 from sockscope.core.formats.errors import LogError, LogFormatError
-from sockscope.core.formats.jsonl import WRITE_SLICE, JournalWriter, read_jsonl, write_store
+from sockscope.core.formats.jsonl import (
+    MAX_LINE_WARNINGS,
+    WRITE_SLICE,
+    JournalWriter,
+    read_jsonl,
+    write_store,
+)
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.session.session import Session
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
@@ -173,11 +179,11 @@ def test_a_complete_last_line_without_newline_loads(tmp_path: Path) -> None:
     assert log.store.payload(0) == b"hi" and log.warnings == []
 
 
-def test_bad_base64_names_the_line_and_keeps_what_came_before(tmp_path: Path) -> None:
+def test_strict_bad_base64_names_the_line_and_keeps_what_came_before(tmp_path: Path) -> None:
     bad = {"t": T0, "kind": "recv", "opcode": "binary", "base64": "not base64!"}
     path = write_lines(tmp_path / "session.jsonl", HEAD, FRAME, FRAME, bad, FRAME)
     with pytest.raises(LogFormatError) as caught:
-        read_jsonl(path)
+        read_jsonl(path, strict=True)
     error = caught.value
     assert str(error) == f"{path} line 4: bad base64 in 'base64'"
     assert error.line == 4
@@ -213,9 +219,31 @@ def test_bad_records_say_what_is_wrong(tmp_path: Path, line: bytes, message: str
     path = tmp_path / "bad.jsonl"
     path.write_bytes(orjson.dumps(HEAD) + b"\n" + line + b"\n")
     with pytest.raises(LogFormatError) as caught:
-        read_jsonl(path)
+        read_jsonl(path, strict=True)
     assert message in str(caught.value)
     assert caught.value.partial is not None and len(caught.value.partial.store) == 0
+    loaded = read_jsonl(path)  # not strict: the same words, as a warning
+    assert len(loaded.store) == 0 and len(loaded.warnings) == 1
+    assert message.removeprefix("line 2: ") in loaded.warnings[0]
+    assert loaded.warnings[0].startswith("line 2 skipped: ")
+
+
+def test_bad_lines_are_skipped_with_a_capped_warning_each(tmp_path: Path) -> None:
+    bad = {"t": T0, "kind": "recv", "opcode": "binary", "base64": "not base64!"}
+    records = [FRAME, bad, b"{oops"] * (MAX_LINE_WARNINGS + 5) + [FRAME]
+    path = tmp_path / "damaged.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(r) if isinstance(r, dict) else r
+                                for r in [HEAD, *records]) + b"\n")  # fmt: skip
+    log = read_jsonl(path)
+    assert len(log.store) == MAX_LINE_WARNINGS + 6  # every good line, after the bad ones too
+    assert log.warnings[:2] == [
+        "line 3 skipped: bad base64 in 'base64'",
+        "line 4 skipped: not valid JSON (unexpected character, expected a string key)",
+    ]
+    bad_lines = 2 * (MAX_LINE_WARNINGS + 5)
+    assert len(log.warnings) == MAX_LINE_WARNINGS + 1
+    assert log.warnings[-1] == f"{bad_lines - MAX_LINE_WARNINGS} more bad lines skipped" \
+        f" ({bad_lines} in all)"  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -269,10 +297,11 @@ RECORD_VALUES = JSON | st.sampled_from(["send", "recv", "open", "close", "text",
 def test_arbitrary_records_load_or_fail_cleanly(tmp_path: Path, records: list[object]) -> None:
     path = write_lines(tmp_path / "fuzz.jsonl", HEAD, *records)
     try:
-        log = read_jsonl(path)
+        read_jsonl(path, strict=True)
     except LogFormatError as error:
         assert error.line is not None and 2 <= error.line <= len(records) + 1
-        return
+    log = read_jsonl(path)  # not strict: the bad lines are warnings, never errors
+    assert len(log.store) + len(log.warnings) == len(records)
     # Whatever loaded writes back out and reads in again unchanged.
     write_store(path, log.store, log.header, redact=False)
     assert rows_of(read_jsonl(path).store) == rows_of(log.store)

@@ -123,7 +123,7 @@ def test_serve_replay_of_a_recording_passes_replay_check(recorded: Path) -> None
         banner = process.stdout.readline()
         url = banner.split()[4]
         assert banner.startswith("sockscope mock server on ws://127.0.0.1:")
-        assert "3 client and 3 server messages" in banner
+        assert "3 client messages and 3 server messages" in banner
         result = run(recorded, "--url", url, "--check")
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=10)
@@ -208,7 +208,7 @@ def test_a_har_log_replays_too(recorded: Path, tmp_path: Path) -> None:
     ("args", "complaint"),
     [
         (["missing.jsonl"], "Cannot open missing.jsonl"),
-        (["bad.jsonl"], "bad.jsonl line 2: not valid JSON"),
+        (["bad.jsonl"], "bad.jsonl line 1: not a sockscope log"),
         (["redacted.jsonl"], "credentials redacted: give the URL to replay against with --url"),
         (["good.jsonl", "--url", "ws://127.0.0.1:9/"], "refused"),
         (["good.jsonl", "--speed", "2", "--fast"], "Use --speed or --fast, not both."),
@@ -224,7 +224,7 @@ def test_what_cannot_run_exits_2_with_one_line(
     monkeypatch.chdir(tmp_path)
     header = b'{"sockscope": 1, "url": "ws://127.0.0.1:9/"}\n'
     Path("good.jsonl").write_bytes(header)
-    Path("bad.jsonl").write_bytes(header + b"{oops\n")
+    Path("bad.jsonl").write_bytes(b"{oops\n" + header)  # a bad line later is skipped
     Path("redacted.jsonl").write_bytes(b'{"sockscope": 1, "url": "ws://[redacted]@x.test/"}\n')
     result = run(*args)
     assert result.exit_code == 2

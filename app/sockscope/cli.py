@@ -19,12 +19,37 @@ import click
 from sockscope import __version__
 from sockscope.commands.options import connection_options, settings_from_options
 from sockscope.core.paths import composer_history_path, default_journal_path, sessions_dir
-from sockscope.core.settings import ConnectionSettings
+from sockscope.core.settings import ConnectionSettings, SettingsError
+from sockscope.core.text.display import safe_line
 
 if TYPE_CHECKING:
     from sockscope.tui.app import SockscopeApp
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+#: ``ctx.meta`` key: the subcommand was not typed (a URL or nothing came first).
+_IMPLIED = "sockscope.implied_command"
+
+
+class OneLineUsageError(click.UsageError):
+    """``sockscope: error: ...`` and exit 2: what the README promises for bad input.
+
+    click's own usage error prints three lines and names the command path, which for a
+    bare ``sockscope URL`` is an ``open`` the user never typed.
+    """
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"sockscope: error: {safe_line(self.format_message())}", err=True)
+
+    @classmethod
+    def of(cls, exc: click.UsageError, ctx: click.Context) -> OneLineUsageError:
+        """The same complaint; a parsing one (not a bad value of ours) points at --help."""
+        message = exc.format_message().rstrip()
+        if not isinstance(exc.__cause__, SettingsError):
+            command = "" if ctx.meta.get(_IMPLIED) else f" {ctx.invoked_subcommand}"
+            message = f"{message.rstrip('.')}. See `sockscope{command} --help`."
+        return cls(message)
 
 
 #: The headless commands, by name: imported when run (or listed by ``--help``).
@@ -52,7 +77,15 @@ class DefaultCommandGroup(click.Group):
             and args[0] not in ("-h", "--help", "--version")
         ):
             args = [self.default_command, *args]
+            ctx.meta[_IMPLIED] = True
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; a usage error becomes one line (:class:`OneLineUsageError`)."""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise OneLineUsageError.of(exc, ctx) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*self.commands, *LAZY_COMMANDS])
@@ -83,6 +116,15 @@ def main() -> None:
     """
 
 
+def _no_short_origin(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """``-o`` was --origin here once, and is --output in the headless commands: say so."""
+    if value is not None:
+        raise click.UsageError(
+            "-o is not an option of the TUI: use --origin URL for the Origin header"
+            " (-o/--output names an output file in record and replay)."
+        )
+
+
 def tui_options(function: F) -> F:
     """Options of the commands that open the TUI (beside the connection options)."""
     function = click.option(
@@ -99,6 +141,13 @@ def tui_options(function: F) -> F:
         type=click.IntRange(min=1),
         metavar="N",
         help="Keep only the newest N rows in memory, for endless feeds (the journal keeps all).",
+    )(function)
+    function = click.option(
+        "-o",
+        "short_origin",
+        hidden=True,
+        expose_value=False,
+        callback=_no_short_origin,
     )(function)
     return click.option(
         "--open",

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from sockscope.commands.headless import fail, say, warn
+from sockscope.commands.headless import fail, say, secrets_option, warn
 from sockscope.core.formats.errors import LogError
 from sockscope.core.formats.load import HAR_SUFFIXES, JSONL_SUFFIXES, load_log, save_log
+from sockscope.core.wording import plural
 
 
 @click.command("convert")
@@ -19,11 +20,7 @@ from sockscope.core.formats.load import HAR_SUFFIXES, JSONL_SUFFIXES, load_log, 
     metavar="N|TEXT",
     help="The HAR WebSocket entry to take: its number (from 1) or part of its URL.",
 )
-@click.option(
-    "--include-secrets",
-    is_flag=True,
-    help="Keep Authorization/Cookie headers and URL credentials (redacted by default).",
-)
+@secrets_option
 def convert(source: Path, target: Path, entry: str | None, include_secrets: bool) -> None:
     """Convert a session log between sockscope JSONL (.jsonl) and HAR (.har).
 
@@ -41,4 +38,4 @@ def convert(source: Path, target: Path, entry: str | None, include_secrets: bool
     for warning in log.warnings:
         warn(warning)
     kept = "secrets kept" if include_secrets else "secrets redacted"
-    say(f"sockscope: wrote {target} ({len(log.store)} rows, {kept})")
+    say(f"sockscope: wrote {target} ({plural(len(log.store), 'row')}, {kept})")

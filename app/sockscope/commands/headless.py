@@ -60,8 +60,8 @@ def secrets_option(function: F) -> F:
     return click.option(
         "--include-secrets",
         is_flag=True,
-        help="Keep Authorization/Cookie headers and URL credentials in the file "
-        "(redacted by default).",
+        help="Keep Authorization/Cookie headers, URL credentials and token-like query "
+        "parameters in the file (redacted by default; printed URLs are always redacted).",
     )(function)
 
 

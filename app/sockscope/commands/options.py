@@ -71,20 +71,18 @@ _OPTIONS: list[Callable[[F], F]] = [
 ]  # fmt: skip
 
 
-def _with_options(function: F, origin_flags: tuple[str, ...]) -> F:
+def connection_options(function: F) -> F:
+    """Decorate a click command with every connection option.
+
+    ``--origin`` has no short form: ``-o`` means ``--output`` in every command that has it.
+    """
     for option in reversed(_OPTIONS):
         function = option(function)
-    return click.option(*origin_flags, "origin", help="Send this Origin header.")(function)
+    return click.option("--origin", "origin", help="Send this Origin header.")(function)
 
 
-def connection_options(function: F) -> F:
-    """Decorate a click command with every connection option (``-o`` is --origin)."""
-    return _with_options(function, ("-o", "--origin"))
-
-
-def headless_connection_options(function: F) -> F:
-    """The connection options for commands whose ``-o`` names their output file."""
-    return _with_options(function, ("--origin",))
+#: The same options, under the name the headless commands import them by.
+headless_connection_options = connection_options
 
 
 def settings_from_options(

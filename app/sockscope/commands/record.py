@@ -21,6 +21,7 @@ from sockscope.commands.headless import (
 )
 from sockscope.commands.options import headless_connection_options, seconds, settings_from_options
 from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
+from sockscope.core.formats.redact import redact_url
 from sockscope.core.session.session import RowWriter, Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import FrameStore, Kind, Opcode, close_parts
@@ -33,6 +34,7 @@ from sockscope.core.text.display import (
 )
 from sockscope.core.wire.commands import Close, Connect, Disconnect, SendText
 from sockscope.core.wire.driver import Driver
+from sockscope.core.wording import plural
 
 PREVIEW_WIDTH = 100
 _DATA = (Opcode.TEXT, Opcode.BINARY)
@@ -46,14 +48,18 @@ def frame_line(elapsed: float, kind: Kind, opcode: Opcode, payload: bytes) -> st
         code, reason = close
         shown = f"{code} {close_code_name(code)} {preview(reason, True, PREVIEW_WIDTH)}"
     else:
-        shown = preview(payload, opcode is not Opcode.BINARY, PREVIEW_WIDTH)
+        # Only a text frame is text for sure: a ping's or pong's bytes are shown as
+        # text when they are UTF-8 text, else as hex (never as U+FFFD).
+        shown = preview(payload, opcode is Opcode.TEXT, PREVIEW_WIDTH)
     return f"{elapsed:8.3f}  {way}  {opcode.name.lower():<6} {human_size(len(payload)):>9}  {shown}"
 
 
 def event_line(elapsed: float, event: ConnectionEvent) -> str | None:
+    """An open or close as a line; the URL's credentials are always redacted, as stderr
+    often ends up in CI logs (the file keeps them with --include-secrets)."""
     if isinstance(event, Opened):
         extra = f", subprotocol {event.subprotocol}" if event.subprotocol else ""
-        what = f"open   {event.url} ({event.status} {event.reason}{extra})"
+        what = f"open   {redact_url(event.url)} ({event.status} {event.reason}{extra})"
     elif isinstance(event, Closed):
         what = f"close  {describe_close(event.code, event.reason, event.was_clean)} by {event.by}"
     else:
@@ -235,7 +241,7 @@ def record(
     if not quiet:
         store = recorder.store
         say(
-            f"sockscope: wrote {output} ({store.dropped + len(store)} rows:"
-            f" {store.frames_out} frames sent,"
+            f"sockscope: wrote {output} ({plural(store.dropped + len(store), 'row')}:"
+            f" {plural(store.frames_out, 'frame')} sent,"
             f" {store.frames_in} received)"
         )

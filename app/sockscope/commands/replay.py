@@ -30,12 +30,14 @@ from sockscope.commands.options import (
     settings_from_options,
 )
 from sockscope.core.formats.jsonl import JournalWriter
+from sockscope.core.formats.redact import redact_url
 from sockscope.core.replay.diff import DiffReport, compare
 from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore
 from sockscope.core.replay.plan import ReplayError, ReplayPlan
 from sockscope.core.replay.replayer import DEFAULT_TIMEOUT, Replayer, ReplayResult
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.wording import plural
 
 
 async def _replay_all(replayers: list[Replayer]) -> list[ReplayResult]:
@@ -84,10 +86,6 @@ def _json_report(
         "closed": closed.info() if closed is not None else None,
         "check": report.to_json() if report is not None else None,
     }
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @click.command("replay")
@@ -196,8 +194,8 @@ def replay(
             if sent == 0 and report == "text":
                 which = f" (connection {plan.connection} of {plan.connections})"
                 say(
-                    f"sockscope: replaying {plural(total, 'message')} to {settings.url} {pace}"
-                    + (which if len(plans) > 1 else "")
+                    f"sockscope: replaying {plural(total, 'message')} to {redact_url(settings.url)}"
+                    f" {pace}" + (which if len(plans) > 1 else "")
                 )
 
         return opened
@@ -223,7 +221,7 @@ def replay(
             compare(plan.responses, result.responses, ignore, unordered, strict) if check else None
         )
         failed |= not result.complete or (diff is not None and not diff.ok)
-        reports.append(_json_report(settings.url, result, plan, diff))
+        reports.append(_json_report(redact_url(settings.url), result, plan, diff))
         if report == "text":
             which = f"connection {plan.connection}: " if len(plans) > 1 else ""
             say(f"sockscope: {which}{_outcome(result, plan)}")

@@ -14,6 +14,7 @@ import click
 from sockscope.commands.headless import connection_option, fail, load_plans, say
 from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore
 from sockscope.core.text.display import safe_line
+from sockscope.core.wording import plural
 from sockscope.servers.demo import ENDPOINTS, start_demo_server
 from sockscope.servers.mock import OnUnexpected, start_mock_server
 
@@ -91,8 +92,8 @@ def _mock(
                 if len(plans) > 1
                 else ""
             )
-            + f" {sum(len(p.sends) for p in plans)} client and"
-            f" {sum(len(p.responses) for p in plans)} server messages"
+            + f" {plural(sum(len(p.sends) for p in plans), 'client message')} and"
+            f" {plural(sum(len(p.responses) for p in plans), 'server message')}"
         )
         return server, banner
 

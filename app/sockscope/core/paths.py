@@ -1,7 +1,13 @@
-"""Where sockscope keeps its files by default (the platform's user state directory)."""
+"""Where sockscope keeps its files by default (the platform's user state directory).
+
+The directories are private (0700): their file names alone say which hosts were
+debugged and when, and the files hold whole sessions.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 import traceback
 from pathlib import Path
@@ -9,21 +15,54 @@ from urllib.parse import urlsplit
 
 from platformdirs import user_state_path
 
+PRIVATE_DIR_MODE = 0o700
+
+
+def _state_root() -> Path:
+    return user_state_path("sockscope", appauthor=False)
+
 
 def sessions_dir() -> Path:
-    return user_state_path("sockscope", appauthor=False) / "sessions"
+    """Where journals go (not created: see :func:`default_journal_path`)."""
+    return _state_root() / "sessions"
+
+
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` and its parent (sockscope's state root) with mode 0700.
+
+    One that exists with a looser mode (made by an older sockscope) is tightened when
+    this user owns it; a symlink is left alone, never chmod-ed through. Best effort:
+    a failure here shows up, as one sentence, when the file in it is written.
+    """
+    for folder in (path.parent, path):
+        try:
+            folder.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+            info = folder.lstat()
+            loose = stat.S_IMODE(info.st_mode) & ~PRIVATE_DIR_MODE
+            mine = info.st_uid == os.getuid() if hasattr(os, "getuid") else True
+            if stat.S_ISDIR(info.st_mode) and loose and mine:
+                folder.chmod(PRIVATE_DIR_MODE)
+        except OSError:
+            return
 
 
 def default_journal_path(url: str, now: float | None = None) -> Path:
-    """``sessions/20261125-031500-host.jsonl``: sortable, and says where it connected."""
+    """``sessions/20261125-031500-host.jsonl``: sortable, and says where it connected.
+
+    The sessions directory is made (private) here, as the journal is about to be written.
+    """
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
     host = urlsplit(url).hostname or "session"
     safe_host = "".join(c if c.isalnum() or c in ".-" else "_" for c in host)
+    make_private_dir(sessions_dir())
     return sessions_dir() / f"{stamp}-{safe_host}.jsonl"
 
 
 def errors_dir() -> Path:
-    return user_state_path("sockscope", appauthor=False) / "errors"
+    """Where crash reports and emergency copies go; made (private) when asked for."""
+    folder = _state_root() / "errors"
+    make_private_dir(folder)
+    return folder
 
 
 def write_crash_report(error: BaseException) -> Path | str:

@@ -44,6 +44,7 @@ from sockscope.core.formats.records import (
 )
 from sockscope.core.formats.redact import redact_headers, redact_url
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.core.wording import plural
 
 __all__ = ["list_websocket_entries", "parse_har", "read_har", "write_har"]
 
@@ -119,8 +120,7 @@ _LISTED = 5
 def _describe(entries: list[WebSocketEntry]) -> str:
     """The first few entries, one phrase each, and how many more there are."""
     listed = "; ".join(
-        f"{e.number}: {e.url or '(no URL)'} ({e.message_count} message"
-        f"{'s' if e.message_count != 1 else ''})"
+        f"{e.number}: {e.url or '(no URL)'} ({plural(e.message_count, 'message')})"
         for e in entries[:_LISTED]
     )
     more = len(entries) - _LISTED
@@ -132,9 +132,8 @@ def _choose(path: Path, har: Any, entry: int | str | None) -> tuple[int, dict[st
     entries = _websocket_entries(har)
     listed = list_websocket_entries(har)
     if not entries:
-        raise LogFormatError(
-            path, None, f"no WebSocket entry among its {len(har['log']['entries'])} entries"
-        )
+        among = plural(len(har["log"]["entries"]), "entry", "entries")
+        raise LogFormatError(path, None, f"no WebSocket entry among its {among}")
     if isinstance(entry, str) and entry.strip().isdigit():
         entry = int(entry)
     if entry is None:
@@ -211,7 +210,7 @@ class _Importer:
         self._add_events(events, done, math.inf)
         if skipped:
             self.warnings.append(
-                f"skipped {skipped} message{'s' if skipped != 1 else ''} with an opcode "
+                f"skipped {plural(skipped, 'message')} with an opcode "
                 "other than 1 (text) or 2 (binary)"
             )
         return LoadedLog(self._header(private), self.store, self.warnings)

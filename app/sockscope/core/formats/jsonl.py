@@ -6,8 +6,8 @@ Three ways in and out:
   once a second, and never rewrites what it wrote: after ``kill -9`` at most the
   last second is lost.
 - :func:`write_store` saves a whole store at once (and atomically).
-- :func:`read_jsonl` loads a file into a store, reporting a bad line by number
-  and keeping what came before it; a last line cut off mid-record is only a warning.
+- :func:`read_jsonl` loads a file into a store; a bad line is skipped with a warning
+  naming it (an error when strict), so every valid line before and after it loads.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from os import PathLike
 from pathlib import Path
 from queue import Queue
 from types import TracebackType
-from typing import Any, NoReturn
+from typing import Any
 
 import orjson
 
@@ -41,6 +41,7 @@ from sockscope.core.formats.records import (
     parse_record,
 )
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.core.wording import plural
 
 __all__ = [
     "JournalWriter",
@@ -61,11 +62,20 @@ FLUSH_INTERVAL = 1.0
 #: Lines the journal's writing thread joins at once (see JournalWriter._write_behind).
 WRITE_SLICE = 512
 PROGRESS_EVERY = 65_536
+#: Bad lines named one warning each; the rest are counted in one more warning.
+MAX_LINE_WARNINGS = 20
 _READ_CHUNK = 2**20
 _BOM = b"\xef\xbb\xbf"
 #: A longer first line is no header (and a 2 GB one-line file is not read whole to say so).
 _MAX_HEADER = 2**20
-_JOURNAL_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+_JOURNAL_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_TRUNC
+    | os.O_APPEND
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+)
 
 
 # -- header ----------------------------------------------------------------------
@@ -106,10 +116,12 @@ def read_jsonl(
 ) -> LoadedLog:
     """Load a JSONL log.
 
-    A bad line raises :class:`LogFormatError` with its number; its ``partial``
-    holds every row before it. A last line cut off mid-record (the file does not
-    end with a newline and the line is not JSON) becomes a warning, or an error
-    when ``strict``. ``progress`` is called every ~64k lines and at the end; the
+    A bad line is skipped with a warning that names it and what is wrong (the first
+    :data:`MAX_LINE_WARNINGS`, then one that counts the rest), and the lines after it
+    load: nothing valid is dropped. A last line cut off mid-record (the file does not
+    end with a newline and the line is not JSON) is a warning too. With ``strict`` each
+    is a :class:`LogFormatError` with the line's number, whose ``partial`` holds every
+    row before it. ``progress`` is called every ~64k lines and at the end; the
     store is consistent while it runs, so it may read ``len(store)``. ``started``
     gets the log as soon as its header is read, so a viewer can show the rows
     while they load (its store only grows).
@@ -121,7 +133,7 @@ def read_jsonl(
         log = LoadedLog(_parse_header(path, first), FrameStore())
         if started is not None:
             started(log)
-        reader = _Reader(path, log)
+        reader = _Reader(path, log, strict)
         done = len(first)
         leftover = b""
         next_report = PROGRESS_EVERY
@@ -136,19 +148,22 @@ def read_jsonl(
                 progress(reported, total)
                 next_report = reader.line_no + PROGRESS_EVERY
         if leftover.strip():
-            reader.last(leftover, strict)
+            reader.last(leftover)
+        reader.count_unlisted()
     if progress is not None and reported != total:
         progress(total, total)
     return log
 
 
 class _Reader:
-    """Feeds lines into a store, numbering them for errors."""
+    """Feeds lines into a store, numbering them for warnings and errors."""
 
-    def __init__(self, path: Path, log: LoadedLog) -> None:
+    def __init__(self, path: Path, log: LoadedLog, strict: bool) -> None:
         self.path = path
         self.log = log
+        self.strict = strict
         self.line_no = 1
+        self.bad_lines = 0
 
     def feed(self, lines: list[bytes]) -> None:
         """The hot loop: common frame records take an inline path with bound names.
@@ -199,30 +214,48 @@ class _Reader:
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            self._fail(f"not valid JSON ({exc.msg})")
+            self._bad(f"not valid JSON ({exc.msg})")
+            return
         self._add(record)
 
     def _add(self, record: object) -> None:
         try:
             append_row(self.log.store, parse_record(record))
         except RecordError as exc:
-            self._fail(str(exc))
+            self._bad(str(exc))
 
-    def _fail(self, what: str) -> NoReturn:
-        raise LogFormatError(self.path, self.line_no, what, partial=self.log)
+    def _bad(self, what: str) -> None:
+        """Skip the current line with a warning; raise instead when strict."""
+        if self.strict:
+            raise LogFormatError(self.path, self.line_no, what, partial=self.log)
+        self.bad_lines += 1
+        if self.bad_lines <= MAX_LINE_WARNINGS:
+            self.log.warnings.append(f"line {self.line_no} skipped: {what}")
 
-    def last(self, line: bytes, strict: bool) -> None:
+    def count_unlisted(self) -> None:
+        """One warning for the bad lines past :data:`MAX_LINE_WARNINGS`, if any."""
+        unlisted = self.bad_lines - MAX_LINE_WARNINGS
+        if unlisted > 0:
+            lines = plural(unlisted, "more bad line")
+            self.log.warnings.append(f"{lines} skipped ({self.bad_lines} in all)")
+
+    def last(self, line: bytes) -> None:
         """The final line, which has no newline: cut off if it is not JSON."""
         self.line_no += 1
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError:
-            if strict:
-                self._fail("the line is cut off (the file ends mid-record)")
+            if self.strict:
+                raise LogFormatError(
+                    self.path,
+                    self.line_no,
+                    "the line is cut off (the file ends mid-record)",
+                    partial=self.log,
+                ) from None
             rows = len(self.log.store)
             self.log.warnings.append(
                 f"line {self.line_no} was cut off (the file ends mid-record); "
-                f"loaded the {rows} record{'s' if rows != 1 else ''} before it"
+                f"loaded the {plural(rows, 'record')} before it"
             )
             return
         self._add(record)
@@ -246,6 +279,28 @@ def write_store(
             handle.write(b"\n".join(lines))
 
 
+def _open_journal(path: Path) -> int:
+    """Open ``path`` for a new journal (mode 0600), never through a symlink.
+
+    A symlink at ``path`` is replaced by a new regular file, as saving replaces one:
+    following it would truncate (and chmod) whatever it points to, and a dangling
+    one would create a file wherever it points.
+    """
+    try:
+        fd = os.open(path, _JOURNAL_FLAGS, FILE_MODE)
+    except OSError:
+        if not path.is_symlink():
+            raise
+        path.unlink()
+        fd = os.open(path, _JOURNAL_FLAGS | os.O_EXCL, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)  # also when the file existed with another mode
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 class JournalWriter:
     """Appends rows to a JSONL log as they happen; nothing written is ever rewritten.
 
@@ -254,8 +309,9 @@ class JournalWriter:
     A thread of the writer's own does the writing, so a firehose's journal (hundreds of
     MB a second of 4 KiB frames) never holds the caller's event loop: ``flush(wait=False)``
     returns at once, ``flush()`` once the OS has every line. The file is created (or
-    truncated) with mode 0600 and the header is written at once. A write that fails
-    raises :class:`LogError` from the next call; the rows it held are dropped.
+    truncated; a symlink there is replaced, never followed) with mode 0600 and the
+    header is written at once. A write that fails raises :class:`LogError` from the
+    next call; the rows it held are dropped.
     """
 
     def __init__(
@@ -276,8 +332,7 @@ class JournalWriter:
         self.rows_flushed = 0
         """Rows handed to the OS so far: they survive the process being killed."""
         try:
-            self._fd = os.open(self.path, _JOURNAL_FLAGS, FILE_MODE)
-            os.chmod(self.path, FILE_MODE)  # also when the file existed with another mode
+            self._fd = _open_journal(self.path)
         except OSError as exc:
             raise LogError(f"Cannot write {self.path}: {describe_os_error(exc)}.") from exc
         try:

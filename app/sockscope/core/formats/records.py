@@ -20,6 +20,7 @@ from sockscope.core.formats.deep_json import dumps
 from sockscope.core.formats.model import FORMAT_VERSION, LogHeader, epoch_time, iso_time
 from sockscope.core.formats.redact import redact_info, redact_url
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.core.wording import plural
 
 KIND_NAMES: dict[Kind, str] = {kind: kind.name.lower() for kind in Kind}
 KINDS: dict[str, Kind] = {name: kind for kind, name in KIND_NAMES.items()}
@@ -296,7 +297,9 @@ def _parse_frame(record: dict[str, Any]) -> tuple[Opcode, bytes]:
         raise RecordError("a frame needs its payload in 'text' or 'base64'")
     size = record.get("size")
     if size is not None and size != len(payload):
-        raise RecordError(f"'size' says {show(size)} but the payload has {len(payload)} bytes")
+        raise RecordError(
+            f"'size' says {show(size)} but the payload has {plural(len(payload), 'byte')}"
+        )
     return opcode, payload
 
 

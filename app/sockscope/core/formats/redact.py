@@ -1,23 +1,74 @@
 """Removing credentials before a log leaves the machine.
 
 Exports redact by default: the values of the headers in
-:data:`~sockscope.core.settings.SECRET_HEADERS` and the ``user:password@`` part
-of URLs. Frame payloads are data and are never touched.
+:data:`~sockscope.core.settings.SECRET_HEADERS`, the ``user:password@`` part
+of URLs and the values of query parameters named in :data:`SECRET_PARAMS`.
+Frame payloads are data and are never touched.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import unquote_plus
 
 from sockscope.core.settings import SECRET_HEADERS
 from sockscope.core.store.frames import Kind
 
 REDACTED = "[redacted]"
 
+#: Query parameters whose values are credentials, compared case-insensitively with
+#: ``-`` read as ``_`` (docs/log-format.md, *Redaction*, lists them for users).
+SECRET_PARAMS = frozenset(
+    {
+        "access_token",
+        "api_key",
+        "apikey",
+        "auth",
+        "auth_token",
+        "authorization",
+        "client_secret",
+        "id_token",
+        "jwt",
+        "key",
+        "passwd",
+        "password",
+        "refresh_token",
+        "secret",
+        "session",
+        "sessionid",
+        "sig",
+        "signature",
+        "token",
+        "x_amz_credential",
+        "x_amz_security_token",
+        "x_amz_signature",
+    }
+)
+
+
+def is_secret_param(name: str) -> bool:
+    return name.strip().lower().replace("-", "_") in SECRET_PARAMS
+
+
+def _redact_query(query: str) -> str:
+    """Each ``name=value`` pair of a secret name gets ``[redacted]``; the rest is kept as is.
+
+    Split by hand rather than parsed and re-encoded, so the URL changes nowhere else.
+    """
+    pairs = query.split("&")
+    for index, pair in enumerate(pairs):
+        name, sep, value = pair.partition("=")
+        if sep and value and is_secret_param(unquote_plus(name)):
+            pairs[index] = f"{name}={REDACTED}"
+    return "&".join(pairs)
+
 
 def redact_url(url: str) -> str:
-    """``wss://user:pass@host/x`` -> ``wss://[redacted]@host/x``; other URLs unchanged."""
+    """``wss://user:pass@host/x?token=t`` -> ``wss://[redacted]@host/x?token=[redacted]``.
+
+    URLs without credentials come back unchanged.
+    """
     scheme, sep, rest = url.partition("://")
     if not sep:
         return url
@@ -26,11 +77,14 @@ def redact_url(url: str) -> str:
         found = rest.find(stop)
         if found != -1:
             end = min(end, found)
-    authority = rest[:end]
-    if "@" not in authority:
-        return url
-    host = authority.rpartition("@")[2]
-    return f"{scheme}://{REDACTED}@{host}{rest[end:]}"
+    authority, tail = rest[:end], rest[end:]
+    if "@" in authority:
+        authority = f"{REDACTED}@{authority.rpartition('@')[2]}"
+    before, question, after = tail.partition("?")
+    if question:
+        query, hash_, fragment = after.partition("#")
+        tail = f"{before}?{_redact_query(query)}{hash_}{fragment}"
+    return f"{scheme}://{authority}{tail}"
 
 
 def is_secret_header(name: str) -> bool:

@@ -116,6 +116,8 @@ class DiffReport(NamedTuple):
             more = ""
             if self.extras:
                 more = f" {self.extras} more came after them (--strict counts them as differences)."
+            if self.recorded_count == 1:
+                return f"The 1 response matches the recording{suffix}.{more}"
             return f"All {self.recorded_count} responses match the recording{suffix}.{more}"
         return (
             f"{len(self.mismatches)} of {len(self.pairs)} responses differ from the recording"

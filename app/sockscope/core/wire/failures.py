@@ -7,6 +7,7 @@ import ssl
 from urllib.parse import urlsplit
 
 from websockets.exceptions import (
+    HeaderLineTooLong,
     InvalidHandshake,
     InvalidMessage,
     InvalidProxy,
@@ -14,6 +15,7 @@ from websockets.exceptions import (
     InvalidProxyStatus,
     InvalidStatus,
     InvalidURI,
+    SecurityError,
 )
 
 from sockscope.core.events import Failed
@@ -83,6 +85,38 @@ def _proxy_refusal(exc: InvalidProxyStatus, settings: ConnectionSettings) -> str
     return sentence + "; put its credentials in the proxy URL (http://user:pass@host:port)."
 
 
+#: What websockets' parser says when the first line of a response is wrong: then it is
+#: no HTTP answer at all. Any other complaint comes after a valid status line.
+_FIRST_LINE = ("status line", "status code", "unsupported protocol")
+
+
+def _invalid_response(exc: InvalidMessage, where: str) -> str:
+    """An HTTP answer websockets could not read, said as what was wrong with it.
+
+    websockets reads the status line first and keeps nothing of a response it cannot
+    finish (a body over 1 MiB, an 8 KiB header line, a control character in the reason
+    phrase, a transfer coding it does not support): the status is not in the exception,
+    so the sentence names the reason instead of calling it no HTTP at all.
+    """
+    problem = exc.__cause__
+    detail = safe_line(str(problem)) if problem is not None else ""
+    if problem is None or any(part in detail for part in _FIRST_LINE):
+        return (
+            f"{where} did not answer with a valid HTTP response: is it a WebSocket server "
+            "(or does it expect wss://)?"
+        )
+    if isinstance(problem, HeaderLineTooLong):
+        detail = f"a header line is too long: {detail}"
+    elif type(problem) is SecurityError and detail.startswith("read "):
+        detail = f"the body is too long: {detail}"  # read to the end, past 1 MiB
+    if isinstance(problem, EOFError):
+        return f"{where} closed the connection in the middle of its HTTP response ({detail})."
+    return (
+        f"{where} answered the handshake with an HTTP response sockscope cannot read"
+        f" ({detail}), so its status is unknown: a WebSocket server answers 101."
+    )
+
+
 def describe_failure(exc: BaseException, settings: ConnectionSettings) -> Failed:
     """Translate an exception raised while connecting into a :class:`Failed` event."""
     cause = f"{type(exc).__name__}: {exc}"
@@ -123,11 +157,7 @@ def describe_failure(exc: BaseException, settings: ConnectionSettings) -> Failed
             cause,
         )
     if isinstance(exc, InvalidMessage):
-        return Failed(
-            f"{where} did not answer with a valid HTTP response: is it a WebSocket server "
-            "(or does it expect wss://)?",
-            cause,
-        )
+        return Failed(_invalid_response(exc, where), cause)
     if isinstance(exc, InvalidURI | InvalidHandshake):
         return Failed(f"The WebSocket handshake failed: {safe_line(str(exc))}.", cause)
     if isinstance(exc, OSError):
