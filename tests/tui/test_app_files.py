@@ -170,8 +170,9 @@ async def test_a_damaged_log_opens_with_one_clear_notice(tmp_path: Path) -> None
         await pilot.pause(0.1)
         notices = [n.message for n in app._notifications]
         assert len(notices) == 1, notices
-        assert notices[0].startswith("Showing the 2 rows before a damaged line: ")
-        assert "line 4: not valid JSON" in notices[0]
+        assert "line 4 skipped: not valid JSON" in notices[0]
+        # The valid lines after the damaged one are kept too.
+        assert len(app.screen.loaded.store) == 4  # type: ignore[attr-defined]
 
 
 async def test_a_large_log_shows_its_first_rows_from_the_top_while_it_loads(tmp_path: Path) -> None:
