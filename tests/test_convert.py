@@ -129,3 +129,12 @@ def test_har_messages_without_opcode_or_time_import_as_text(tmp_path: Path) -> N
         (Kind.RECV, Opcode.TEXT, b'{"ok": true}'),
     ]
     assert store.time(1) == store.time(2) == store.time(0)  # the open row's time
+
+
+def test_every_written_log_ends_with_a_newline(tmp_path: Path) -> None:
+    """A shell prompt or a later message must not start on the file's last line."""
+    source = Path(__file__).parent / "fixtures" / "chrome.har"
+    jsonl, har = tmp_path / "c.jsonl", tmp_path / "c.har"
+    assert CliRunner().invoke(convert, [str(source), str(jsonl), "--entry", "1"]).exit_code == 0
+    assert CliRunner().invoke(convert, [str(jsonl), str(har)]).exit_code == 0
+    assert jsonl.read_bytes().endswith(b"\n") and har.read_bytes().endswith(b"\n")

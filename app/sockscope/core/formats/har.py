@@ -16,43 +16,33 @@ from __future__ import annotations
 
 import math
 import os
-from binascii import b2a_base64
 from os import PathLike
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 import orjson
 
-from sockscope import __version__
-from sockscope.core.formats.deep_json import dumps
 from sockscope.core.formats.errors import LogFormatError, WebSocketEntry
-from sockscope.core.formats.files import open_for_reading, replacing
+from sockscope.core.formats.files import open_for_reading
 from sockscope.core.formats.model import FORMAT_VERSION, LoadedLog, LogHeader, epoch_time, iso_time
 from sockscope.core.formats.records import (
     RecordError,
     append_row,
-    by_flag,
     decode_base64,
-    header_record,
     parse_header,
     parse_record,
     parse_time,
-    placed_record,
-    scan,
     show,
 )
-from sockscope.core.formats.redact import redact_headers, redact_url
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 from sockscope.core.wording import plural
 
-__all__ = ["list_websocket_entries", "parse_har", "read_har", "write_har"]
+__all__ = ["list_websocket_entries", "parse_har", "read_har"]
 
-_PRIVATE = "_sockscope"
-_TYPES = {"send": Kind.SEND, "receive": Kind.RECV}
-_TYPE_NAMES = {kind: name for name, kind in _TYPES.items()}
-_PAGE_ID = "page_1"
-_WRITE_BATCH = 4096
+PRIVATE_KEY = "_sockscope"
+TYPES = {"send": Kind.SEND, "receive": Kind.RECV}
+TYPE_NAMES = {kind: name for name, kind in TYPES.items()}
+PAGE_ID = "page_1"
 #: The largest HAR file read. A HAR is parsed whole (several times its size in memory),
 #: so an endless or enormous file is refused rather than read until memory runs out.
 MAX_HAR_BYTES = 2**30
@@ -196,7 +186,7 @@ class _Importer:
         return LogFormatError(self.path, None, f"{where}: {what}")
 
     def load(self) -> LoadedLog:
-        private = self.entry.get(_PRIVATE)
+        private = self.entry.get(PRIVATE_KEY)
         messages = _messages(self.entry)
         events: list[tuple[int, dict[str, Any]]] = []
         if private is None:
@@ -220,7 +210,7 @@ class _Importer:
             try:
                 return parse_header(private.get("header"))
             except RecordError as exc:
-                raise self.fail(f"bad {_PRIVATE!r} header: {exc}") from None
+                raise self.fail(f"bad {PRIVATE_KEY!r} header: {exc}") from None
         creator = _dict(self.log.get("creator"))
         tool = f"{creator.get('name', '')} {creator.get('version', '')}".strip()
         started = epoch_time(self.entry.get("startedDateTime"))
@@ -265,7 +255,7 @@ class _Importer:
         if not isinstance(message, dict):
             raise self.fail(f"message {number} is {show(message)}, not an object")
         name = message.get("type")
-        kind = _TYPES.get(name) if isinstance(name, str) else None
+        kind = TYPES.get(name) if isinstance(name, str) else None
         if kind is None:
             raise self.fail(
                 f"message {number} has type {show(message.get('type'))} "
@@ -295,12 +285,12 @@ class _Importer:
         """The rows Chrome cannot hold, each with how many messages precede it."""
         events = private.get("events") if isinstance(private, dict) else None
         if not isinstance(events, list) or private.get("version") != FORMAT_VERSION:
-            raise self.fail(f"its {_PRIVATE!r} data is not version {FORMAT_VERSION} with events")
+            raise self.fail(f"its {PRIVATE_KEY!r} data is not version {FORMAT_VERSION} with events")
         placed = []
         for record in events:
             at = record.get("at") if isinstance(record, dict) else None
             if not isinstance(at, int) or isinstance(at, bool):
-                raise self.fail(f"a {_PRIVATE!r} event has no 'at' position")
+                raise self.fail(f"a {PRIVATE_KEY!r} event has no 'at' position")
             placed.append((at, {k: v for k, v in record.items() if k != "at"}))
         placed.sort(key=lambda item: item[0])
         return placed
@@ -311,7 +301,7 @@ class _Importer:
             try:
                 append_row(self.store, parse_record(events[done][1]))
             except RecordError as exc:
-                raise self.fail(f"bad {_PRIVATE!r} event: {exc}") from None
+                raise self.fail(f"bad {PRIVATE_KEY!r} event: {exc}") from None
             done += 1
         return done
 
@@ -356,139 +346,3 @@ def _header_value(headers: list[list[str]], name: str) -> str | None:
 
 
 # -- writing ---------------------------------------------------------------------
-
-
-def _chrome_parts(kind: Kind, opcode: Opcode) -> tuple[bytes, bytes, bool] | None:
-    """The fixed parts of a Chrome message line, and whether it holds text."""
-    if not kind.is_frame or opcode not in (Opcode.TEXT, Opcode.BINARY):
-        return None
-    start = b'{"type":"%s","time":' % _TYPE_NAMES[kind].encode()
-    return start, b',"opcode":%d,"data":' % opcode, opcode is Opcode.TEXT
-
-
-_CHROME_BY_FLAG = by_flag(_chrome_parts)
-#: Stands in for the messages while the rest of the file is encoded; they are spliced in.
-_MESSAGES_SLOT = "\x00messages\x00"
-
-
-def _message_line(t: bytes, flag: int, payload: bytearray) -> bytes | None:
-    """A frame as a Chrome message (JSON), or None when Chrome has no place for it."""
-    chrome = _CHROME_BY_FLAG.get(flag)
-    if chrome is None:
-        return None
-    start, middle, text = chrome
-    if not text:
-        return b'%s%s%s"%s"}' % (start, t, middle, b2a_base64(payload, newline=False))
-    try:
-        return b"%s%s%s%s}" % (start, t, middle, orjson.dumps(payload.decode()))
-    except UnicodeDecodeError:
-        return None
-
-
-def write_har(
-    path: str | PathLike[str], store: FrameStore, header: LogHeader, redact: bool = True
-) -> None:
-    """Export a store as a HAR 1.2 file with one WebSocket entry, as Chrome writes it.
-
-    ``redact`` removes credentials from URLs and handshake headers. The file is
-    replaced atomically.
-    """
-    messages: list[bytes] = []
-    events: list[orjson.Fragment] = []
-    opened: dict[str, Any] = {}
-    for index, t, flag, payload in scan(store):
-        line = _message_line(t, flag, payload)
-        if line is not None:
-            messages.append(line)
-            continue
-        row = store.row(index)
-        if row.kind is Kind.OPEN and not opened:
-            opened = row.info
-        events.append(
-            placed_record(
-                row.time, row.kind, row.opcode, row.payload, row.info, redact, len(messages)
-            )
-        )
-    entry = _entry(store, header, opened, redact)
-    entry[_PRIVATE]["events"] = events
-    har = {
-        "log": {
-            "version": "1.2",
-            "creator": {"name": "sockscope", "version": __version__},
-            "pages": [
-                {
-                    "startedDateTime": entry["startedDateTime"],
-                    "id": _PAGE_ID,
-                    "title": entry["request"]["url"],
-                    "pageTimings": {"onContentLoad": -1, "onLoad": -1},
-                }
-            ],
-            "entries": [entry],
-        }
-    }
-    data = orjson.dumps(har, option=orjson.OPT_INDENT_2, default=str)
-    # A key followed by an unescaped quote cannot occur inside a string: the split is exact.
-    slot = b'"_webSocketMessages": ' + orjson.dumps(_MESSAGES_SLOT)
-    before, _, after = data.partition(slot)
-    item = b"\n" + b" " * 10  # messages one a line, indented like the rest
-    with replacing(Path(path)) as handle:
-        handle.write(before + b'"_webSocketMessages": [')
-        for start in range(0, len(messages), _WRITE_BATCH):
-            handle.write(b"," * bool(start) + item)
-            handle.write((b"," + item).join(messages[start : start + _WRITE_BATCH]))
-        handle.write(b"\n" + b" " * 8 + b"]" if messages else b"]")
-        handle.write(after)
-
-
-def _entry(
-    store: FrameStore, header: LogHeader, opened: dict[str, Any], redact: bool
-) -> dict[str, Any]:
-    """The entry around the messages: handshake, times, and the private key."""
-    start = store.time(0) if len(store) else epoch_time(header.created) or 0.0
-    end = store.time(len(store) - 1) if len(store) else start
-    url = opened.get("url", header.url)
-    url = redact_url(url) if redact else url
-    return {
-        "startedDateTime": iso_time(start),
-        "time": (end - start) * 1000,
-        "pageref": _PAGE_ID,
-        "_resourceType": "websocket",
-        "request": {
-            "method": "GET",
-            "url": url,
-            "httpVersion": "HTTP/1.1",
-            "headers": _har_headers(opened.get("request_headers", []), redact),
-            "queryString": [{"name": k, "value": v} for k, v in parse_qsl(_query(url))],
-            "cookies": [],
-            "headersSize": -1,
-            "bodySize": 0,
-        },
-        "response": {
-            "status": opened.get("status", 0),
-            "statusText": opened.get("reason", ""),
-            "httpVersion": "HTTP/1.1",
-            "headers": _har_headers(opened.get("response_headers", []), redact),
-            "cookies": [],
-            "content": {"size": 0, "mimeType": "x-unknown"},
-            "redirectURL": "",
-            "headersSize": -1,
-            "bodySize": -1,
-        },
-        "cache": {},
-        "timings": {"blocked": -1, "dns": -1, "connect": -1, "send": 0, "wait": 0, "receive": 0},
-        "_webSocketMessages": _MESSAGES_SLOT,
-        _PRIVATE: {
-            "version": FORMAT_VERSION,
-            "header": orjson.Fragment(dumps(header_record(header, redact))),
-        },
-    }
-
-
-def _query(url: str) -> str:
-    """The query string, found by hand: ``urlsplit`` rejects a redacted ``[redacted]@`` URL."""
-    return url.partition("#")[0].partition("?")[2]
-
-
-def _har_headers(pairs: list[list[str]], redact: bool) -> list[dict[str, str]]:
-    pairs = redact_headers(pairs) if redact else pairs
-    return [{"name": name, "value": value} for name, value in pairs]
