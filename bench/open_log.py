@@ -25,7 +25,8 @@ import orjson
 from bench import child
 from bench.table import Row, passed
 from bench.workload import MILLION, filled_store
-from sockscope.core.formats.jsonl import read_jsonl, write_store
+from sockscope.core.formats.journal import write_store
+from sockscope.core.formats.jsonl import read_jsonl
 from sockscope.core.formats.model import LogHeader
 
 FULL_REPEATS = 3

@@ -31,7 +31,7 @@ from websockets.asyncio.client import connect
 from bench import child
 from bench.table import Row, passed
 from bench.workload import frame
-from sockscope.core.formats.jsonl import write_store
+from sockscope.core.formats.journal import write_store
 from sockscope.core.formats.load import load_log
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.replay.plan import ReplayPlan

@@ -1,6 +1,6 @@
 """Save log: a million frames written to a JSONL log, against the obvious orjson loop.
 
-``core.formats.jsonl.write_store`` saves the store (what ctrl+s does, in a thread);
+``core.formats.journal.write_store`` saves the store (what ctrl+s does, in a thread);
 the baseline writes the same records with one ``orjson.dumps`` of a dict per row. Both
 run in one fresh process, interleaved, :data:`FULL_REPEATS` times; the best of each is kept.
 """
@@ -17,7 +17,7 @@ import orjson
 from bench import child
 from bench.table import Row, passed
 from bench.workload import MILLION, filled_store
-from sockscope.core.formats.jsonl import write_store
+from sockscope.core.formats.journal import write_store
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.store.frames import FrameStore
 

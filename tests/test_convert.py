@@ -11,7 +11,8 @@ from click.testing import CliRunner, Result
 from log_samples import HEADER, rows_of, sample_store
 from sockscope.commands.convert import convert
 from sockscope.core.formats.har import read_har
-from sockscope.core.formats.jsonl import read_jsonl, write_store
+from sockscope.core.formats.journal import write_store
+from sockscope.core.formats.jsonl import read_jsonl
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 CHROME = Path(__file__).parent / "fixtures" / "chrome.har"

@@ -18,7 +18,8 @@ from log_samples import HEADER, ROWS, rows_of, sample_store
 from sockscope.core.formats.errors import LogFormatError, WebSocketEntry
 from sockscope.core.formats.har import list_websocket_entries, parse_har, read_har
 from sockscope.core.formats.har_write import write_har
-from sockscope.core.formats.jsonl import read_jsonl, write_store
+from sockscope.core.formats.journal import write_store
+from sockscope.core.formats.jsonl import read_jsonl
 from sockscope.core.formats.load import load_log
 from sockscope.core.store.frames import Kind, Opcode
 

@@ -17,7 +17,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from sockscope.core.formats.errors import LogError
-from sockscope.core.formats.jsonl import write_store
+from sockscope.core.formats.journal import write_store
 from sockscope.core.formats.load import load_log
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.replay.plan import ReplayPlan

@@ -20,13 +20,8 @@ from hypothesis import strategies as st
 
 from log_samples import HEADER, OPEN_INFO, SECRET_URL, T0, rows_of, sample_store
 from sockscope.core.formats.errors import LogError, LogFormatError
-from sockscope.core.formats.jsonl import (
-    MAX_LINE_WARNINGS,
-    WRITE_SLICE,
-    JournalWriter,
-    read_jsonl,
-    write_store,
-)
+from sockscope.core.formats.journal import WRITE_SLICE, JournalWriter, write_store
+from sockscope.core.formats.jsonl import MAX_LINE_WARNINGS, read_jsonl
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.session.session import Session
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
@@ -404,7 +399,7 @@ def test_journal_redacts_only_when_asked(tmp_path: Path) -> None:
 CHILD = textwrap.dedent(
     """
     import sys, time
-    from sockscope.core.formats.jsonl import JournalWriter
+    from sockscope.core.formats.journal import JournalWriter
     from sockscope.core.formats.model import LogHeader
     from sockscope.core.store.frames import Kind, Opcode
 

@@ -13,7 +13,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
 from sockscope.commands.serve import serve
-from sockscope.core.formats.jsonl import write_store
+from sockscope.core.formats.journal import write_store
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.replay.plan import ReplayPlan
 from sockscope.core.store.frames import FrameStore, Kind, Opcode

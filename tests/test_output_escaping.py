@@ -12,7 +12,7 @@ from pathlib import Path
 
 from websockets.asyncio.client import connect
 
-from sockscope.core.formats.jsonl import write_store
+from sockscope.core.formats.journal import write_store
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 from sockscope.servers.demo import DemoServerThread

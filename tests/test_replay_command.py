@@ -261,7 +261,7 @@ def test_every_connection_of_a_log_is_replayed_in_turn(
 ) -> None:
     """A log with two connections (a reconnect) replays both, each on its own connection."""
     from sockscope.core.events import Closed, Opened
-    from sockscope.core.formats.jsonl import JournalWriter
+    from sockscope.core.formats.journal import JournalWriter
     from sockscope.core.formats.model import LogHeader
     from sockscope.core.session.session import Session
 

@@ -176,7 +176,7 @@ async def test_a_damaged_log_opens_with_one_clear_notice(tmp_path: Path) -> None
 
 
 async def test_a_large_log_shows_its_first_rows_from_the_top_while_it_loads(tmp_path: Path) -> None:
-    from sockscope.core.formats.jsonl import write_store
+    from sockscope.core.formats.journal import write_store
     from sockscope.core.formats.model import LogHeader
     from sockscope.core.store.frames import FrameStore
 

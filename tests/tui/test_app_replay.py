@@ -11,7 +11,8 @@ from textual.widgets import Checkbox, Input, Label, ProgressBar, Select, Static
 from textual.worker import WorkerState
 
 from sockscope.core.events import ReadyState
-from sockscope.core.formats.jsonl import read_jsonl, write_store
+from sockscope.core.formats.journal import write_store
+from sockscope.core.formats.jsonl import read_jsonl
 from sockscope.core.formats.load import load_log
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.replay.json_paths import IgnorePathError

@@ -10,7 +10,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from sockscope.core.formats.errors import LogError
-from sockscope.core.formats.jsonl import FLUSH_INTERVAL, JournalWriter
+from sockscope.core.formats.journal import FLUSH_INTERVAL, JournalWriter
 from sockscope.core.formats.load import HAR_SUFFIXES, load_log
 from sockscope.core.formats.model import LogHeader
 from sockscope.core.replay.plan import ReplayError, ReplayPlan

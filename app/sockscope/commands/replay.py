@@ -29,7 +29,7 @@ from sockscope.commands.options import (
     seconds,
     settings_from_options,
 )
-from sockscope.core.formats.jsonl import JournalWriter
+from sockscope.core.formats.journal import JournalWriter
 from sockscope.core.formats.redact import redact_url
 from sockscope.core.replay.diff import DiffReport, compare
 from sockscope.core.replay.json_paths import IgnorePathError, parse_ignore

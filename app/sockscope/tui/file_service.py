@@ -66,7 +66,7 @@ class FileService:
         path = self.journal_path
         if path is None:
             return
-        from sockscope.core.formats.jsonl import JournalWriter
+        from sockscope.core.formats.journal import JournalWriter
 
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -238,7 +238,7 @@ class FileService:
     def close_journal(self) -> None:
         if self.session.journal is None:
             return
-        from sockscope.core.formats.jsonl import JournalWriter
+        from sockscope.core.formats.journal import JournalWriter
 
         if isinstance(self.session.journal, JournalWriter):
             with contextlib.suppress(LogError):

@@ -11,7 +11,8 @@ from sockscope.core.formats.errors import LogError, LogFormatError
 from sockscope.core.formats.files import open_for_reading
 from sockscope.core.formats.har import read_har
 from sockscope.core.formats.har_write import write_har
-from sockscope.core.formats.jsonl import Progress, Started, read_jsonl, write_store
+from sockscope.core.formats.journal import write_store
+from sockscope.core.formats.jsonl import Progress, Started, read_jsonl
 from sockscope.core.formats.model import LoadedLog, LogHeader
 from sockscope.core.store.frames import FrameStore
 

@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from sockscope.core.events import DriverEvent, RowsGrew
 from sockscope.core.formats.errors import LogError
-from sockscope.core.formats.jsonl import JournalWriter
+from sockscope.core.formats.journal import JournalWriter
 from sockscope.core.formats.model import LogHeader, iso_time, now_iso
 from sockscope.core.paths import default_journal_path
 from sockscope.core.replay.diff import DiffReport, compare
