@@ -25,8 +25,7 @@ import orjson
 from sockscope.core.formats.errors import LogFormatError, WebSocketEntry
 from sockscope.core.formats.files import open_for_reading
 from sockscope.core.formats.model import FORMAT_VERSION, LoadedLog, LogHeader, epoch_time, iso_time
-from sockscope.core.formats.records import (
-    RecordError,
+from sockscope.core.formats.record_parsing import (
     append_row,
     decode_base64,
     parse_header,
@@ -34,6 +33,7 @@ from sockscope.core.formats.records import (
     parse_time,
     show,
 )
+from sockscope.core.formats.records import RecordError
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 from sockscope.core.wording import plural
 

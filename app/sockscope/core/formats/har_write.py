@@ -19,12 +19,7 @@ from sockscope.core.formats.deep_json import dumps
 from sockscope.core.formats.files import replacing
 from sockscope.core.formats.har import PAGE_ID, PRIVATE_KEY, TYPE_NAMES
 from sockscope.core.formats.model import FORMAT_VERSION, LogHeader, epoch_time, iso_time
-from sockscope.core.formats.records import (
-    by_flag,
-    header_record,
-    placed_record,
-    scan,
-)
+from sockscope.core.formats.records import by_flag, header_record, placed_record, scan
 from sockscope.core.formats.redact import redact_headers, redact_url
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 

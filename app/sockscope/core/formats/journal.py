@@ -21,12 +21,7 @@ from sockscope.core.formats.deep_json import dumps
 from sockscope.core.formats.errors import LogError
 from sockscope.core.formats.files import FILE_MODE, describe_os_error, replacing
 from sockscope.core.formats.model import LogHeader
-from sockscope.core.formats.records import (
-    encode_row,
-    frame_lines,
-    header_record,
-    json_lines,
-)
+from sockscope.core.formats.records import encode_row, frame_lines, header_record, json_lines
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 __all__ = ["JournalWriter", "write_store"]

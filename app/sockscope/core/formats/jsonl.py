@@ -18,13 +18,8 @@ import orjson
 from sockscope.core.formats.errors import LogFormatError
 from sockscope.core.formats.files import open_for_reading
 from sockscope.core.formats.model import LoadedLog, LogHeader
-from sockscope.core.formats.records import (
-    FRAME_FLAGS,
-    RecordError,
-    append_row,
-    parse_header,
-    parse_record,
-)
+from sockscope.core.formats.record_parsing import append_row, parse_header, parse_record
+from sockscope.core.formats.records import FRAME_FLAGS, RecordError
 from sockscope.core.store.frames import FrameStore
 from sockscope.core.wording import plural
 
