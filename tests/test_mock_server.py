@@ -271,3 +271,58 @@ async def test_a_client_that_reconnects_meets_the_next_recorded_connection() -> 
         await server.close()
     assert answers == ["welcome 1", "welcome 2", "welcome 2"]
     assert any("client 2 (connection 2) connected" in line for line in report)
+
+
+async def test_a_recorded_refusal_is_served_as_the_same_refusal() -> None:
+    from websockets.exceptions import InvalidStatus
+
+    store = FrameStore()
+    refused = {
+        "message": "Handshake refused: 401 Unauthorized — no token",
+        "cause": "InvalidStatus",
+        "status": 401,
+        "body": "no token",
+        "response_headers": [["WWW-Authenticate", 'Bearer realm="api"'], ["Content-Length", "8"]],
+    }
+    store.append_event(T0, Kind.ERROR, refused)
+    plan = ReplayPlan.from_store(store, "ws://example.test/app")
+    assert plan.refusal is not None and plan.refusal.status == 401
+    report: list[str] = []
+    server = await start_mock_server(plan, fast=True, report=report.append)
+    try:
+        with pytest.raises(InvalidStatus) as refusal:
+            async with connect(server.url("/")):
+                pass
+    finally:
+        await server.close()
+    response = refusal.value.response
+    assert response.status_code == 401
+    assert response.body == b"no token"
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert any("refused as recorded (401)" in line for line in report)
+
+
+async def test_a_refused_handshake_keeps_its_response_headers() -> None:
+    from websockets.asyncio.server import serve as serve_ws
+    from websockets.datastructures import Headers
+
+    from sockscope.core.events import Failed
+    from sockscope.core.session.session import Session
+    from sockscope.core.settings import ConnectionSettings
+    from sockscope.core.wire.connection import Connection
+
+    def refuse(ws: object, request: object) -> object:
+        response = ws.respond(403, "go away\n")  # type: ignore[attr-defined]
+        response.headers["X-Reason"] = "blocked"
+        return response
+
+    async def never(ws: object) -> None:  # pragma: no cover - refused before
+        pass
+
+    async with serve_ws(never, "127.0.0.1", 0, process_request=refuse) as running:
+        port = running.sockets[0].getsockname()[1]
+        session = Session()
+        outcome = await Connection(ConnectionSettings(f"ws://127.0.0.1:{port}/"), session).run()
+    assert isinstance(outcome, Failed) and outcome.status == 403
+    assert Headers(outcome.response_headers)["X-Reason"] == "blocked"
+    assert ["X-Reason", "blocked"] in outcome.info()["response_headers"]

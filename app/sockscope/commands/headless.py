@@ -89,7 +89,9 @@ def load_plans(log: Path, entry: str | None, connection: int | None) -> list[Rep
     for warning in loaded.warnings:
         warn(warning)
     for plan in plans:
-        for warning in (*plan.warnings, *((plan.gap_warning,) if plan.long_gaps else ())):
+        # Replaying every connection, "connection N is replayed" would be wrong: say nothing.
+        told = plan.warnings if connection is not None else ()
+        for warning in (*told, *((plan.gap_warning,) if plan.long_gaps else ())):
             warn(warning)
     return plans
 

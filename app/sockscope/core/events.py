@@ -74,12 +74,15 @@ class Failed(NamedTuple):
     status: int | None = None
     body: str = ""
     hints: tuple[str, ...] = ()
+    response_headers: tuple[tuple[str, str], ...] = ()
+    """The refusal's headers (with ``status``), kept so a mock server can refuse the same way."""
 
     def info(self) -> dict[str, Any]:
         info: dict[str, Any] = {"message": self.message, "cause": self.cause}
         if self.status is not None:
             info["status"] = self.status
             info["body"] = self.body
+            info["response_headers"] = [list(h) for h in self.response_headers]
         return info
 
 

@@ -21,6 +21,7 @@ from typing import Literal
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
 from websockets.typing import Data, Subprotocol
 
 from sockscope.core.replay.json_paths import parse_ignore
@@ -53,6 +54,10 @@ def _reason(text: str) -> str:
     return text.encode()[:_MAX_REASON].decode(errors="ignore")
 
 
+#: Headers a refusal gets from the server itself, not from the recording.
+_OWN_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "date", "server"})
+
+
 class MockServer:
     """Plays the server side of a log's connections; start it with :func:`start_mock_server`.
 
@@ -83,6 +88,8 @@ class MockServer:
         self._expected: dict[tuple[int, int], Message] = {}
         """Canonical forms of the recorded client messages, by plan and script index."""
         self._server: Server | None = None
+        self._plans: dict[ServerConnection, ReplayPlan] = {}
+        """The plan each admitted client plays, until its handler takes it."""
 
     async def _listen(self, port: int) -> None:
         recorded = [plan.subprotocol for plan in self.plans if plan.subprotocol is not None]
@@ -94,6 +101,7 @@ class MockServer:
             self._handle,
             self.host,
             port,
+            process_request=self._admit,
             select_subprotocol=select,
             max_size=MAX_MESSAGE_SIZE,
             logger=_log,
@@ -109,12 +117,30 @@ class MockServer:
             self._server.close()
             await self._server.wait_closed()
 
-    async def _handle(self, ws: ServerConnection) -> None:
+    def _admit(self, ws: ServerConnection, request: Request) -> Response | None:
+        """Give the client its connection of the log; refuse it as recorded, if it was."""
         self.clients += 1
         plan = self.plans[min(self.clients, len(self.plans)) - 1]
+        self._plans[ws] = plan
+        refusal = plan.refusal
+        if refusal is None:
+            return None
+        self._report(
+            f"{self._client(plan)} refused as recorded ({refusal.status}) ({request.path})"
+        )
+        response = ws.respond(refusal.status, refusal.body)
+        for name, value in refusal.headers:
+            if name.lower() not in _OWN_HEADERS:
+                response.headers[name] = value
+        return response
+
+    def _client(self, plan: ReplayPlan) -> str:
         client = f"client {self.clients}"
-        if len(self.plans) > 1:
-            client += f" (connection {plan.connection})"
+        return f"{client} (connection {plan.connection})" if len(self.plans) > 1 else client
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        plan = self._plans.pop(ws)
+        client = self._client(plan)
         path = ws.request.path if ws.request is not None else "/"
         self._report(f"{client} connected ({path})")
         closed = asyncio.ensure_future(ws.wait_closed())

@@ -200,6 +200,7 @@ _FIELDS: dict[Kind, tuple[_Field, ...]] = {
         ("cause", _is_str, "a string", ""),
         ("status", _is_int, "an integer", _ABSENT),
         ("body", _is_str, "a string", _ABSENT),
+        ("response_headers", _is_headers, "a list of [name, value] pairs", _ABSENT),
     ),
     Kind.NOTE: (("message", _is_str, "a string", ""),),
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sockscope.core.formats.records import by_flag
 from sockscope.core.formats.redact import REDACTED
@@ -34,6 +34,26 @@ _CLOSE_FRAMES = by_flag(
     lambda kind, opcode: kind if kind.is_frame and opcode is Opcode.CLOSE else None
 )
 _BOUNDARIES = by_flag(lambda kind, _: kind if kind in (Kind.OPEN, Kind.CLOSE, Kind.ERROR) else None)
+
+
+class Refusal(NamedTuple):
+    """A refused handshake as recorded: status, body and the response's headers."""
+
+    status: int
+    body: str
+    headers: tuple[tuple[str, str], ...]
+
+
+def _refusal(info: dict[str, Any]) -> Refusal | None:
+    status = info.get("status")
+    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+        return None
+    headers = tuple(
+        (str(pair[0]), str(pair[1]))
+        for pair in info.get("response_headers") or ()
+        if isinstance(pair, list | tuple) and len(pair) == 2
+    )
+    return Refusal(status, str(info.get("body") or ""), headers)
 
 
 class ReplayError(Exception):
@@ -93,6 +113,8 @@ class ReplayPlan:
     """How many connections the log holds (each open row starts one)."""
     close: RecordedClose | None = None
     """The first close frame of the connection (None when the log has none)."""
+    refusal: Refusal | None = None
+    """How the server refused the handshake, for a log of a refused connection (no open)."""
 
     @classmethod
     def from_store(cls, store: FrameStore, url: str = "", connection: int = 1) -> ReplayPlan:
@@ -138,7 +160,13 @@ class ReplayPlan:
             warnings = (
                 f"The log holds {connections} connections; connection {connection} is replayed.",
             )
-        return cls(url, subprotocol, tuple(script), warnings, connection, connections, close)
+        refusal = None
+        if not opens:  # a refused handshake is recorded as an error row with its status
+            errors = (i for i, flag in enumerate(flags) if _BOUNDARIES.get(flag) is Kind.ERROR)
+            refusal = next(filter(None, (_refusal(store.info(i)) for i in errors)), None)
+        return cls(
+            url, subprotocol, tuple(script), warnings, connection, connections, close, refusal
+        )
 
     @cached_property
     def sends(self) -> list[Scripted]:

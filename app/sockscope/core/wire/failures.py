@@ -127,7 +127,13 @@ def describe_failure(exc: BaseException, settings: ConnectionSettings) -> Failed
         message = f"Handshake refused: {response.status_code} {safe_line(response.reason_phrase)}"
         if body:
             message += f" — {body}"
-        return Failed(message, cause, status=response.status_code, body=body)
+        return Failed(
+            message,
+            cause,
+            status=response.status_code,
+            body=body,
+            response_headers=tuple(response.headers.raw_items()),
+        )
     if isinstance(exc, InvalidProxyStatus):
         return Failed(_proxy_refusal(exc, settings), cause)
     if isinstance(exc, InvalidProxy | InvalidProxyMessage):
