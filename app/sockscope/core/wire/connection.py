@@ -57,6 +57,8 @@ class Connection:
         self._pings: dict[bytes, tuple[asyncio.Future[float], float]] = {}
         """Pings waiting for their pong, oldest first: payload -> (waiter, when sent)."""
         self._latency: float | None = None
+        self._status = b""
+        """The handshake response's status line, as received (kept for failures)."""
         self.state = ReadyState.CLOSED
 
     def _emit(self, event: ConnectionEvent) -> None:
@@ -98,14 +100,16 @@ class Connection:
         try:
             await connect(
                 settings.url,
-                create_connection=partial(HandshakeConnection, on_open=self._opened),  # type: ignore[arg-type]
+                create_connection=partial(  # type: ignore[arg-type]
+                    HandshakeConnection, on_open=self._opened, on_status_line=self._status_line
+                ),
                 close_timeout=CLOSE_TIMEOUT,
                 **kwargs,
             )
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            failed = describe_failure(exc, settings)
+            failed = describe_failure(exc, settings, self._status)
             self._emit(failed)
             return failed
         stream = self._stream
@@ -126,6 +130,9 @@ class Connection:
         closed = self._closed_event(stream)
         self._emit(closed)
         return closed
+
+    def _status_line(self, line: bytes) -> None:
+        self._status = line
 
     def _opened(self, connection: HandshakeConnection, response: Response) -> WireStream:
         """The handshake succeeded: record it, and build the stream that reads from now on."""

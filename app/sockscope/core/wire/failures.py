@@ -90,35 +90,70 @@ def _proxy_refusal(exc: InvalidProxyStatus, settings: ConnectionSettings) -> str
 _FIRST_LINE = ("status line", "status code", "unsupported protocol")
 
 
-def _invalid_response(exc: InvalidMessage, where: str) -> str:
-    """An HTTP answer websockets could not read, said as what was wrong with it.
+def _unreadable(exc: InvalidMessage) -> str | None:
+    """What was wrong with an HTTP answer websockets could not finish; None: no HTTP at all.
 
     websockets reads the status line first and keeps nothing of a response it cannot
     finish (a body over 1 MiB, an 8 KiB header line, a control character in the reason
-    phrase, a transfer coding it does not support): the status is not in the exception,
-    so the sentence names the reason instead of calling it no HTTP at all.
+    phrase, a transfer coding it does not support).
     """
     problem = exc.__cause__
     detail = safe_line(str(problem)) if problem is not None else ""
     if problem is None or any(part in detail for part in _FIRST_LINE):
-        return (
-            f"{where} did not answer with a valid HTTP response: is it a WebSocket server "
-            "(or does it expect wss://)?"
-        )
+        return None
     if isinstance(problem, HeaderLineTooLong):
-        detail = f"a header line is too long: {detail}"
-    elif type(problem) is SecurityError and detail.startswith("read "):
-        detail = f"the body is too long: {detail}"  # read to the end, past 1 MiB
+        return f"a header line is too long: {detail}"
+    if type(problem) is SecurityError and detail.startswith("read "):
+        return f"the body is too long: {detail}"  # read to the end, past 1 MiB
     if isinstance(problem, EOFError):
-        return f"{where} closed the connection in the middle of its HTTP response ({detail})."
-    return (
+        return f"it ended in the middle: {detail}"
+    return detail
+
+
+def _invalid_response(exc: InvalidMessage, where: str, status_line: bytes) -> Failed:
+    """An HTTP answer websockets could not read: its status if its first line came whole."""
+    cause = f"{type(exc).__name__}: {exc}"
+    detail = _unreadable(exc)
+    if detail is None:
+        return Failed(
+            f"{where} did not answer with a valid HTTP response: is it a WebSocket server "
+            "(or does it expect wss://)?",
+            cause,
+        )
+    status = _status_of(status_line)
+    if status is not None and status[0] != 101:
+        code, reason = status
+        return Failed(
+            f"Handshake refused: {code} {safe_line(reason)}; the rest of the response could"
+            f" not be read ({detail}).",
+            cause,
+            status=code,
+        )
+    return Failed(
         f"{where} answered the handshake with an HTTP response sockscope cannot read"
-        f" ({detail}), so its status is unknown: a WebSocket server answers 101."
+        f" ({detail}), so its status is unknown: a WebSocket server answers 101.",
+        cause,
     )
 
 
-def describe_failure(exc: BaseException, settings: ConnectionSettings) -> Failed:
-    """Translate an exception raised while connecting into a :class:`Failed` event."""
+def _status_of(line: bytes) -> tuple[int, str] | None:
+    """``HTTP/1.1 403 Forbidden`` -> (403, "Forbidden"); None when it is no status line."""
+    parts = line.split(b" ", 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit():
+        return None
+    status = int(parts[1])
+    reason = parts[2].decode("latin-1") if len(parts) == 3 else ""
+    return (status, reason) if 100 <= status <= 599 else None
+
+
+def describe_failure(
+    exc: BaseException, settings: ConnectionSettings, status_line: bytes = b""
+) -> Failed:
+    """Translate an exception raised while connecting into a :class:`Failed` event.
+
+    ``status_line`` is the response's first line as received: websockets keeps no status
+    of a response it could not finish reading, and the user still wants to know it.
+    """
     cause = f"{type(exc).__name__}: {exc}"
     where = _where(settings.url)
     if isinstance(exc, InvalidStatus):
@@ -163,7 +198,7 @@ def describe_failure(exc: BaseException, settings: ConnectionSettings) -> Failed
             cause,
         )
     if isinstance(exc, InvalidMessage):
-        return Failed(_invalid_response(exc, where), cause)
+        return _invalid_response(exc, where, status_line)
     if isinstance(exc, InvalidURI | InvalidHandshake):
         return Failed(f"The WebSocket handshake failed: {safe_line(str(exc))}.", cause)
     if isinstance(exc, OSError):

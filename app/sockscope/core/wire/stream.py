@@ -34,11 +34,24 @@ OnOpen = Callable[["HandshakeConnection", Response], "WireStream"]
 """Called once the handshake succeeded, before any frame: builds the stream to hand over to."""
 
 
+STATUS_LINE_MAX = 512
+
+
 class HandshakeConnection(ClientConnection):
     """Lets websockets read the handshake, then gives the transport to a :class:`WireStream`."""
 
-    def __init__(self, protocol: ClientProtocol, *, on_open: OnOpen, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        protocol: ClientProtocol,
+        *,
+        on_open: OnOpen,
+        on_status_line: Callable[[bytes], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(protocol, **kwargs)
+        self._on_status_line = on_status_line
+        self._first_line = b""
+        """The response's first bytes until its status line is complete (then it is told)."""
         self.sans_io = protocol
         """The sans-I/O protocol connect() built (the factory's argument)."""
         self._on_open = on_open
@@ -51,6 +64,8 @@ class HandshakeConnection(ClientConnection):
         self.read_sizer = read_sizer(transport)
 
     def data_received(self, data: bytes) -> None:
+        if self._on_status_line is not None:
+            self._note_status_line(data)
         cut = self._end_of_head(data) if self._head_tail is not None else None
         if cut is None:
             super().data_received(data)
@@ -66,6 +81,15 @@ class HandshakeConnection(ClientConnection):
         self.transport.set_protocol(stream)
         if rest:
             stream.data_received(rest)
+
+    def _note_status_line(self, data: bytes) -> None:
+        """Tell the status line: websockets keeps none of a response it cannot finish."""
+        self._first_line += data[:STATUS_LINE_MAX]
+        end = self._first_line.find(b"\r\n")
+        if end >= 0 or len(self._first_line) >= STATUS_LINE_MAX:
+            assert self._on_status_line is not None
+            self._on_status_line(self._first_line[: end if end >= 0 else STATUS_LINE_MAX])
+            self._on_status_line = None
 
     def _end_of_head(self, data: bytes) -> int | None:
         """Where in ``data`` the response head ends (just past ``CRLF CRLF``), if it does."""
