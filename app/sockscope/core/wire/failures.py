@@ -105,8 +105,6 @@ def _unreadable(exc: InvalidMessage) -> str | None:
         return f"a header line is too long: {detail}"
     if type(problem) is SecurityError and detail.startswith("read "):
         return f"the body is too long: {detail}"  # read to the end, past 1 MiB
-    if isinstance(problem, EOFError):
-        return f"it ended in the middle: {detail}"
     return detail
 
 
@@ -128,6 +126,11 @@ def _invalid_response(exc: InvalidMessage, where: str, status_line: bytes) -> Fa
             f" not be read ({detail}).",
             cause,
             status=code,
+        )
+    if isinstance(exc.__cause__, EOFError):
+        return Failed(
+            f"{where} closed the connection in the middle of its HTTP response ({detail}).",
+            cause,
         )
     return Failed(
         f"{where} answered the handshake with an HTTP response sockscope cannot read"
