@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
+from sockscope.tui.path_suggester import PathSuggester
+
 
 class SaveRequest(NamedTuple):
     path: Path
@@ -39,7 +41,7 @@ class SaveScreen(ModalScreen[SaveRequest | None]):
         with Vertical(id="save-dialog", classes="dialog"):
             yield Label("Save the session", classes="dialog-title")
             yield Label("File (.jsonl for sockscope, .har for Chrome and other tools)")
-            yield Input(str(self._default), id="save-path")
+            yield Input(str(self._default), id="save-path", suggester=PathSuggester())
             yield Checkbox(
                 "include secrets (Authorization, Cookie, URL credentials)", id="save-secrets"
             )
@@ -106,7 +108,7 @@ class OpenScreen(ModalScreen[OpenRequest | None]):
         with Vertical(id="open-dialog", classes="dialog"):
             yield Label("Open a saved log", classes="dialog-title")
             yield Label("File (.jsonl or .har)")
-            yield Input(self._path, id="open-path")
+            yield Input(self._path, id="open-path", suggester=PathSuggester())
             yield Label("HAR entry (number or part of the URL; empty if there is one)")
             yield Input(self._entry, id="open-entry")
             yield Label(self._error, id="open-error", classes="error", markup=False)
