@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sockscope.core.store.frames import Kind, Opcode, Row
 from sockscope.core.text.inspect import (
-    DISPLAY_LIMIT,
+    CHUNK,
     JSON_LIMIT,
     Mode,
     default_mode,
@@ -59,16 +59,51 @@ def test_a_payload_view_makes_control_characters_visible_and_says_json_was_not_f
 
 
 def test_a_huge_payload_is_cut_with_the_rest_counted_in_its_unit() -> None:
-    payload = b"x" * (DISPLAY_LIMIT + 500)
+    payload = b"x" * (CHUNK + 500)
     text = payload_view(Mode.TEXT, payload, None, 16)
-    assert len(text.text) == DISPLAY_LIMIT
-    assert text.more == "… 500 more bytes (c copies all)"
-    items = json.dumps(list(range(40_000))).encode()
+    assert len(text.text) == CHUNK and text.end == CHUNK
+    assert text.more == "… 500 more bytes: press m for more"
+    rest = payload_view(Mode.TEXT, payload, None, 16, start=text.end)
+    assert len(rest.text) == 500 and rest.more is None
+    items = json.dumps(list(range(4_000))).encode()
     pretty = pretty_json(items)
     assert pretty is not None
     shown = payload_view(Mode.JSON, items, pretty, 16)
     assert shown.mode is Mode.JSON and not shown.not_json
-    assert shown.more == f"… {len(pretty) - DISPLAY_LIMIT:,} more characters (c copies all)"
+    assert shown.text.endswith(",")  # whole lines: each part is highlighted on its own
+    assert shown.more == f"… {len(pretty) - shown.end:,} more characters: press m for more"
+
+
+def test_parts_join_up_to_the_whole_payload_in_every_mode() -> None:
+    payload = ("é€" * CHUNK).encode() + bytes(range(256)) * 100
+    for mode, whole in (
+        (Mode.TEXT, payload.decode("utf-8", "replace")),
+        (Mode.BASE64, base64.b64encode(payload).decode()),
+        (Mode.HEX, mode_text(Mode.HEX, payload, None)),
+    ):
+        parts, start = [], 0
+        while True:
+            view = payload_view(mode, payload, None, 16, start)
+            parts.append(view.text)
+            assert view.end - start <= CHUNK  # one part, never the whole 66 KB at once
+            if view.more is None:
+                break
+            start = view.end
+        assert len(parts) > 3
+        joined = ("\n" if mode is Mode.HEX else "").join(parts)
+        if mode is Mode.TEXT:  # made safe, so not equal; but no character was cut in two
+            assert "\ufffd" not in joined[: len("é€" * CHUNK)]
+        else:
+            assert joined == whole
+
+
+def test_json_too_big_to_parse_is_shown_as_text_and_says_why() -> None:
+    huge = b'{"k":"' + b"x" * JSON_LIMIT + b'"}'
+    view = payload_view(Mode.JSON, huge, pretty_json(huge), 16)
+    assert view.mode is Mode.TEXT and view.note is not None
+    assert view.note.startswith("Over 256.0 KiB: not parsed as JSON")
+    assert len(view.text) == CHUNK and view.more is not None
+    assert payload_view(Mode.JSON, b"plain", None, 16).note == "Not JSON: shown as text."
 
 
 def test_row_header_names_direction_opcode_size_and_time() -> None:

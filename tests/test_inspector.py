@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 from sockscope.core.text.display import hexdump
-from sockscope.core.text.inspect import DISPLAY_LIMIT, Mode
+from sockscope.core.text.inspect import CHUNK, Mode
 from sockscope.tui.widgets.inspector import Inspector
 
 T0 = 1_700_000_000.0
@@ -97,19 +97,27 @@ async def test_keys_switch_between_json_text_hex_and_base64() -> None:
         ]
 
 
-async def test_a_huge_frame_is_shown_in_part_with_a_note() -> None:
+async def test_a_huge_frame_is_shown_in_parts_and_m_shows_the_next() -> None:
     payload = bytes(range(256)) * 1024  # 256 KiB
     app = InspectorApp(store_of((Kind.RECV, Opcode.BINARY, payload)))
     async with app.run_test(size=(100, 30)) as pilot:
         inspector = await app.show(pilot, 0)
         lines = inspector.shown_text.splitlines()
-        assert len(lines) == DISPLAY_LIMIT // 16
-        assert lines[-1].startswith(f"{DISPLAY_LIMIT - 16:08x}  f0 f1")
-        body = app.query_one("#inspector-body", Static).content
-        assert isinstance(body, Group)
-        note = f"… {len(payload) - DISPLAY_LIMIT:,} more bytes (c copies all)"
-        assert str(body.renderables[-1]) == note
+        assert len(lines) == CHUNK // 16
+        assert lines[-1].startswith(f"{CHUNK - 16:08x}  f0 f1")
+        more = app.query_one("#inspector-more", Static)
+        assert str(more.content) == f"… {len(payload) - CHUNK:,} more bytes: press m for more"
+        await pilot.press("m", "m")
+        lines = inspector.shown_text.splitlines()
+        assert len(lines) == 3 * CHUNK // 16  # offsets go on from part to part
+        assert lines[CHUNK // 16].startswith(f"{CHUNK:08x}  00 01")
+        assert lines[-1].startswith(f"{3 * CHUNK - 16:08x}  f0 f1")
+        assert len(app.query(".inspector-part")) == 2
+        assert str(more.content).startswith(f"… {len(payload) - 3 * CHUNK:,} more bytes")
         assert inspector.copy_text() == "\n".join(hexdump(payload))
+        await pilot.press("b")  # a new mode starts again from the first part
+        assert base64.b64decode(inspector.shown_text) == payload[: CHUNK - CHUNK % 3]
+        assert not app.query(".inspector-part")
 
 
 async def test_event_rows_show_their_details() -> None:

@@ -1,4 +1,4 @@
-"""The status line repaints only when what it says changes (the app asks 4 times a second)."""
+"""The status line: facts first, the URL cut at 80 columns; repainted only on change."""
 
 from __future__ import annotations
 
@@ -36,5 +36,27 @@ async def test_the_same_status_twice_is_drawn_once() -> None:
         line.show(status)  # the counters changed
         await pilot.pause()
         assert len(updates) == 2
-        assert "↓ 0 frames" in updates[0] and "↓ 1 frames 5 B" in updates[1]
-        assert "↓ 1 frames 5 B" in str(line.render())
+        assert "↓ 0 (0 B)" in updates[0] and "↓ 1 (5 B)" in updates[1]
+        assert "↓ 1 (5 B)" in str(line.render())
+
+
+async def test_at_80_columns_the_facts_come_first_and_the_url_is_what_is_cut() -> None:
+    store = FrameStore()
+    store.append(1.0, Kind.RECV, Opcode.TEXT, b"hello")
+    status = Status(
+        ReadyState.CLOSED,
+        "wss://stream.example.com/v1/a/very/long/path/that/does/not/fit?token=x",
+        store,
+        latency=0.0123,
+        ended='1001 going away "bye" · clean',
+    )
+    app = LineApp()
+    async with app.run_test(size=(80, 3)) as pilot:
+        line = app.query_one(StatusLine)
+        line.show(status)
+        await pilot.pause()
+        assert line.size.height == 1  # cut, never wrapped
+        shown = line.render_line(0).text
+    assert shown.startswith(' CLOSED  1001 going away "bye" · clean │ latency 12.3 ms │ ')
+    assert "│ ↑ 0 (0 B) ↓ 1 (5 B) " in shown  # then the URL, cut
+    assert shown.rstrip().endswith("…")

@@ -76,8 +76,11 @@ def _mostly_binary(data: bytes) -> bool:
     return controls * 10 > min(len(data), 256)
 
 
-def hexdump(data: bytes, width: int = 16, limit: int | None = None) -> list[str]:
-    """Classic hex dump lines: offset, hex bytes in two groups, ASCII column."""
+def hexdump(data: bytes, width: int = 16, limit: int | None = None, base: int = 0) -> list[str]:
+    """Classic hex dump lines: offset, hex bytes in two groups, ASCII column.
+
+    ``base`` is added to the offsets shown (for a part of a payload dumped on its own).
+    """
     lines = []
     end = len(data) if limit is None else min(len(data), limit)
     half = width // 2
@@ -87,7 +90,7 @@ def hexdump(data: bytes, width: int = 16, limit: int | None = None) -> list[str]
         right = chunk[half:].hex(" ")
         hex_part = f"{left:<{half * 3 - 1}}  {right:<{half * 3 - 1}}"
         ascii_part = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
-        lines.append(f"{offset:08x}  {hex_part}  {ascii_part}")
+        lines.append(f"{base + offset:08x}  {hex_part}  {ascii_part}")
     return lines
 
 

@@ -3,7 +3,7 @@
 A payload is shown as pretty JSON, text, a hex dump or base64 (:class:`Mode`); an event
 row as label/value fields and header lists. Every string is made safe here (control
 characters visible, secrets masked), so any front end may show it as it is; huge
-payloads are cut to ``DISPLAY_LIMIT`` with the size of the rest given.
+payloads are shown a part (``CHUNK``) at a time, with the size of the rest given.
 """
 
 from __future__ import annotations
@@ -30,10 +30,13 @@ from sockscope.core.text.labels import (
     opcode_label,
 )
 
-#: Bytes of a payload shown at most (the copy action still takes all of it).
-DISPLAY_LIMIT = 64 * 1024
-#: Payloads larger than this are not parsed as JSON (pretty-printing them would stall).
-JSON_LIMIT = 2 * 1024 * 1024
+#: Bytes of a payload (characters of pretty JSON) shown at once; each "more" shows as
+#: many again and the copy action takes all of it. Textual lays out a Static's lines at
+#: ~0.25 ms each here, so 64 KiB of hex (4,096 lines) took ~1.5 s: 8 KiB is 512 lines.
+CHUNK = 8 * 1024
+#: Payloads larger than this are not parsed as JSON: 2 MB took 0.25 s to pretty-print
+#: on the UI thread, 256 KiB ~35 ms.
+JSON_LIMIT = 256 * 1024
 
 
 class Mode(Enum):
@@ -98,15 +101,19 @@ def mode_text(
 
 
 class PayloadView(NamedTuple):
-    """A payload as shown: its first ``DISPLAY_LIMIT`` in ``mode``, made safe."""
+    """One part of a payload as shown: up to ``CHUNK`` of it from ``start``, made safe."""
 
     mode: Mode
     """The mode shown (TEXT when JSON was asked for and the payload is not JSON)."""
     text: str
     not_json: bool
-    """JSON was asked for and the payload is not JSON: say so."""
+    """JSON was asked for and the payload is not JSON (or too big to parse): say so."""
+    end: int
+    """Where the next part starts, in bytes (characters for JSON): pass it as ``start``."""
     rest: int
-    """How many more characters (JSON) or bytes (otherwise) the full payload has."""
+    """How many more characters (JSON) or bytes (otherwise) come after this part."""
+    note: str | None = None
+    """Why JSON was not shown, when it was asked for."""
 
     @property
     def more(self) -> str | None:
@@ -114,19 +121,53 @@ class PayloadView(NamedTuple):
         if self.rest <= 0:
             return None
         unit = "characters" if self.mode is Mode.JSON else "bytes"
-        return f"… {self.rest:,} more {unit} (c copies all)"
+        return f"… {self.rest:,} more {unit}: press m for more"
 
 
-def payload_view(mode: Mode, payload: bytes, pretty: str | None, hex_width: int) -> PayloadView:
-    """``payload`` in ``mode``, cut to ``DISPLAY_LIMIT`` (``pretty``: its JSON, if any)."""
+def _part_end(mode: Mode, source: bytes | str, start: int) -> int:
+    """Where the part from ``start`` ends: whole lines of pretty JSON (so each part is
+    highlighted alone), whole UTF-8 characters of text, whole 3-byte groups of base64."""
+    end = start + CHUNK
+    if end >= len(source):
+        return len(source)
+    if isinstance(source, str):
+        newline = source.rfind("\n", start, end)
+        return newline + 1 if newline >= start else end
+    if mode is Mode.BASE64:
+        return end - CHUNK % 3
+    if mode is Mode.TEXT:  # cut before a character, not inside one (at most 3 back)
+        first = end
+        while end > first - 3 and source[end] & 0xC0 == 0x80:
+            end -= 1
+    return end
+
+
+def payload_view(
+    mode: Mode, payload: bytes, pretty: str | None, hex_width: int, start: int = 0
+) -> PayloadView:
+    """The part of ``payload`` in ``mode`` from ``start`` (``pretty``: its JSON, if any)."""
     not_json = mode is Mode.JSON and pretty is None
+    note = None
     if not_json:
         mode = Mode.TEXT
-    shown = mode_text(mode, payload, pretty, DISPLAY_LIMIT, hex_width)
-    if mode not in (Mode.HEX, Mode.BASE64):  # those two are safe as they are made
-        shown = safe_block(shown)
-    full = len(pretty) if mode is Mode.JSON and pretty else len(payload)
-    return PayloadView(mode, shown, not_json, full - DISPLAY_LIMIT)
+        too_big = len(payload) > JSON_LIMIT and payload.lstrip()[:1] in (b"{", b"[")
+        note = (
+            f"Over {human_size(JSON_LIMIT)}: not parsed as JSON, shown as text."
+            if too_big
+            else "Not JSON: shown as text."
+        )
+    source: bytes | str = pretty if mode is Mode.JSON and pretty is not None else payload
+    end = _part_end(mode, source, start)
+    part = source[start:end]
+    if isinstance(part, str):  # the newline it was cut after separates the parts anyway
+        shown = safe_block(part.removesuffix("\n"))
+    elif mode is Mode.HEX:
+        shown = "\n".join(hexdump(part, hex_width, base=start))
+    elif mode is Mode.BASE64:
+        shown = to_base64(part)
+    else:
+        shown = safe_block(part.decode("utf-8", "replace"))
+    return PayloadView(mode, shown, not_json, end, len(source) - end, note)
 
 
 def row_header(row: Row, origin: float) -> str:

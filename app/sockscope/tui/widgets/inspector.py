@@ -1,7 +1,8 @@
 """The inspector: the selected row in full, as pretty JSON, text, hex dump or base64.
 
 What is shown is made in :mod:`sockscope.core.text.inspect` (safe strings, huge frames
-cut with a note of the rest); this widget lays it out. Payloads are data: JSON is
+a part at a time with a note of the rest); this widget lays it out. Each further part
+("m") is a Static of its own, so showing more lays out only the new part. Payloads are data: JSON is
 highlighted with :class:`rich.syntax.Syntax` and everything else is shown as
 :class:`rich.text.Text`, never parsed as markup.
 """
@@ -21,6 +22,7 @@ from sockscope.core.store.frames import FrameStore, Opcode, Row
 from sockscope.core.text.inspect import (
     MODE_KEYS,
     Mode,
+    PayloadView,
     default_mode,
     event_details,
     event_text,
@@ -40,7 +42,8 @@ class Inspector(Vertical):
         & > #inspector-header { height: auto; padding: 0 1; background: $boost; }
         & > #inspector-modes { height: 1; padding: 0 1; color: $text-muted; }
         & > VerticalScroll { height: 1fr; }
-        & #inspector-body { padding: 0 1; }
+        & #inspector-body, & .inspector-part, & #inspector-more { padding: 0 1; }
+        & #inspector-more { text-style: italic; }
     }
     """
 
@@ -50,6 +53,9 @@ class Inspector(Vertical):
         Binding("x", "mode('hex')", "Hex", id="inspector.hex", tooltip="Hex dump"),
         Binding("b", "mode('base64')", "Base64", id="inspector.base64", tooltip="Base64"),
         Binding("c", "copy", "Copy", id="inspector.copy", tooltip="Copy all of it, as shown"),
+        Binding(
+            "m", "more", "More", id="inspector.more", tooltip="Show the next part of a huge payload"
+        ),
     ]
 
     mode: reactive[Mode] = reactive(Mode.TEXT)
@@ -61,7 +67,9 @@ class Inspector(Vertical):
         super().__init__(name=name, id=id, classes=classes)
         self.row: Row | None = None
         self._pretty: str | None = None
-        self._parts: tuple[Static, Static, VerticalScroll] | None = None
+        self._parts: tuple[Static, Static, VerticalScroll, Static] | None = None
+        self._next: int | None = None
+        """Where the payload's next part starts, or None when all of it is shown."""
         self.shown_text = ""
         """Plain text of what the body shows now (before any "… more" note)."""
 
@@ -69,16 +77,17 @@ class Inspector(Vertical):
         # The mode bar and the body come with the first row (startup: docs/performance.md).
         yield Static("Select a row in the log.", id="inspector-header", markup=False)
 
-    def _body_parts(self) -> tuple[Static, Static, VerticalScroll]:
-        """The mode bar, the body and its scroll, mounted on first use."""
+    def _body_parts(self) -> tuple[Static, Static, VerticalScroll, Static]:
+        """The mode bar, the body, its scroll and the "more" note, mounted on first use."""
         if self._parts is None:
-            bar, body = (
+            bar, body, more = (
                 Static(id="inspector-modes", markup=False),
                 Static(id="inspector-body", markup=False),
+                Static(id="inspector-more", markup=False),
             )
-            scroll = VerticalScroll(body)
+            scroll = VerticalScroll(body, more)
             self.mount_all([bar, scroll])
-            self._parts = bar, body, scroll
+            self._parts = bar, body, scroll, more
         return self._parts
 
     def show_row(self, store: FrameStore, index: int) -> None:
@@ -101,15 +110,33 @@ class Inspector(Vertical):
         if not self.is_mounted or self.row is None:
             return
         row = self.row
-        bar, shown, scroll = self._body_parts()
+        bar, shown, scroll, more = self._body_parts()
+        scroll.query(".inspector-part").remove()
+        self._next = None
         bar.display = row.kind.is_frame
         if row.kind.is_frame:
             bar.update(self._mode_bar())
-            body = self._frame_body(row.payload)
+            body, note = self._frame_body(row.payload)
         else:
-            body = self._event_body(row)
+            body, note = self._event_body(row), None
         shown.update(body)
+        self._show_more(more, note)
         scroll.scroll_home(animate=False)
+
+    def _show_more(self, more: Static, note: str | None = None) -> None:
+        more.display = note is not None
+        more.update(note or "")
+
+    def action_more(self) -> None:
+        """Show the payload's next part under what is shown (one part: never all of it)."""
+        if self.row is None or self._next is None or self._parts is None:
+            self.app.bell()
+            return
+        _, _, scroll, more = self._parts
+        view = self._payload_view(self.row.payload, self._next)
+        self.shown_text += "\n" + view.text
+        scroll.mount(Static(self._part(view), classes="inspector-part", markup=False), before=more)
+        self._show_more(more, view.more)
 
     def _mode_bar(self) -> Text:
         bar = Text()
@@ -120,23 +147,30 @@ class Inspector(Vertical):
         bar.append("  c copy")
         return bar
 
-    def _frame_body(self, payload: bytes) -> RenderableType:
+    def _payload_view(self, payload: bytes, start: int) -> PayloadView:
         # 16 bytes a line need 76 cells; a narrow inspector shows 8 rather than wrap.
         hex_width = 16 if self.size.width >= 78 else 8
-        view = payload_view(self.mode, payload, self._pretty, hex_width)
+        view = payload_view(self.mode, payload, self._pretty, hex_width, start)
+        self._next = view.end if view.rest > 0 else None
+        return view
+
+    def _frame_body(self, payload: bytes) -> tuple[RenderableType, str | None]:
+        """The payload's first part (after why it is not JSON, if so) and its "more" note."""
+        view = self._payload_view(payload, 0)
         self.shown_text = view.text
-        note = Text("Not JSON: shown as text.", style="italic") if view.not_json else ""
-        more = Text(view.more, style="italic") if view.more else ""
+        note = Text(view.note, style="italic") if view.note else ""
+        return Group(*(part for part in (note, self._part(view)) if part)), view.more
+
+    def _part(self, view: PayloadView) -> RenderableType:
+        """One part of a payload: JSON highlighted, anything else as plain text."""
         if view.mode is Mode.JSON:
             from rich.syntax import Syntax  # on demand: pygments is a slow import
 
             theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
-            body: RenderableType = Syntax(
+            return Syntax(
                 view.text, "json", theme=theme, word_wrap=True, background_color="default"
             )
-        else:
-            body = Text(view.text)
-        return Group(*(part for part in (note, body, more) if part))
+        return Text(view.text)
 
     def _event_body(self, row: Row) -> RenderableType:
         fields, sections = event_details(row.kind, row.info)

@@ -41,6 +41,7 @@ class SessionView(Vertical):
         Binding("r", "inspect('text')", "Text", show=False),
         Binding("x", "inspect('hex')", "Hex", show=False),
         Binding("b", "inspect('base64')", "Base64", show=False),
+        Binding("m", "inspect_more", "More", show=False, tooltip="More of a huge payload"),
         Binding("c", "copy", "Copy", tooltip="Copy the selected payload"),
     ]
 
@@ -81,6 +82,10 @@ class SessionView(Vertical):
     @guarded
     def action_inspect(self, mode: str) -> None:
         self.query_one(Inspector).action_mode(mode)
+
+    @guarded
+    def action_inspect_more(self) -> None:
+        self.query_one(Inspector).action_more()
 
     @guarded
     def action_copy(self) -> None:

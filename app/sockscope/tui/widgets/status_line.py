@@ -41,30 +41,35 @@ class Status(NamedTuple):
 
 
 def status_text(status: Status) -> Text:
-    """The status line as Rich Text (built from parts, never parsed as markup)."""
+    """The status line as Rich Text (built from parts, never parsed as markup).
+
+    The facts come first (state, how it ended, latency, counters) and the URL, which the
+    panel above shows in full, comes last: at 80 columns it is the URL that is cut.
+    """
     state, store = status.state, status.store
     text = Text()
     text.append(f" {state.name} ", style=STATE_STYLES[state] + " reverse")
     if status.reconnect_in is not None and state is ReadyState.CLOSED:
         text.append(f" reconnecting in {status.reconnect_in:.1f} s ", style="bold yellow")
+    if status.ended and state is ReadyState.CLOSED:
+        text.append(f" {safe_line(status.ended)} │", style="bold red")
+    if status.latency is not None:
+        text.append(f" latency {status.latency * 1000:.1f} ms │")
+    text.append(
+        f" ↑ {store.frames_out:,} ({human_size(store.bytes_out)})"
+        f" ↓ {store.frames_in:,} ({human_size(store.bytes_in)}) │"
+    )
+    if status.protocol:
+        text.append(f" protocol {safe_line(status.protocol)} │")
+    elif status.offered and state is ReadyState.OPEN:
+        text.append(" no subprotocol agreed", style="bold yellow")
+        text.append(" │")
+    if status.extensions:
+        text.append(f" {safe_line(', '.join(status.extensions))} │")
+    if status.max_frames is not None:
+        text.append(f" {memory_text(store, status.max_frames, status.journaled)} │")
     text.append(" ")
     text.append(safe_line(redact_url(status.url)) or "not connected", style="bold")
-    if status.protocol:
-        text.append(f" │ protocol {safe_line(status.protocol)}")
-    elif status.offered and state is ReadyState.OPEN:
-        text.append(" │ no subprotocol agreed", style="bold yellow")
-    if status.extensions:
-        text.append(f" │ {safe_line(', '.join(status.extensions))}")
-    text.append(
-        f" │ ↑ {store.frames_out:,} frames {human_size(store.bytes_out)}"
-        f" │ ↓ {store.frames_in:,} frames {human_size(store.bytes_in)}"
-    )
-    if status.latency is not None:
-        text.append(f" │ latency {status.latency * 1000:.1f} ms")
-    if status.ended and state is ReadyState.CLOSED:
-        text.append(f" │ {safe_line(status.ended)}", style="bold red")
-    if status.max_frames is not None:
-        text.append(f" │ {memory_text(store, status.max_frames, status.journaled)}")
     return text
 
 
@@ -78,6 +83,11 @@ def memory_text(store: FrameStore, max_frames: int, journaled: bool) -> str:
 
 class StatusLine(Static):
     """One line under the connection panel; the app calls :meth:`show`."""
+
+    # One line, cut with an ellipsis where it does not fit: the URL, which comes last.
+    DEFAULT_CSS = """
+    StatusLine { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
 
     _shown: Text | None = None
 
