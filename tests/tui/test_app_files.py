@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from sockscope.core.events import ReadyState
 from sockscope.core.formats.load import load_log
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import Kind, Opcode
 from sockscope.servers.demo import DemoServerThread
+from sockscope.tui.app import SockscopeApp
 from sockscope.tui.factory import build_app
 from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.screens.file_screens import OpenRequest
@@ -79,15 +81,20 @@ async def test_save_refuses_an_unknown_extension(tmp_path: Path) -> None:
         assert "Name the file .jsonl or .har." in str(app.screen.query_one("#save-error").render())
 
 
+async def ask_to_open_chrome_har(app: SockscopeApp, pilot: Pilot[None]) -> None:
+    """ctrl+o, the fixture HAR of two WebSocket entries, enter: the dialog asks which."""
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+    app.screen.query_one("#open-path").value = str(FIXTURES / "chrome.har")  # type: ignore[attr-defined]
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.screen.query("#open-error"))
+
+
 async def test_ctrl_o_opens_a_chrome_har_in_a_viewer() -> None:
     app = build_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        app.screen.query_one("#open-path").value = str(FIXTURES / "chrome.har")  # type: ignore[attr-defined]
-        await pilot.press("enter")
         # Two WebSocket entries: the app asks which one, naming them.
-        await wait_for(pilot, lambda: app.screen.query("#open-error"))
+        await ask_to_open_chrome_har(app, pilot)
         assert "Pick an entry" in str(app.screen.query_one("#open-error").render())
         app.screen.query_one("#open-entry").value = "1"  # type: ignore[attr-defined]
         await pilot.click("#do-open")
@@ -231,11 +238,7 @@ def test_the_viewer_title_says_how_far_a_log_is_loaded() -> None:
 async def test_the_open_dialog_is_centered_and_shows_every_har_entry_whole() -> None:
     app = build_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        app.screen.query_one("#open-path").value = str(FIXTURES / "chrome.har")  # type: ignore[attr-defined]
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: app.screen.query("#open-error"))
+        await ask_to_open_chrome_har(app, pilot)
         await pilot.pause()
         dialog = app.screen.query_one("#open-dialog").region
         assert dialog.width >= 80
