@@ -173,10 +173,10 @@ class FileService:
             painted.wait(FIRST_PAINT_WAIT)
 
         def report(done: int, total: int) -> None:
-            """In the loading thread: tell the viewer, which polls it (reports come after
-            ``started``: the progress dialog, if any, only pulses)."""
+            """In the loading thread: tell the viewer (reports come after ``started``: the
+            progress dialog, if any, only pulses)."""
             if viewer:
-                viewer[0].read_so_far = (done, total)
+                viewer[0].loading_progressed(done, total)
 
         def failed(exc: Exception) -> None:
             dialog_timer.stop()

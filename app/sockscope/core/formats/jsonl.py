@@ -93,7 +93,7 @@ def read_jsonl(
         reader = _Reader(path, log, strict)
         done = len(first)
         leftover = b""
-        next_report = PROGRESS_EVERY
+        next_report = 1  # the first chunk's rows at once: a viewer shows them
         reported = -1
         while chunk := handle.read(_READ_CHUNK):
             lines = (leftover + chunk).split(b"\n")

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from functools import partial
 from pathlib import Path
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.timer import Timer
 
 from sockscope.core.formats.model import LoadedLog
 from sockscope.core.replay.plan import ReplayPlan
 from sockscope.core.settings import ConnectionSettings
+from sockscope.tui.messages import FramesRecorded
 from sockscope.tui.save_source import SaveSource
 from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.screens.replay_setup import ReplayRequest, ReplaySetupScreen
@@ -23,11 +25,8 @@ from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.session_view import SessionView
 from sockscope.tui.widgets.viewer_title import ViewerTitle, describe_log
 
-#: How often the viewer shows the rows of a log still loading (seconds).
+#: How often, at most, the viewer shows the rows of a log still loading (seconds).
 PROGRESS_INTERVAL = 0.25
-#: How often the viewer looks for the first rows of a log loading, until it shows some
-#: (seconds): once, 50 ms after it opened, was too soon when the viewer paints quickly.
-FIRST_ROWS_AFTER = 0.05
 
 
 class LogViewerScreen(Screen[None]):
@@ -65,8 +64,8 @@ class LogViewerScreen(Screen[None]):
         """True while a thread still adds rows to the store (it only grows)."""
         self.read_so_far: tuple[int, int] | None = None
         """(bytes read, bytes in all): set by the loading thread, shown by a timer."""
-        self._progress_timer: Timer | None = None
-        self._first_rows_timer: Timer | None = None
+        self._told_at = 0.0
+        """When the loading thread last told that rows grew (monotonic seconds)."""
 
     def compose(self) -> ComposeResult:
         yield ViewerTitle(self._title, id="viewer-title")
@@ -83,23 +82,31 @@ class LogViewerScreen(Screen[None]):
         view.message_log.focus()
         if self._painted is not None:
             self.call_after_refresh(self._painted.set)
-        if self.rows_loading:
-            # Polled, not pushed: a call from the loading thread would wait for the UI each
-            # time (measured: ~0.5 s of a million-row load), and repaint more than needed.
-            self._first_rows_timer = self.set_interval(FIRST_ROWS_AFTER, self._show_first_rows)
-            self._progress_timer = self.set_interval(PROGRESS_INTERVAL, self._show_progress)
-        else:
+        if not self.rows_loading:
             self._warn()
 
     def _warn(self) -> None:
         for warning in self.loaded.warnings:
             self.notify(warning, title="While loading", severity="warning", markup=False)
 
-    def _show_first_rows(self) -> None:
-        """Show the first rows as soon as the loading thread has stored some."""
-        if len(self.loaded.store) or not self.rows_loading:
-            if self._first_rows_timer is not None:
-                self._first_rows_timer.stop()
+    def loading_progressed(self, done: int, total: int) -> None:
+        """In the loading thread: the file is read to ``done`` of ``total`` bytes.
+
+        Rows that grew are told as a live session tells them, with ``FramesRecorded``, at
+        most every :data:`PROGRESS_INTERVAL` (the first at once, so the first rows show as
+        soon as they exist). Posting does not wait for the UI, where a call from the
+        thread would (measured: ~0.5 s of a million-row load).
+        """
+        self.read_so_far = (done, total)
+        now = time.monotonic()
+        if now - self._told_at >= PROGRESS_INTERVAL:
+            self._told_at = now
+            store = self.loaded.store
+            self.post_message(FramesRecorded(store.dropped + len(store)))
+
+    @on(FramesRecorded)
+    def _rows_grew(self) -> None:
+        if self.rows_loading:
             self._show_progress()
 
     def _show_progress(self) -> None:
@@ -111,8 +118,6 @@ class LogViewerScreen(Screen[None]):
         self.rows_loading = False
         if not self.query(ViewerTitle):  # not composed yet: compose and mount see it is done
             return
-        if self._progress_timer is not None:
-            self._progress_timer.stop()
         self._show_progress()
         self._warn()
 
