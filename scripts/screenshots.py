@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.tui.scenes import SCENES, SIZE, Scene  # noqa: E402
+from tests.tui.scenes import SCENES, Scene  # noqa: E402
 
 #: The scenes the README shows, each saved as screenshots/NAME.svg.
 README_SCENES = ("session", "inspector-json", "filter")
@@ -22,7 +22,7 @@ README_SCENES = ("session", "inspector-json", "filter")
 
 async def screenshot(scene: Scene) -> str:
     app = scene.build()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=scene.size) as pilot:
         await scene.drive(pilot)
         await pilot.pause()
         return app.export_screenshot(title="sockscope")

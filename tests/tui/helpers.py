@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from collections.abc import Callable
 
+from textual.app import App
 from textual.events import Key
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -67,3 +70,23 @@ async def press_as_a_terminal(pilot: Pilot[None], key: str, character: str | Non
     ``Pilot.press`` leaves out, so an Input's typing of it would go unseen)."""
     pilot.app.post_message(Key(key, character))
     await pilot.pause()
+
+
+_SVG_TEXT = re.compile(
+    r'<text [^>]*x="([\d.]+)" y="[\d.]+" textLength="([\d.]+)" '
+    r'clip-path="url\(#[^)]*-line-(\d+)\)">([^<]*)</text>'
+)
+
+
+def screen_lines(app: App[object]) -> list[str]:
+    """The screen as the terminal shows it, one string per line (read from the SVG export:
+    each run of text there carries its line and its first cell's position)."""
+    width, height = app.size
+    grid = [[" "] * width for _ in range(height)]
+    for x, length, line, escaped in _SVG_TEXT.findall(app.export_screenshot()):
+        text = html.unescape(escaped).replace("\xa0", " ")
+        column = round(float(x) / (float(length) / len(text)))
+        for offset, character in enumerate(text):
+            if column + offset < width:
+                grid[int(line)][column + offset] = character
+    return ["".join(row) for row in grid]

@@ -287,6 +287,7 @@ class Scene:
     name: str
     session: Callable[[], Session]
     drive: Callable[[Pilot[None]], Awaitable[None]]
+    size: tuple[int, int] = SIZE
 
     def build(self) -> SockscopeApp:
         return build_app(ConnectionSettings(URL), session=self.session())
@@ -294,6 +295,8 @@ class Scene:
 
 SCENES = (
     Scene("session", session_rows, drive_session),
+    # The smallest usual terminal: every label whole, keys that do not fit left out.
+    Scene("session-80x24", session_rows, drive_session, size=(80, 24)),
     Scene("inspector-json", session_rows, drive_inspector_json),
     Scene("inspector-hex", session_rows, drive_inspector_hex),
     Scene("filter", session_rows, drive_filter),

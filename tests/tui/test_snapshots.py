@@ -11,11 +11,11 @@ from collections.abc import Callable
 
 import pytest
 
-from .scenes import SCENES, SIZE, Scene
+from .scenes import SCENES, Scene
 
 SnapCompare = Callable[..., bool]
 
 
 @pytest.mark.parametrize("scene", [pytest.param(scene, id=scene.name) for scene in SCENES])
 def test_scene_looks_as_approved(snap_compare: SnapCompare, scene: Scene) -> None:
-    assert snap_compare(scene.build(), terminal_size=SIZE, run_before=scene.drive)
+    assert snap_compare(scene.build(), terminal_size=scene.size, run_before=scene.drive)

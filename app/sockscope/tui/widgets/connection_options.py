@@ -43,6 +43,14 @@ def _number(text: str, name: str) -> float | None:
         raise SettingsError(f"{name} must be a number, not {text!r}.") from None
 
 
+def _field(label: str, value: str, placeholder: str, widget_id: str) -> Input:
+    """An input labelled in its top border: a placeholder goes once a value is typed, and
+    a prefilled ``20`` says nothing on its own."""
+    field = Input(value, placeholder=placeholder, id=widget_id)
+    field.border_title = label
+    return field
+
+
 class ConnectionOptions(Vertical):
     """Every connection option but the URL, as fields; :meth:`apply` reads them."""
 
@@ -59,18 +67,18 @@ class ConnectionOptions(Vertical):
         yield Static(masked_headers(s.headers), id="headers-masked", markup=False)
         yield TextArea("\n".join(f"{n}: {v}" for n, v in s.headers), id="headers", soft_wrap=False)
         with Grid(id="options-grid"):
-            yield Input(", ".join(s.subprotocols), placeholder="subprotocols", id="subprotocols")
-            yield Input(s.origin or "", placeholder="Origin", id="origin")
-            yield Input(s.user_agent or "", placeholder="User-Agent", id="user-agent")
-            yield Input(s.proxy or "", placeholder="proxy URL (default: env)", id="proxy")
-            yield Input(s.ca_file or "", placeholder="CA file", id="ca")
-            yield Input(s.cert_file or "", placeholder="client cert file", id="cert")
-            yield Input(s.key_file or "", placeholder="client key file", id="key")
-            yield Input(
-                f"{s.ping_interval or 0:g}", placeholder="ping interval s", id="ping-interval"
+            yield _field("Subprotocols", ", ".join(s.subprotocols), "a, b", "subprotocols")
+            yield _field("Origin", s.origin or "", "", "origin")
+            yield _field("User-Agent", s.user_agent or "", "", "user-agent")
+            yield _field("Proxy URL", s.proxy or "", "from the env", "proxy")
+            yield _field("CA file", s.ca_file or "", "", "ca")
+            yield _field("Client cert", s.cert_file or "", "", "cert")
+            yield _field("Client key", s.key_file or "", "", "key")
+            yield _field(
+                "Ping interval (s)", f"{s.ping_interval or 0:g}", "0: never", "ping-interval"
             )
-            yield Input(f"{s.open_timeout:g}", placeholder="open timeout s", id="open-timeout")
-            yield Input(str(s.max_size or ""), placeholder="max size bytes", id="max-size")
+            yield _field("Open timeout (s)", f"{s.open_timeout:g}", "", "open-timeout")
+            yield _field("Max size (bytes)", str(s.max_size or ""), "no limit", "max-size")
             yield Checkbox("insecure TLS (-k)", s.insecure, id="insecure", compact=True)
             yield Checkbox("compression", s.compression, id="compression", compact=True)
             yield Checkbox("reconnect", s.reconnect, id="reconnect", compact=True)

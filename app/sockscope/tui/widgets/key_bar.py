@@ -8,6 +8,10 @@ bindings change, which is on every focus change: removing, mounting and styling 
 13-27 ms of the UI thread twice per tab press, and ~15 ms of a log viewer's first paint
 (docs/performance.md, *The key bar*). This is one node with the Line API: when the bindings
 change it lays the keys out again (a list of spans) and refreshes; nothing is mounted.
+
+Unlike ``Footer`` (a scrolling container, which cuts the last key it shows mid-word:
+"^s Sav"), the bar shows only the keys that fit whole, the first ones: the bindings'
+order is their order of importance. The others stay in the help screen and the palette.
 """
 
 from __future__ import annotations
@@ -40,10 +44,6 @@ class _Key(NamedTuple):
     enabled: bool
     tooltip: str
     palette: bool
-
-
-#: Cells a wheel step scrolls the keys that do not fit (as Footer, a scrolling container).
-SCROLL_STEP = 4
 
 
 def _offset(x: int) -> RichStyle:
@@ -97,8 +97,6 @@ class KeyBar(Widget, can_focus=False):
         self._keys: list[_Key] = []
         self._hover: int | None = None
         """The index in ``_keys`` of the key under the mouse."""
-        self._scroll_x = 0
-        """Cells of the keys scrolled off at the left (the wheel shows keys that do not fit)."""
         self._style_cache: dict[tuple[str, ...], RichStyle] = {}
 
     def on_mount(self) -> None:
@@ -113,7 +111,6 @@ class KeyBar(Widget, can_focus=False):
             return
         if self.is_attached and screen is self.screen:
             self._keys = list(self._lay_out())
-            self._scroll_x = min(self._scroll_x, self._max_scroll())
             self._update_hover(force=True)  # another key may be under the mouse now
             self.refresh()
 
@@ -151,37 +148,15 @@ class KeyBar(Widget, can_focus=False):
     def _palette_width(self) -> int:
         return sum(key.width for key in self._keys if key.palette)
 
-    def _max_scroll(self) -> int:
-        """How far the keys can scroll: their width past the cells left of the palette's."""
-        keys = sum(key.width for key in self._keys if not key.palette)
-        return max(0, keys - max(0, self.size.width - self._palette_width()))
-
-    def _scroll_by(self, cells: int) -> None:
-        scroll_x = max(0, min(self._scroll_x + cells, self._max_scroll()))
-        if scroll_x != self._scroll_x:
-            self._scroll_x = scroll_x
-            self._update_hover(force=True)
-
-    def _on_resize(self, event: events.Resize) -> None:
-        self._scroll_x = min(self._scroll_x, self._max_scroll())
-
-    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        self._scroll_wheel(event, SCROLL_STEP)
-
-    def _on_mouse_scroll_right(self, event: events.MouseScrollRight) -> None:
-        self._scroll_wheel(event, SCROLL_STEP)
-
-    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        self._scroll_wheel(event, -SCROLL_STEP)
-
-    def _on_mouse_scroll_left(self, event: events.MouseScrollLeft) -> None:
-        self._scroll_wheel(event, -SCROLL_STEP)
-
-    def _scroll_wheel(self, event: events.MouseEvent, cells: int) -> None:
-        if self._max_scroll():
-            event.stop()
-            event.prevent_default()
-            self._scroll_by(cells)
+    def _shown(self) -> list[int]:
+        """The indexes of the keys left of the palette's that fit whole, the first ones (a
+        description's trailing space may go under the palette's key: its border parts them)."""
+        room = self.size.width - self._palette_width()
+        return [
+            index
+            for index, key in enumerate(self._keys)
+            if not key.palette and key.x + key.width - bool(key.description) <= room
+        ]
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -253,31 +228,20 @@ class KeyBar(Widget, can_focus=False):
         blank = RichStyle.from_color(None, self.rich_style.bgcolor)
         if y or not self._keys:
             return Strip.blank(width, blank)
-        # The keys from the left, cut where the palette's key (docked right, over them) starts.
+        # The keys that fit from the left, the palette's key docked at the right.
         keys: list[Segment] = []
+        for index in self._shown():
+            keys.extend(self._key_segments(self._keys[index], index == self._hover))
         palette: list[Segment] = []
         for index, key in enumerate(self._keys):
             if key.palette:
                 palette = self._key_segments(key, index == self._hover)
-            else:
-                keys.extend(self._key_segments(key, index == self._hover))
         palette_width = self._palette_width()
         start = max(0, width - palette_width)
-        # The screen cuts a line where any widget's region starts or ends, the FooterKeys
-        # hidden under the palette's included: its segments are cut at the same cells.
-        scroll_x = self._scroll_x
-        cuts = {
-            edge - scroll_x - start
-            for key in self._keys
-            if not key.palette
-            for edge in (key.x, key.x + key.width)
-        }
         palette_strip = Strip(palette).crop(palette_width - (width - start), palette_width)
-        palette_cuts = sorted(cut for cut in cuts if 0 < cut < palette_strip.cell_length)
-        palette_strip = Strip.join(palette_strip.divide([*palette_cuts, palette_strip.cell_length]))
         if not start:
             return palette_strip
-        left = Strip(keys).crop(scroll_x, scroll_x + start)
+        left = Strip(keys).crop(0, start)
         parts = [left]
         if gap := start - left.cell_length:
             parts.append(Strip.blank(gap, blank))
@@ -290,8 +254,9 @@ class KeyBar(Widget, can_focus=False):
         for index, key in enumerate(self._keys):
             if key.palette and x >= width - key.width:
                 return index if x < width else None
-        for index, key in enumerate(self._keys):
-            if not key.palette and key.x <= x + self._scroll_x < key.x + key.width:
+        for index in self._shown():
+            key = self._keys[index]
+            if key.x <= x < key.x + key.width:
                 return index
         return None
 
