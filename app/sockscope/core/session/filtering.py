@@ -35,6 +35,7 @@ from itertools import compress, repeat
 from operator import and_
 from typing import NamedTuple
 
+from sockscope.core.session.pattern_shape import Shape, pattern_shape
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 from sockscope.core.text.display import event_summary
 
@@ -51,11 +52,6 @@ DENSE_SHARE = 0.5
 MIN_SAMPLE = 1024
 
 _ONES = re.compile(b"\x01+")
-_SPECIAL_ESCAPES = frozenset("bBAZ")
-_QUANTIFIERS = frozenset("*+?{")
-_BRACES = re.compile(r"\{\d*,?\d*\}")
-_NUMERIC_ESCAPES = frozenset("x0123456789")
-_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 
 
 class FilterError(ValueError):
@@ -75,91 +71,6 @@ class FilterSpec(NamedTuple):
     def is_empty(self) -> bool:
         """True when the filter lets every row through."""
         return not self.text and self.directions is None and self.opcodes is None
-
-
-class _Shape(NamedTuple):
-    """What a pattern's text tells about it without compiling it."""
-
-    literal: str
-    """The longest literal run every match contains ("" when there is none)."""
-    pure: bool
-    """The whole pattern is that literal."""
-    anchored: bool
-    """It uses anchors or lookarounds, which need a row's real edges."""
-
-
-def _shape(pattern: str) -> _Shape:
-    """Scan a regex: mandatory top-level literal runs, alternation, anchors, lookarounds.
-
-    Conservative by design: anything unusual ends a literal run, so the literal is always
-    one that every match must contain.
-    """
-    runs: list[str] = []
-    run: list[str] = []
-    depth = 0
-    pure, anchored, alternation = True, False, False
-    i, n = 0, len(pattern)
-
-    def end_run() -> None:
-        if run and depth == 0:
-            runs.append("".join(run))
-        run.clear()
-
-    while i < n:
-        char = pattern[i]
-        literal: str | None = None
-        if char == "\\" and i + 1 < n:
-            escaped = pattern[i + 1]
-            i += 1
-            if escaped in _NUMERIC_ESCAPES:  # \x41, \1, \012: skip the digits too
-                while i + 1 < n and pattern[i + 1] in _HEX_DIGITS:
-                    i += 1
-            elif escaped.isalnum():
-                anchored = anchored or escaped in _SPECIAL_ESCAPES
-            else:
-                literal = escaped
-        elif char == "[":
-            i = _class_end(pattern, i)
-        elif char == "(":
-            anchored = anchored or pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i)
-            end_run()  # before the depth changes: the run so far is top-level
-            depth += 1
-        elif char == ")":
-            depth = max(0, depth - 1)
-        elif char in _QUANTIFIERS:
-            if run and depth == 0:
-                run.pop()  # the quantified atom is optional or repeated
-            if braces := _BRACES.match(pattern, i):
-                i = braces.end() - 1
-        elif char == "|":
-            alternation = alternation or depth == 0
-        elif char in "^$":
-            anchored = True
-        elif char != ".":
-            literal = char
-        if literal is not None and depth == 0:
-            run.append(literal)
-        else:
-            pure = False
-            end_run()
-        i += 1
-    end_run()
-    if alternation:
-        return _Shape("", False, anchored)
-    longest = max(runs, key=len, default="")
-    return _Shape(longest, pure and longest == pattern, anchored)
-
-
-def _class_end(pattern: str, i: int) -> int:
-    """Index of the ``]`` closing the character class opened at ``i``."""
-    j = i + 1
-    if j < len(pattern) and pattern[j] == "^":
-        j += 1
-    if j < len(pattern) and pattern[j] == "]":
-        j += 1
-    while j < len(pattern) and pattern[j] != "]":
-        j += 2 if pattern[j] == "\\" else 1
-    return j
 
 
 def _flag_table(keep: Callable[[Kind, Opcode], bool]) -> bytes:
@@ -191,9 +102,9 @@ def compile_filter(spec: FilterSpec) -> CompiledFilter:
         pattern = re.compile(source.encode("utf-8"), flags) if spec.text else None
     except re.error as exc:
         raise FilterError(f"Invalid regex: {exc}.") from exc
-    shape = _shape(source) if spec.regex else _Shape(spec.text, True, False)
+    shape = pattern_shape(source) if spec.regex else Shape(spec.text, True, False)
     if pattern is not None and pattern.flags & re.VERBOSE:
-        shape = _Shape("", False, shape.anchored)  # whitespace in the text is not literal
+        shape = Shape("", False, shape.anchored)  # whitespace in the text is not literal
     if pattern is not None and not shape.anchored and pattern.search(b"") is not None:
         pattern = None  # matches the empty string, hence every row
     literal = None
