@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
@@ -25,6 +24,7 @@ from sockscope.core.store.frames import FrameStore
 from sockscope.tui.log.filter_scan import FilterScan
 from sockscope.tui.log.row_lines import RowLines
 from sockscope.tui.log.rows import LogRows
+from sockscope.tui.log.virtual_height import set_rows_height
 
 if TYPE_CHECKING:
     from sockscope.core.session.filtering import CompiledFilter
@@ -270,17 +270,7 @@ class MessageLog(ScrollView, can_focus=True):
         self.refresh()
 
     def _set_height(self, rows: int) -> None:
-        """Make the virtual height ``rows``, without a layout of the screen when it can.
-
-        Setting ``virtual_size`` asks Textual for a layout of the whole screen (~10 ms at
-        160x50 here), once per repaint while frames arrive. Only the scrollbar's thumb and the
-        scroll limits change, unless the scrollbar appears or goes: then a layout is due.
-        """
-        shown = self.show_vertical_scrollbar
-        self.set_reactive(MessageLog.virtual_size, Size(0, rows))
-        self._scroll_update(self.virtual_size)  # the scrollbar and scroll_y (Textual's own)
-        if self.show_vertical_scrollbar != shown:
-            self.refresh(layout=True)
+        set_rows_height(self, rows)
 
     def watch_unseen(self) -> None:
         self._post_count()
