@@ -237,3 +237,18 @@ async def test_disconnect_leaves_with_1001_and_abort_vanishes_with_1006() -> Non
         assert not any(isinstance(e, ReconnectScheduled) for e in events)
         if code == 1006:
             assert isinstance(ended, Closed) and ended.code == 1006 and ended.by == "client"
+
+
+async def test_a_driver_that_shut_down_no_longer_hears_its_session() -> None:
+    """Drivers can follow one another on a session (replaying several connections)."""
+    session, events = Session(), []
+    async with server(echo) as running:
+        for _ in range(2):
+            async with driving(session, events) as driver:
+                driver.submit(Connect(ConnectionSettings(url_of(running))))
+                assert isinstance(await driver.wait_settled(), Opened)
+                driver.submit(Close())
+                await driver.wait_finished()
+            assert driver._on_event not in session.listeners
+    assert session.listeners == []
+    assert sum(isinstance(e, Opened) for e in events) == 2  # each open reported once

@@ -215,10 +215,14 @@ class Driver:
         self.report_rows()
 
     async def shutdown(self) -> None:
-        """Close politely (1001) and stop reconnecting and timers; the session stays."""
+        """Close politely (1001), stop reconnecting and timers, and stop listening to the
+        session, which stays (another driver may record into it next: a replay of several
+        connections does)."""
         for task in list(self._background):
             task.cancel()
         await self._stop()
+        if self._on_event in self.session.listeners:
+            self.session.listeners.remove(self._on_event)
 
     def _open_connection(self) -> Connection:
         if self._connection is None or self.state is not ReadyState.OPEN:
