@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 from sockscope.core.formats.records import by_flag
@@ -220,23 +221,18 @@ class ReplayPlan:
     @cached_property
     def _capped_times(self) -> list[float]:
         """The sends' recorded times with every gap longer than :data:`MAX_GAP` cut to it."""
-        times, shift, previous = [], 0.0, 0.0
-        for item in self.sends:
-            gap = item.at - previous
-            if gap > MAX_GAP:
-                shift += gap - MAX_GAP
-            previous = item.at
-            times.append(item.at - shift)
+        times, shift = [], 0.0
+        starts = [0.0, *(item.at for item in self.sends)]
+        for earlier, later in pairwise(starts):
+            shift += max(0.0, later - earlier - MAX_GAP)
+            times.append(later - shift)
         return times
 
     @cached_property
     def long_gaps(self) -> int:
         """How many gaps between the client's messages :meth:`schedule` cut to MAX_GAP."""
-        previous, count = 0.0, 0
-        for item in self.sends:
-            count += item.at - previous > MAX_GAP
-            previous = item.at
-        return count
+        starts = [0.0, *(item.at for item in self.sends)]
+        return sum(later - earlier > MAX_GAP for earlier, later in pairwise(starts))
 
     @property
     def gap_warning(self) -> str:
