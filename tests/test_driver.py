@@ -24,7 +24,7 @@ from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import Kind, Opcode
 from sockscope.core.wire.commands import Abort, Close, Connect, Disconnect, SendText
 from sockscope.core.wire.driver import Driver
-from sockscope.core.wire.plugin import Link
+from sockscope.core.wire.plugin import Link, Plugin
 
 Handler = Callable[[ServerConnection], Awaitable[None]]
 
@@ -152,18 +152,20 @@ async def test_a_refused_handshake_ends_the_session_without_retrying() -> None:
     assert not any(isinstance(e, ReconnectScheduled) for e in events)
 
 
-class PingPong:
+class PingPong(Plugin):
     """A plug-in answering an application-level ping and sending a heartbeat on a timer."""
 
     def __init__(self) -> None:
         self.seen: list[bytes] = []
+        self.rows: list[int] = []
         self.outcomes: list[Closed | Failed] = []
 
     def opened(self, link: Link, event: Opened) -> None:
         link.every(0.05, SendText("heartbeat"))
 
-    def received(self, link: Link, opcode: Opcode, payload: bytes) -> None:
+    def received(self, link: Link, row: int, opcode: Opcode, payload: bytes) -> None:
         self.seen.append(payload)
+        self.rows.append(row)
         if payload == b"ping?":
             link.submit(SendText("pong!"))
 
@@ -186,16 +188,17 @@ async def test_plugins_see_messages_answer_them_and_run_timers() -> None:
         driver.submit(Connect(ConnectionSettings(url_of(running))))
         ended = await driver.wait_finished()
     assert plugin.seen[0] == b"ping?"
+    assert session.store.payload(plugin.rows[0]) == b"ping?"
     assert "pong!" in got and got.count("heartbeat") >= 2
     assert isinstance(ended, Closed) and ended.code == 1000
     assert plugin.outcomes == [ended]
 
 
-class Broken:
+class Broken(Plugin):
     def opened(self, link: Link, event: Opened) -> None:
         raise RuntimeError("opened broke")
 
-    def received(self, link: Link, opcode: Opcode, payload: bytes) -> None:
+    def received(self, link: Link, row: int, opcode: Opcode, payload: bytes) -> None:
         raise RuntimeError("received broke")
 
     def ended(self, link: Link, outcome: Closed | Failed) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -68,6 +69,14 @@ _OPTIONS: list[Callable[[F], F]] = [
                  help="Send this text message after each open (repeatable)."),
     click.option("--reconnect", is_flag=True,
                  help="Reconnect with backoff after an abnormal close (re-sending --on-open)."),
+    click.option("--protocol", default="auto", show_default=True, metavar="NAME",
+                 help="Protocol spoken on top (socket.io, graphql-transport-ws, stomp, mqtt,"
+                      " json-rpc…; raw: none). docs/protocols.md"),
+    click.option("--protocol-option", "protocol_options", multiple=True, metavar="NAME=VALUE",
+                 help="An option of the protocol layer (repeatable; docs/protocols.md)."),
+    click.option("--auth", metavar="JSON", help="Socket.IO: the auth object sent on join."),
+    click.option("--init-payload", metavar="JSON",
+                 help="GraphQL: the payload of connection_init."),
 ]  # fmt: skip
 
 
@@ -89,6 +98,10 @@ def settings_from_options(
     url: str | None, options: dict[str, Any]
 ) -> tuple[ConnectionSettings, str | None]:
     """Validated settings and an optional notice; a bad value is a click usage error (exit 2)."""
+    # Loaded here: `sockscope` opening the TUI must not pay for the protocol layers.
+    from sockscope.core.protocols.base import ProtocolError
+    from sockscope.core.protocols.registry import check_name
+
     try:
         notice = None
         if url:
@@ -112,9 +125,34 @@ def settings_from_options(
             max_size=options["max_size"],
             on_open=tuple(options["on_open"]),
             reconnect=options["reconnect"],
+            protocol=check_name(options["protocol"]),
+            protocol_options=protocol_options(options),
         )
         if url:
             settings = settings.validated()
-    except SettingsError as exc:
+    except (SettingsError, ProtocolError) as exc:
         raise click.UsageError(str(exc)) from exc
     return settings, notice
+
+
+def protocol_options(options: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """``--protocol-option`` pairs, with ``--auth`` and ``--init-payload`` (checked as JSON)."""
+    from sockscope.core.protocols.base import ProtocolError
+
+    pairs = []
+    for text in options["protocol_options"]:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip():
+            raise ProtocolError(f"Protocol option {text!r} is not of the form NAME=VALUE.")
+        pairs.append((name.strip(), value))
+    for name in ("auth", "init_payload"):
+        value = options.get(name)
+        if value is None:
+            continue
+        try:
+            json.loads(value)
+        except ValueError as exc:
+            flag = "--" + name.replace("_", "-")
+            raise ProtocolError(f"{flag} is not JSON: {exc}.") from exc
+        pairs.append((name.replace("_", "-"), value))
+    return tuple(pairs)

@@ -20,8 +20,19 @@ from sockscope.commands.headless import (
     secrets_option,
 )
 from sockscope.commands.options import headless_connection_options, seconds, settings_from_options
-from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
+from sockscope.core.events import (
+    Closed,
+    CommandFailed,
+    ConnectionEvent,
+    DriverEvent,
+    Failed,
+    NotOpenError,
+    Opened,
+    ProtocolChosen,
+)
 from sockscope.core.formats.redact import redact_url
+from sockscope.core.protocols.plugin import ProtocolPlugin
+from sockscope.core.protocols.registry import RAW
 from sockscope.core.session.session import RowWriter, Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import FrameStore, Kind, Opcode, close_parts
@@ -147,7 +158,7 @@ async def _record(
     messages: tuple[str, ...],
     duration: float | None,
 ) -> Closed | Failed | None:
-    driver = Driver(recorder)
+    driver = Driver(recorder, report_to_user, plugins=[ProtocolPlugin(recorder)])
     serving = asyncio.create_task(driver.serve())
     flushing = asyncio.create_task(keep_flushing(recorder))
     driver.submit(Connect(settings))
@@ -163,6 +174,14 @@ async def _record(
         flushing.cancel()
         serving.cancel()
         await asyncio.gather(serving, flushing, return_exceptions=True)
+
+
+def report_to_user(event: DriverEvent) -> None:
+    """What a headless run tells on stderr of the driver's reports (rows go by themselves)."""
+    if isinstance(event, ProtocolChosen) and event.name != RAW:
+        say(f"speaking {event.title} ({event.reason})")
+    elif isinstance(event, CommandFailed):
+        say(event.message)
 
 
 @click.command("record")

@@ -115,7 +115,22 @@ class CommandFailed(NamedTuple):
     message: str
 
 
-DriverEvent = ConnectionEvent | RowsGrew | LatencyMeasured | ReconnectScheduled | CommandFailed
+class ProtocolChosen(NamedTuple):
+    """The protocol layer the session speaks ("raw" when none), and why it was chosen."""
+
+    name: str
+    title: str
+    reason: str
+
+
+DriverEvent = (
+    ConnectionEvent
+    | RowsGrew
+    | LatencyMeasured
+    | ReconnectScheduled
+    | CommandFailed
+    | ProtocolChosen
+)
 """Everything a connection driver reports, through its one callback."""
 
 

@@ -103,6 +103,10 @@ class ConnectionSettings(NamedTuple):
     """Text messages sent after every open (e.g. auth or subscribe), also after reconnects."""
     reconnect: bool = False
     """Reconnect with backoff after an abnormal close (see core/wire/reconnect.py)."""
+    protocol: str = "auto"
+    """The protocol layer spoken on top (core/protocols): a name, ``auto`` or ``raw``."""
+    protocol_options: tuple[tuple[str, str], ...] = ()
+    """``--protocol-option NAME=VALUE`` pairs (``auth``, ``init-payload``, ``login``…)."""
 
     def with_url(self, url: str) -> ConnectionSettings:
         return self._replace(url=url)

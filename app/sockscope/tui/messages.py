@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from sockscope.core.events import ConnectionEvent
+from sockscope.core.events import ConnectionEvent, ProtocolChosen
 
 
 class FramesRecorded(Message):
@@ -51,3 +51,11 @@ class LatencyMeasured(Message):
     def __init__(self, seconds: float) -> None:
         super().__init__()
         self.seconds = seconds
+
+
+class ProtocolChanged(Message):
+    """The protocol layer the session speaks was chosen (named, detected, or raw)."""
+
+    def __init__(self, chosen: ProtocolChosen) -> None:
+        super().__init__()
+        self.chosen = chosen

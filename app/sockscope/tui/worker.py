@@ -16,9 +16,11 @@ from sockscope.core.events import (
     CommandFailed,
     DriverEvent,
     LatencyMeasured,
+    ProtocolChosen,
     ReconnectScheduled,
     RowsGrew,
 )
+from sockscope.core.protocols.plugin import ProtocolPlugin
 from sockscope.core.session.session import Session
 from sockscope.core.wire.commands import Command
 from sockscope.core.wire.driver import Driver
@@ -30,7 +32,9 @@ class SocketWorker:
 
     def __init__(self, session: Session, post: Callable[[Message], object]) -> None:
         self._post = post
-        self.driver = Driver(session, self._relay)
+        self.protocol = ProtocolPlugin(session)
+        """The session's protocol layer (its view decodes the log's rows)."""
+        self.driver = Driver(session, self._relay, plugins=[self.protocol])
 
     def submit(self, command: Command) -> None:
         """Queue a command (called by the UI)."""
@@ -44,6 +48,11 @@ class SocketWorker:
         """Close the connection politely before the app exits."""
         await self.driver.shutdown()
 
+    def label(self, row: int) -> str | None:
+        """What the protocol layer made of row number ``row`` (None: show it raw)."""
+        view = self.protocol.view
+        return view.label(row) if view is not None else None
+
     def _relay(self, event: DriverEvent) -> None:
         if isinstance(event, RowsGrew):
             self._post(messages.FramesRecorded(event.total))
@@ -53,5 +62,7 @@ class SocketWorker:
             self._post(messages.ReconnectScheduled(event.delay, event.attempt))
         elif isinstance(event, CommandFailed):
             self._post(messages.CommandFailed(event.message))
+        elif isinstance(event, ProtocolChosen):
+            self._post(messages.ProtocolChanged(event))
         else:
             self._post(messages.ConnectionChanged(event))

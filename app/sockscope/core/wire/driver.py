@@ -34,7 +34,6 @@ from sockscope.core.events import (
 )
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
-from sockscope.core.store.frames import Opcode
 from sockscope.core.wire.commands import (
     Abort,
     Close,
@@ -45,7 +44,8 @@ from sockscope.core.wire.commands import (
     SendBytes,
     SendText,
 )
-from sockscope.core.wire.plugin import Plugin, PluginSink
+from sockscope.core.wire.plugin import Plugin
+from sockscope.core.wire.plugin_host import PluginHost
 from sockscope.core.wire.reconnect import Backoff, should_reconnect
 
 if TYPE_CHECKING:  # imported on the first connect: websockets is not needed to start the app
@@ -93,7 +93,7 @@ class Driver:
     ) -> None:
         self.session = session
         self._report = report
-        self._plugins = list(plugins)
+        self._plugins = PluginHost(plugins, self, report)
         self._rng = rng
         self._commands: asyncio.Queue[Command] = asyncio.Queue()
         self._connection: Connection | None = None
@@ -157,8 +157,11 @@ class Driver:
             self._connects_queued += 1
         self._commands.put_nowait(command)
 
-    def every(self, seconds: float, command: Command) -> _Timer:
-        """Run ``command`` every ``seconds`` while a connection is open, across reconnects."""
+    def every(self, seconds: float, command: Command | Callable[[], Command]) -> _Timer:
+        """Run ``command`` every ``seconds`` while a connection is open, across reconnects.
+
+        A factory instead of a command is called at each tick (a heartbeat with a fresh id).
+        """
         if not seconds > 0:
             raise ValueError(f"A timer's interval must be positive, not {seconds}.")
 
@@ -166,12 +169,16 @@ class Driver:
             while True:
                 await asyncio.sleep(seconds)
                 if self.state is ReadyState.OPEN:
-                    self.submit(command)
+                    self.submit(command() if callable(command) else command)
 
         task = asyncio.create_task(repeat_command())
         self._background.add(task)
         task.add_done_callback(self._background.discard)
         return _Timer(task)
+
+    def report(self, event: DriverEvent) -> None:
+        """Pass a plug-in's report on to the driver's callback."""
+        self._report(event)
 
     async def serve(self) -> None:
         """Carry out submitted commands and report rows on a tick, until cancelled."""
@@ -261,9 +268,10 @@ class Driver:
     async def _run_session(self, settings: ConnectionSettings) -> None:
         from sockscope.core.wire.connection import Connection
 
+        settings = self._plugins.prepare(settings)
         self.settings = settings
         backoff = Backoff(rng=self._rng)
-        sink = PluginSink(self.session, self) if self._plugins else self.session
+        sink = self._plugins.sink(self.session)
         # The driver sends the on-open messages (after each open, plug-ins first).
         wire_settings = settings._replace(on_open=())
         try:
@@ -271,8 +279,7 @@ class Driver:
                 self._connection = connection = Connection(wire_settings, sink)
                 outcome = await connection.run()
                 self.outcome = outcome
-                for plugin in self._plugins:
-                    self._guarded(plugin.ended, outcome)
+                self._plugins.ended(outcome)
                 if (
                     not settings.reconnect
                     or connection.user_closed
@@ -300,8 +307,7 @@ class Driver:
         self._changed.set()
 
     async def _after_open(self, event: Opened, settings: ConnectionSettings | None) -> None:
-        for plugin in self._plugins:
-            self._guarded(plugin.opened, event)
+        self._plugins.opened(event)
         for message in settings.on_open if settings is not None else ():
             try:
                 await self.execute(SendText(message))
@@ -335,16 +341,3 @@ class Driver:
             if latency is not None and latency != self._latency:
                 self._latency = latency
                 self._report(LatencyMeasured(latency))
-
-    def deliver(self, opcode: Opcode, payload: bytes) -> None:
-        """A message came in: hand it to the plug-ins (called by the recording sink)."""
-        for plugin in self._plugins:
-            self._guarded(plugin.received, opcode, payload)
-
-    def _guarded(self, hook: Callable[..., object], *args: object) -> None:
-        """Run a plug-in's hook; a bug in it is reported, and the session goes on."""
-        try:
-            hook(self, *args)
-        except Exception as exc:
-            name = type(getattr(hook, "__self__", hook)).__name__
-            self._report(CommandFailed(f"The plug-in {name} failed: {type(exc).__name__}: {exc}"))

@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from sockscope.core.store.frames import FrameStore
 from sockscope.tui.log.filter_scan import FilterScan
-from sockscope.tui.log.row_lines import RowLines
+from sockscope.tui.log.row_lines import Labels, RowLines
 from sockscope.tui.log.rows import LogRows
 from sockscope.tui.log.virtual_height import set_rows_height
 
@@ -85,11 +85,9 @@ class MessageLog(ScrollView, can_focus=True):
     """Rows that arrived while the user was scrolled away from the tail."""
 
     cursor_number: var[int | None] = var(None)
-    """The number in the session (store index plus the rows dropped before it) of the row
-    the cursor last moved onto; it stays when that row is hidden or dropped. A ``var`` its
-    owner watches, not a message: watchers run as it is set, so what they show (the
-    inspector) is drawn in the same frame as the cursor instead of one or two frames later
-    (docs/performance.md)."""
+    """The session number (store index plus rows dropped) of the row the cursor last moved
+    onto; it stays when that row is hidden or dropped. A watched ``var``, not a message, so
+    the inspector is drawn in the same frame as the cursor (docs/performance.md)."""
 
     class FilterCounted(Message):
         """With a filter active: ``shown`` of ``total`` rows match (``scanning``: not done)."""
@@ -129,6 +127,12 @@ class MessageLog(ScrollView, can_focus=True):
         """What the border's subtitle says ("N of M", "N new")."""
         self._following = live
         """The view is at the tail (kept across resizes and growth, unlike the offset)."""
+
+    def show_labels(self, labels: Labels | None) -> None:
+        """Show rows as a protocol layer reads them, or raw (None)."""
+        self._lines.labels = labels
+        self._lines.restyle()
+        self.refresh()
 
     # -- the view ------------------------------------------------------------
 

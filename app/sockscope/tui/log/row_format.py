@@ -13,7 +13,7 @@ from rich.style import Style
 from rich.text import Text
 
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
-from sockscope.core.text.display import event_summary, human_size, preview
+from sockscope.core.text.display import event_summary, human_size, preview, safe_line
 from sockscope.core.text.labels import (
     describe_close_payload,
     direction_mark,
@@ -59,8 +59,13 @@ def row_text(
     styles: RowStyles,
     origin: float | None = None,
     base: Style | None = None,
+    label: str | None = None,
 ) -> Text:
-    """The log line of row ``index``, its columns aligned, fitting ``width`` cells."""
+    """The log line of row ``index``, its columns aligned, fitting ``width`` cells.
+
+    ``label`` is what a protocol layer made of the row (``event chat ["hi"]``): shown
+    instead of the raw preview.
+    """
     kind, opcode = store.kind(index), store.opcode(index)
     if kind is Kind.SEND:
         mark_style = styles.sent
@@ -75,5 +80,7 @@ def row_text(
     text.append(f" {opcode_label(kind, opcode):<{OPCODE_WIDTH}}", mark_style)
     text.append(f" {size:>{SIZE_WIDTH}}  ", styles.size)
     preview_style = styles.error if kind is Kind.ERROR else None
-    text.append(row_preview(store, index, max(0, width - FIXED_WIDTH)), preview_style)
+    room = max(0, width - FIXED_WIDTH)
+    shown = safe_line(label)[:room] if label is not None else row_preview(store, index, room)
+    text.append(shown, preview_style)
     return text

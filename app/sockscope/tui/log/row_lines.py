@@ -7,6 +7,8 @@ format; a style change (focus, theme) drops them all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.style import Style
 from textual.cache import LRUCache
 from textual.strip import Strip
@@ -15,6 +17,9 @@ from textual.widget import Widget
 from sockscope.core.store.frames import FrameStore
 from sockscope.tui.log.row_format import RowStyles, row_text
 from sockscope.tui.log.rows import LogRows
+
+Labels = Callable[[int], str | None]
+"""What a protocol layer made of a row, by the row's number in the session."""
 
 
 class RowLines:
@@ -27,6 +32,7 @@ class RowLines:
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         """Lines by (row number in the session, width, selected, relative time)."""
         self._palette: tuple[Style, Style, RowStyles] | None = None
+        self.labels: Labels | None = None
 
     def restyle(self) -> None:
         """Forget every line and style: the widget's look changed."""
@@ -46,14 +52,17 @@ class RowLines:
         key = (rows.number(index), width, selected, relative_time)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._cache[key] = self._render(live, width, selected, relative_time)
+            label = self.labels(key[0]) if self.labels is not None else None
+            strip = self._cache[key] = self._render(live, width, selected, relative_time, label)
         return strip
 
-    def _render(self, index: int, width: int, selected: bool, relative_time: bool) -> Strip:
+    def _render(
+        self, index: int, width: int, selected: bool, relative_time: bool, label: str | None
+    ) -> Strip:
         plain, cursor, row_styles = self._styles()
         base = cursor if selected else plain
         origin = self.store.first_time if relative_time else None
-        text = row_text(self.store, index, width, row_styles, origin, base)
+        text = row_text(self.store, index, width, row_styles, origin, base, label)
         strip = Strip(text.render(self.widget.app.console), text.cell_len)
         return strip.crop_extend(0, width, base)
 

@@ -13,7 +13,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 
-from sockscope.core.events import Closed, Connecting, ConnectionEvent, Failed, Opened, ReadyState
+from sockscope.core.events import (
+    Closed,
+    Connecting,
+    ConnectionEvent,
+    Failed,
+    Opened,
+    ProtocolChosen,
+    ReadyState,
+)
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.text.display import describe_close
@@ -32,6 +40,7 @@ from sockscope.tui.messages import (
     ConnectionChanged,
     FramesRecorded,
     LatencyMeasured,
+    ProtocolChanged,
     ReconnectScheduled,
 )
 from sockscope.tui.widgets.composer import Composer
@@ -80,6 +89,7 @@ class MainScreen(Screen[None]):
         self._url = settings.url
         """The URL of the connection running or last run (from its Connecting event)."""
         self._latency: float | None = None
+        self._speaking: ProtocolChosen | None = None
         # The worker's messages come here: every one of them is about this screen's widgets.
         self.worker_bridge = SocketWorker(session, self.post_message)
 
@@ -96,6 +106,7 @@ class MainScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.session_view.message_log.show_labels(self.worker_bridge.label)
         self.run_worker(self.worker_bridge.run(), name="socket", group="socket", exclusive=True)
         self.show_status()
         # Keeps the latency and a reconnect countdown fresh when no frames arrive.
@@ -136,6 +147,12 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
 
+    @on(ProtocolChanged)
+    def _protocol_changed(self, message: ProtocolChanged) -> None:
+        self._speaking = message.chosen
+        self.session_view.message_log.show_labels(self.worker_bridge.label)
+        self.show_status()
+
     @on(ReconnectScheduled)
     def _reconnect_scheduled(self, message: ReconnectScheduled) -> None:
         self._reconnect_at = time.monotonic() + message.delay
@@ -172,6 +189,7 @@ class MainScreen(Screen[None]):
                 session.max_frames,
                 session.journal is not None,
                 offered_subprotocols(opened) if opened else (),
+                self._speaking,
             )
         )
 

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from rich.text import Text
 from textual.widgets import Static
 
-from sockscope.core.events import ReadyState
+from sockscope.core.events import ProtocolChosen, ReadyState
 from sockscope.core.formats.redact import redact_url
 from sockscope.core.store.frames import FrameStore
 from sockscope.core.text.display import human_size, safe_line
@@ -38,6 +38,8 @@ class Status(NamedTuple):
     """Every row also goes to the journal on disk."""
     offered: tuple[str, ...] = ()
     """The subprotocols the client offered (none agreed while ``protocol`` is None)."""
+    speaking: ProtocolChosen | None = None
+    """The protocol layer chosen on top of WebSocket, and why."""
 
 
 def status_text(status: Status) -> Text:
@@ -64,6 +66,9 @@ def status_text(status: Status) -> Text:
     elif status.offered and state is ReadyState.OPEN:
         text.append(" no subprotocol agreed", style="bold yellow")
         text.append(" │")
+    if status.speaking is not None and status.speaking.name != "raw":
+        chosen = status.speaking
+        text.append(f" {safe_line(chosen.title)} ({safe_line(chosen.reason)}) │", style="bold")
     if status.extensions:
         text.append(f" {safe_line(', '.join(status.extensions))} │")
     if status.max_frames is not None:
