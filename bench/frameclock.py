@@ -14,7 +14,8 @@ a frame is timed with the work a real terminal would cost.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from time import perf_counter
 from typing import Any
 
@@ -77,3 +78,34 @@ def press(app: App[Any], key: str) -> float:
     sent = perf_counter()
     driver.send_message(event)
     return sent
+
+
+def _changed(state: Callable[[], object], before: object, shown: Callable[[], bool]) -> bool:
+    return state() != before and shown()
+
+
+async def time_keys(
+    app: App[Any],
+    keys: Sequence[str],
+    presses: int,
+    state: Callable[[], object],
+    shown: Callable[[], bool] = lambda: True,
+    gap: float = 0.03,
+) -> list[float]:
+    """Milliseconds from each key's delivery to the first frame showing all it changed.
+
+    Keys cycle through ``keys``; a key is answered once ``state()`` differs from before it
+    and ``shown()`` holds (the rest of what it changes). One cycle of keys first, untimed:
+    first presses run code paths for the first time. After each key the user "reads" for
+    ``gap`` seconds.
+    """
+    clock = FrameClock(app)
+    latencies = []
+    for n in range(-len(keys), presses):
+        before = state()
+        sent = press(app, keys[n % len(keys)])
+        answered = await clock.frame_when(partial(_changed, state, before, shown))
+        if n >= 0:
+            latencies.append((answered - sent) * 1000)
+        await asyncio.sleep(gap)
+    return latencies

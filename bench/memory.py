@@ -2,12 +2,13 @@
 
 Each figure is measured in a fresh process: its RSS once everything is imported, then
 again once it holds N frames recorded one by one through ``Session.on_frame``, as the
-connection records them. For the app (headless, 160x50) the frames are recorded while it
-runs, in batches between which the event loop turns, so the socket worker's tick reports
-them and the log follows the tail, as under a live feed. The baseline of the store is the
-payload bytes themselves; the baseline of the app is the store alone (the ratio compares
-growths). The goal holds the app's whole RSS (interpreter and Textual included), which is
-stricter than its growth.
+connection records them, and its peak RSS. For the app (headless, 160x50, journaling to a
+file as ``sockscope URL`` does by default) the frames are recorded while it runs, in batches
+between which the event loop turns, so the socket worker's tick reports them, the log
+follows the tail and the journal writes, as under a live feed. The baseline of the store is
+the payload bytes themselves; the baseline of the app is the store alone, the limit of the
+work: the goal compares peak growths (a backlog held while the disk catches up counts),
+and holds the app's whole peak RSS (interpreter and Textual included) under a ceiling.
 """
 
 from __future__ import annotations
@@ -16,14 +17,22 @@ import asyncio
 import gc
 import os
 import resource
-from typing import Any
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bench import child
+
+if TYPE_CHECKING:
+    from sockscope.core.session.session import Session
+    from sockscope.tui.app import SockscopeApp
 from bench.table import Row, passed
 from bench.workload import FRAME_SIZE, MILLION, batches, record
 
 QUICK_FRAMES = 20_000
 GOAL_MB = 180.0
+GOAL_RATIO = 1.1
+"""The app's peak growth, in times the store's alone."""
 SIZE = (160, 50)
 MB = 1_000_000
 
@@ -44,7 +53,7 @@ def _settled() -> int:
 
 def _result(before: int, after: int) -> dict[str, int]:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {"growth": after - before, "rss": after, "peak": peak}
+    return {"growth": after - before, "rss": after, "peak": peak, "peak_growth": peak - before}
 
 
 def _store(frames: str) -> dict[str, int]:
@@ -60,12 +69,19 @@ def _store(frames: str) -> dict[str, int]:
 async def _app(frames: str) -> dict[str, int]:
     from sockscope.core.session.session import Session
     from sockscope.tui.factory import build_app
-    from sockscope.tui.log.message_log import MessageLog
 
     count = int(frames)
     session = Session()
     before = _settled()
-    app = build_app(session=session)
+    with tempfile.TemporaryDirectory(prefix="sockscope-bench-") as scratch:
+        app = build_app(session=session, journal_path=Path(scratch, "journal.jsonl"))
+        return await _hold(app, session, count, before)
+
+
+async def _hold(app: SockscopeApp, session: Session, count: int, before: int) -> dict[str, int]:
+    """Record ``count`` frames while ``app`` runs; its RSS once the log shows them all."""
+    from sockscope.tui.log.message_log import MessageLog
+
     async with app.run_test(size=SIZE) as pilot:
         for first, payloads in batches(count):
             record(session, payloads, first)
@@ -88,6 +104,7 @@ def run(quick: bool = False) -> list[Row]:
     app = child.measure("memory", "app", frames)
     payload = frames * FRAME_SIZE
     label = f"memory {frames:,} x {FRAME_SIZE} B"
+    ratio = app["peak_growth"] / store["peak_growth"]
     return [
         Row(
             f"{label}: store alone, RSS growth",
@@ -96,12 +113,12 @@ def run(quick: bool = False) -> list[Row]:
             store["growth"] / payload,
         ),
         Row(
-            f"{label}: whole app, process RSS",
-            f"{_mb(app['rss'])} (growth {_mb(app['growth'])}, peak {_mb(app['peak'])})",
-            f"growth {_mb(store['growth'])} (store alone)",
-            app["growth"] / store["growth"],
-            f"<= {GOAL_MB:.0f} MB",
-            passed(app["rss"] <= GOAL_MB * MB),
+            f"{label}: whole app + journal, peak RSS",
+            f"{_mb(app['peak'])} (peak growth {_mb(app['peak_growth'])}, end {_mb(app['rss'])})",
+            f"peak growth {_mb(store['peak_growth'])} (store alone)",
+            ratio,
+            f"<= {GOAL_RATIO}x, <= {GOAL_MB:.0f} MB",
+            passed(ratio <= GOAL_RATIO and app["peak"] <= GOAL_MB * MB),
         ),
     ]
 

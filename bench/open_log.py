@@ -8,8 +8,10 @@ The log (~185 MB, written by ``write_store``) is opened two ways, each in a fres
   log behind a progress bar, then a viewer shows it), timed to the first frame written
   with rows in the viewer and to the frame with every row there (:class:`FrameClock`).
 
-The baseline parses every line with ``orjson.loads`` and keeps nothing: the floor of any
-JSONL reader in Python. Runs are interleaved, :data:`FULL_REPEATS` times; the best is kept.
+The baseline is the limit of the work, two ways: reading the file and splitting its lines
+(the floor of touching the bytes), and parsing every line with ``orjson.loads``, keeping
+nothing (the floor of any JSONL reader in Python): the goal is a ratio to the latter. Runs
+are interleaved, :data:`FULL_REPEATS` times; the best of each is kept.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from sockscope.core.formats.model import LogHeader
 
 FULL_REPEATS = 3
 QUICK_FRAMES = 20_000
-FIRST_GOAL = 0.3
-LOADED_GOAL = 1.5
+GOAL_RATIO = 1.5
+"""Fully loaded, in times ``orjson.loads`` per line."""
 SIZE = (160, 50)
 
 
@@ -84,13 +86,20 @@ def _parse(path: str) -> float:
     return time.perf_counter() - start
 
 
+def _split(path: str) -> float:
+    start = time.perf_counter()
+    with open(path, "rb") as handle:
+        handle.read().split(b"\n")
+    return time.perf_counter() - start
+
+
 def _s(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
 def run(quick: bool = False) -> list[Row]:
     frames, repeats = (QUICK_FRAMES, 1) if quick else (MILLION, FULL_REPEATS)
-    runs: dict[str, list[Any]] = {"core": [], "app": [], "parse": []}
+    runs: dict[str, list[Any]] = {"core": [], "app": [], "parse": [], "split": []}
     with tempfile.TemporaryDirectory(prefix="sockscope-bench-") as scratch:
         path = str(Path(scratch, "session.jsonl"))
         write_store(path, filled_store(frames), LogHeader(url="ws://127.0.0.1/bench"))
@@ -98,7 +107,8 @@ def run(quick: bool = False) -> list[Row]:
             runs["core"].append(child.measure("open_log", "core", path))
             runs["app"].append(child.measure("open_log", "app", path, frames))
             runs["parse"].append(child.measure("open_log", "parse", path))
-    parse = min(runs["parse"])
+            runs["split"].append(child.measure("open_log", "split", path))
+    parse, split = min(runs["parse"]), min(runs["split"])
     rows = []
     for who, label in (("core", "core read_jsonl"), ("app", "app open_log, on screen")):
         first = min(run["first"] for run in runs[who])
@@ -107,16 +117,16 @@ def run(quick: bool = False) -> list[Row]:
             Row(
                 f"open log {frames:,} frames: {label}: first rows / fully loaded",
                 f"{_s(first)} / {_s(loaded)}",
-                f"{_s(parse)} (orjson.loads per line)",
+                f"{_s(parse)} orjson.loads per line ({_s(split)} read and split lines)",
                 loaded / parse,
-                f"<= {FIRST_GOAL} s / <= {LOADED_GOAL} s",
-                passed(first <= FIRST_GOAL and loaded <= LOADED_GOAL),
+                f"loaded <= {GOAL_RATIO}x orjson per line",
+                passed(loaded / parse <= GOAL_RATIO),
             )
         )
     return rows
 
 
-MEASUREMENTS: dict[str, Any] = {"core": _core, "app": _app, "parse": _parse}
+MEASUREMENTS: dict[str, Any] = {"core": _core, "app": _app, "parse": _parse, "split": _split}
 
 if __name__ == "__main__":
     child.serve(MEASUREMENTS)

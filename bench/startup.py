@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
 FULL_REPEATS = 10
-GOAL_RATIO = 1.5
+GOAL_RATIO = 1.4
 SIZE = (160, 50)
 
 
@@ -60,12 +60,7 @@ def _sockscope() -> App[Any]:
 
 
 def _hello() -> App[Any]:
-    from textual.app import App, ComposeResult
-    from textual.widgets import Static
-
-    class Hello(App[None]):
-        def compose(self) -> ComposeResult:
-            yield Static("Hello, world")
+    from bench.hello import Hello
 
     return Hello()
 

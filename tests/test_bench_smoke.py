@@ -7,19 +7,22 @@ It asserts nothing about speed (shared machines are noisy; ratios live in bench/
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from bench.__main__ import writes_table
+from bench.ingest import Run, _picows, rows_for
 from bench.table import END, START, Row, write_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK_SIZES = ("5,000 x 100 B", "5,000 x 4 KiB")
 INGEST_FIGURES = (
     "core client (no UI)",
-    "full app, UI live",
+    "full app, journal off",
     "full app + journal (the default)",
     "event-loop lag (10 ms timer)",
     "app message-queue wait",
@@ -30,12 +33,12 @@ OTHER_ROWS = (
     "ingest 2,000 x 100 B: full app vs wscat",  # "not run" where npx has no wscat
     "key to frame under load (100 B firehose,",
     "memory 20,000 x 100 B: store alone, RSS growth",
-    "memory 20,000 x 100 B: whole app, process RSS",
+    "memory 20,000 x 100 B: whole app + journal, peak RSS",
     'filter 20,000 rows: literal "type":"error"',
     'filter 20,000 rows: literal-prefixed regex "type":"err',
     'filter 20,000 rows: regex "seq":',
-    "filter 20,000 rows: regex error|fatal, no literal (1%): event loop held",
-    "scroll 20,000 rows: key to frame (page-down/end/home)",
+    "filter 20,000 rows: regex error|fatal, no literal (1%)",
+    "key to frame, idle, 20,000 rows (page-down/end/home)",
     "open log 20,000 frames: core read_jsonl: first rows / fully loaded",
     "open log 20,000 frames: app open_log, on screen: first rows / fully loaded",
     "save log: 20,000 frames to JSONL",
@@ -108,3 +111,15 @@ def test_only_a_full_run_of_every_benchmark_rewrites_the_table_unless_told() -> 
     assert not writes_table(["scroll"], quick=False, write=None)
     assert not writes_table([], quick=False, write=False)
     assert writes_table(["scroll"], quick=False, write=True)
+
+
+def test_without_picows_its_rows_say_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "picows", None)  # what an install without the extra has
+    missing = asyncio.run(_picows("ws://127.0.0.1:9/", 10))
+    assert missing.missing == "not run: pip install sockscope[bench]"
+
+    fast = Run("x", 1000, 1.0)
+    runs = {"picows": [missing], "bare": [fast], "core": [fast], "app": [fast], "journal": [fast]}
+    app_row = rows_for("10 x 100 B", 100, runs)[1]
+    assert app_row.figure == "ingest 10 x 100 B: full app, journal off"
+    assert (app_row.baseline, app_row.ratio, app_row.verdict) == (missing.missing, None, "not run")
