@@ -16,6 +16,8 @@ import asyncio
 import gc
 import os
 import resource
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from bench import child
@@ -57,7 +59,7 @@ def _store(frames: str) -> dict[str, int]:
     return _result(before, _settled())
 
 
-async def _app(frames: str) -> dict[str, int]:
+async def _app(frames: str, journal: Path | None = None) -> dict[str, int]:
     from sockscope.core.session.session import Session
     from sockscope.tui.factory import build_app
     from sockscope.tui.log.message_log import MessageLog
@@ -65,8 +67,10 @@ async def _app(frames: str) -> dict[str, int]:
     count = int(frames)
     session = Session()
     before = _settled()
-    app = build_app(session=session)
+    app = build_app(session=session, journal_path=journal)
     async with app.run_test(size=SIZE) as pilot:
+        while journal is not None and session.journal is None:
+            await pilot.pause(0.01)  # the app starts its journal after the first frame
         for first, payloads in batches(count):
             record(session, payloads, first)
             await asyncio.sleep(0)
@@ -78,6 +82,12 @@ async def _app(frames: str) -> dict[str, int]:
     return _result(before, after)
 
 
+async def _journaled(frames: str) -> dict[str, int]:
+    """The app as ``sockscope URL`` runs it: every frame also journaled to a file."""
+    with tempfile.TemporaryDirectory() as folder:
+        return await _app(frames, Path(folder) / "journal.jsonl")
+
+
 def _mb(value: int) -> str:
     return f"{value / MB:.0f} MB"
 
@@ -86,6 +96,7 @@ def run(quick: bool = False) -> list[Row]:
     frames = QUICK_FRAMES if quick else MILLION
     store = child.measure("memory", "store", frames)
     app = child.measure("memory", "app", frames)
+    journal = child.measure("memory", "journal", frames)
     payload = frames * FRAME_SIZE
     label = f"memory {frames:,} x {FRAME_SIZE} B"
     return [
@@ -103,10 +114,18 @@ def run(quick: bool = False) -> list[Row]:
             f"<= {GOAL_MB:.0f} MB",
             passed(app["rss"] <= GOAL_MB * MB),
         ),
+        Row(
+            f"{label}: journal on, peak RSS",
+            f"{_mb(journal['peak'])} (at the end {_mb(journal['rss'])})",
+            f"peak {_mb(app['peak'])} (journal off)",
+            journal["peak"] / app["peak"],
+            f"<= {GOAL_MB:.0f} MB",
+            passed(journal["peak"] <= GOAL_MB * MB),
+        ),
     ]
 
 
-MEASUREMENTS: dict[str, Any] = {"store": _store, "app": _app}
+MEASUREMENTS: dict[str, Any] = {"store": _store, "app": _app, "journal": _journaled}
 
 if __name__ == "__main__":
     child.serve(MEASUREMENTS)

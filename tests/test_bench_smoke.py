@@ -31,6 +31,7 @@ OTHER_ROWS = (
     "key to frame under load (100 B firehose,",
     "memory 20,000 x 100 B: store alone, RSS growth",
     "memory 20,000 x 100 B: whole app, process RSS",
+    "memory 20,000 x 100 B: journal on, peak RSS",
     'filter 20,000 rows: literal "type":"error"',
     'filter 20,000 rows: literal-prefixed regex "type":"err',
     'filter 20,000 rows: regex "seq":',
