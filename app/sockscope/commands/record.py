@@ -22,7 +22,7 @@ from sockscope.commands.headless import (
 from sockscope.commands.options import headless_connection_options, seconds, settings_from_options
 from sockscope.core.events import Closed, ConnectionEvent, Failed, NotOpenError, Opened
 from sockscope.core.formats.redact import redact_url
-from sockscope.core.session.session import RowWriter, Session
+from sockscope.core.session.session import Journal, Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import FrameStore, Kind, Opcode, close_parts
 from sockscope.core.text.display import (
@@ -78,7 +78,7 @@ class Recorder(Session):
 
     def __init__(
         self,
-        journal: RowWriter,
+        journal: Journal,
         count: int | None,
         echo: Callable[[str], None] | None,
         max_frames: int = KEPT_ROWS,
