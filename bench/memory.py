@@ -83,6 +83,8 @@ async def _hold(app: SockscopeApp, session: Session, count: int, before: int) ->
     from sockscope.tui.log.message_log import MessageLog
 
     async with app.run_test(size=SIZE) as pilot:
+        while session.journal is None:
+            await pilot.pause(0.01)  # the app opens its journal once mounted
         for first, payloads in batches(count):
             record(session, payloads, first)
             await asyncio.sleep(0)

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import signal
 import stat
-import subprocess
-import sys
-import textwrap
-import time
 from pathlib import Path
 
 import orjson
@@ -20,10 +14,8 @@ from hypothesis import strategies as st
 
 from log_samples import HEADER, OPEN_INFO, SECRET_URL, T0, rows_of, sample_store
 from sockscope.core.formats.errors import LogError, LogFormatError
-from sockscope.core.formats.journal import WRITE_SLICE, JournalWriter, write_store
+from sockscope.core.formats.journal import write_store
 from sockscope.core.formats.jsonl import MAX_LINE_WARNINGS, read_jsonl
-from sockscope.core.formats.model import LogHeader
-from sockscope.core.session.session import Session
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 FUZZ = settings(
@@ -300,143 +292,3 @@ def test_arbitrary_records_load_or_fail_cleanly(tmp_path: Path, records: list[ob
     # Whatever loaded writes back out and reads in again unchanged.
     write_store(path, log.store, log.header, redact=False)
     assert rows_of(read_jsonl(path).store) == rows_of(log.store)
-
-
-# -- the journal -------------------------------------------------------------------
-
-
-def test_journal_writes_on_flush_with_owner_only_permissions(tmp_path: Path) -> None:
-    path = tmp_path / "journal.jsonl"
-    path.write_text("old content that must go\n")
-    path.chmod(0o644)
-    with JournalWriter(path, LogHeader(url="ws://h/"), interval=3600) as journal:
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        assert len(lines_of(path)) == 1  # the header is written at once
-        journal.write(T0, Kind.SEND, Opcode.TEXT, b"one", {})
-        journal.write(T0 + 1, Kind.RECV, Opcode.BINARY, b"\xff", {})
-        assert len(lines_of(path)) == 1  # buffered until a flush
-        journal.flush()
-        assert journal.rows_flushed == 2
-        close = {"code": 1000, "reason": "", "was_clean": True, "by": "client"}
-        journal.write(T0 + 2, Kind.CLOSE, Opcode.NONE, b"", close)
-    log = read_jsonl(path)  # closing flushed the last row
-    assert [log.store.payload(i) for i in range(2)] == [b"one", b"\xff"]
-    assert log.store.kind(2) is Kind.CLOSE and log.store.info(2) == close
-
-
-def test_frames_journaled_together_read_back_as_written_one_by_one(tmp_path: Path) -> None:
-    rows = [
-        (Opcode.TEXT, "héllo ✓".encode()),
-        (Opcode.BINARY, b"\x00\xff"),
-        (Opcode.TEXT, b'{"quote":"\\"","nl":"\n"}'),
-    ]
-    flags = bytes(FrameStore.pack_flags(Kind.RECV, opcode) for opcode, _ in rows)
-    together, alone = tmp_path / "together.jsonl", tmp_path / "alone.jsonl"
-    with JournalWriter(together, HEADER) as journal:
-        journal.write_frames(T0, flags, [payload for _, payload in rows])
-    with JournalWriter(alone, HEADER) as journal:
-        for opcode, payload in rows:
-            journal.write(T0, Kind.RECV, opcode, payload, {})
-    assert together.read_bytes().splitlines()[1:] == alone.read_bytes().splitlines()[1:]
-    store = read_jsonl(together).store
-    assert [(store.opcode(i), store.payload(i)) for i in range(len(store))] == rows
-
-
-def test_a_batch_larger_than_a_write_slice_is_written_whole_and_in_order(tmp_path: Path) -> None:
-    path = tmp_path / "journal.jsonl"
-    count = 3 * WRITE_SLICE + 7
-    flag = FrameStore.pack_flags(Kind.RECV, Opcode.TEXT)
-    with JournalWriter(path, HEADER, interval=3600) as journal:
-        journal.write_frames(T0, bytes([flag]) * count, [b"%d" % n for n in range(count)])
-        journal.flush()
-        assert journal.rows_flushed == count
-    store = read_jsonl(path).store
-    assert [store.payload(i) for i in range(len(store))] == [b"%d" % n for n in range(count)]
-
-
-def test_journal_flushes_by_itself_once_the_interval_has_passed(tmp_path: Path) -> None:
-    path = tmp_path / "journal.jsonl"
-    journal = JournalWriter(path, LogHeader(), interval=0.0)
-    journal.write(T0, Kind.SEND, Opcode.TEXT, b"now", {})
-    deadline = time.monotonic() + 5  # written behind, by the journal's own thread
-    while len(lines_of(path)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert lines_of(path)[1]["text"] == "now"
-    assert journal.rows_flushed == 1
-    journal.close()
-    journal.close()
-    with pytest.raises(LogError, match="is closed"):
-        journal.write(T0, Kind.SEND, Opcode.TEXT, b"late", {})
-
-
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-def test_a_disk_that_fills_up_stops_the_journal_not_the_session(tmp_path: Path) -> None:
-    journal = JournalWriter(tmp_path / "journal.jsonl", LogHeader())
-    full = os.open("/dev/full", os.O_WRONLY)
-    os.dup2(full, journal._fd)  # the disk fills up while the session runs
-    os.close(full)
-    session = Session(journal=journal)
-    flag = bytes([FrameStore.pack_flags(Kind.RECV, Opcode.TEXT)])
-    session.on_frames(T0, flag, [b"x"])
-    session.flush_journal()
-    assert session.journal is None and session.journal_error is not None
-    assert "journal.jsonl" in session.journal_error, session.journal_error
-    session.on_frames(T0 + 1, flag, [b"y"])
-    assert [session.store.payload(i) for i in range(2)] == [b"x", b"y"]
-    with pytest.raises(LogError):
-        journal.close()  # the failure again; the file is closed all the same
-
-
-def test_journal_redacts_only_when_asked(tmp_path: Path) -> None:
-    for redact in (False, True):
-        path = tmp_path / f"journal-{redact}.jsonl"
-        with JournalWriter(path, HEADER, redact=redact) as journal:
-            journal.write(T0, Kind.OPEN, Opcode.NONE, b"", OPEN_INFO)
-        assert ("token-123" in path.read_text()) is not redact
-        assert ("hunter2" in path.read_text()) is not redact
-
-
-CHILD = textwrap.dedent(
-    """
-    import sys, time
-    from sockscope.core.formats.journal import JournalWriter
-    from sockscope.core.formats.model import LogHeader
-    from sockscope.core.store.frames import Kind, Opcode
-
-    journal = JournalWriter(sys.argv[1], LogHeader(url="ws://h/"))
-    reported = seq = 0
-    while True:
-        journal.write(time.time(), Kind.RECV, Opcode.TEXT, b'{"seq":%d}' % seq, {})
-        seq += 1
-        if journal.rows_flushed != reported:
-            reported = journal.rows_flushed
-            print(reported, flush=True)
-        if seq % 100 == 0:
-            time.sleep(0.001)
-    """
-)
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-def test_a_journal_killed_mid_stream_loads_all_but_the_last_second(tmp_path: Path) -> None:
-    path = tmp_path / "journal.jsonl"
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert child.stdout is not None
-        first = child.stdout.readline()  # the first flush the 1 s rule made on its own
-        assert first.strip().isdigit(), "the child died before its first flush"
-        time.sleep(0.5)
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-    assert child.stdout is not None
-    flushed = int([first, *child.stdout.read().split()][-1])
-    log = read_jsonl(path)
-    count = len(log.store)
-    assert count >= flushed > 0
-    seqs = [orjson.loads(log.store.payload(i))["seq"] for i in range(count)]
-    assert seqs == list(range(count))
-    assert all(line.endswith(b"}") for line in path.read_bytes().split(b"\n")[:-1])
-    assert os.stat(path).st_mode & 0o777 == 0o600

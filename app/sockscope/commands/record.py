@@ -33,7 +33,7 @@ from sockscope.core.events import (
 from sockscope.core.formats.redact import redact_url
 from sockscope.core.protocols.plugin import ProtocolPlugin
 from sockscope.core.protocols.registry import RAW
-from sockscope.core.session.session import RowWriter, Session
+from sockscope.core.session.session import Journal, Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import FrameStore, Kind, Opcode, close_parts
 from sockscope.core.text.display import (
@@ -89,7 +89,7 @@ class Recorder(Session):
 
     def __init__(
         self,
-        journal: RowWriter,
+        journal: Journal,
         count: int | None,
         echo: Callable[[str], None] | None,
         max_frames: int = KEPT_ROWS,

@@ -1,6 +1,6 @@
 """The native log written: JSON Lines (docs/log-format.md), appended or saved whole.
 
-- :class:`JournalWriter` appends rows while a session runs, flushing at least once a
+- :class:`JournalWriter` appends a session's rows as they come, writing at least once a
   second, and never rewrites what it wrote: after ``kill -9`` at most the last second is
   lost.
 - :func:`write_store` saves a whole store at once (and atomically).
@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from os import PathLike
 from pathlib import Path
-from queue import Queue
 from types import TracebackType
-from typing import Any
 
 from sockscope.core.formats.deep_json import dumps
 from sockscope.core.formats.errors import LogError
 from sockscope.core.formats.files import FILE_MODE, describe_os_error, replacing
 from sockscope.core.formats.model import LogHeader
-from sockscope.core.formats.records import encode_row, frame_lines, header_record, json_lines
-from sockscope.core.store.frames import FrameStore, Kind, Opcode
+from sockscope.core.formats.records import header_record, json_lines, row_lines
+from sockscope.core.store.frames import FrameStore
 
 __all__ = ["JournalWriter", "write_store"]
 
 FLUSH_INTERVAL = 1.0
-#: Lines the journal's writing thread joins at once (see JournalWriter._write_behind).
-WRITE_SLICE = 512
+#: At most this many rows, or about this many payload bytes, are encoded for one write:
+#: the encoding holds the GIL (the event loop waits), the write lets it go.
+SLICE_ROWS = 4096
+SLICE_BYTES = 1 << 20
 _JOURNAL_FLAGS = (
     os.O_WRONLY
     | os.O_CREAT
@@ -81,16 +80,22 @@ def _open_journal(path: Path) -> int:
 
 
 class JournalWriter:
-    """Appends rows to a JSONL log as they happen; nothing written is ever rewritten.
+    """Appends a store's rows to a JSONL log as they come; nothing written is ever rewritten.
 
-    Lines are buffered and handed to the file by :meth:`flush` (the owner calls it on a
-    timer) or, at the latest, by the first :meth:`write` a second after the last flush.
-    A thread of the writer's own does the writing, so a firehose's journal (hundreds of
-    MB a second of 4 KiB frames) never holds the caller's event loop: ``flush(wait=False)``
-    returns at once, ``flush()`` once the OS has every line. The file is created (or
-    truncated; a symlink there is replaced, never followed) with mode 0600 and the
-    header is written at once. A write that fails raises :class:`LogError` from the
-    next call; the rows it held are dropped.
+    The journal follows one store (:meth:`follow`; a session calls it): every row
+    appended to it from then on is written. A thread of the journal's own encodes the
+    rows from the store's columns and writes them, a slice at a time, so the event loop
+    that appends does no work per row, and what waits for the disk is one number (the
+    next row to write), never a line or a buffer. That thread wakes by itself every
+    ``interval`` seconds and writes every row the store holds, even while the event loop
+    is busy: after ``kill -9`` at most the last second is lost. ``flush(wait=False)``
+    wakes it at once; ``flush()`` returns once the OS has every row. A store that drops
+    its oldest rows (a bounded session) lets the journal write them first
+    (:meth:`before_drop`).
+
+    The file is created (or truncated; a symlink there is replaced, never followed) with
+    mode 0600 and the header is written at once. A write that fails raises
+    :class:`LogError` from the next call; nothing more is written.
     """
 
     def __init__(
@@ -104,8 +109,13 @@ class JournalWriter:
         self.path = Path(path)
         self._redact = redact
         self._interval = interval
-        self._pending: list[bytes] = []
-        self._batches: Queue[list[bytes] | None] = Queue()
+        self._store: FrameStore | None = None
+        self._next = 0
+        """The session's number (``dropped + index``) of the next row to write."""
+        self._writing = threading.Lock()
+        """Held while rows are taken and written: one writer at a time, rows in order."""
+        self._wake = threading.Event()
+        self._closing = False
         self._writer: threading.Thread | None = None
         self._failure: LogError | None = None
         self.rows_flushed = 0
@@ -119,38 +129,36 @@ class JournalWriter:
         except LogError:
             self.close()
             raise
-        self._last_flush = time.monotonic()
 
-    def write(
-        self, t: float, kind: Kind, opcode: Opcode, payload: bytes, info: dict[str, Any]
-    ) -> None:
+    def follow(self, store: FrameStore) -> None:
+        """Journal every row appended to ``store`` from now on (rows it holds already are not)."""
         self._check_open()
-        self._pending.append(encode_row(t, kind, opcode, payload, info, self._redact))
-        if time.monotonic() - self._last_flush >= self._interval:
-            self.flush(wait=False)
-
-    def write_frames(self, t: float, flags: bytes, payloads: list[bytes]) -> None:
-        """Frame rows that share one time (one flag byte each, see FrameStore.pack_flags)."""
-        self._check_open()
-        self._pending += frame_lines(t, flags, payloads)
-        if time.monotonic() - self._last_flush >= self._interval:
-            self.flush(wait=False)
+        with self._writing:
+            self._store = store
+            self._next = store.dropped + len(store)
+        if self._writer is None:
+            self._writer = threading.Thread(
+                target=self._write_behind, name=f"journal {self.path.name}", daemon=True
+            )
+            self._writer.start()
 
     def flush(self, wait: bool = True) -> None:
-        """Hand every buffered line to the writing thread; with ``wait``, until it is written."""
-        self._last_flush = time.monotonic()
+        """Write every row the store holds: ``wait=False`` on the journal's thread, in the
+        background; else on the caller's, returning once the OS has them."""
         if self._fd < 0:
             return
-        if self._pending:
-            if self._writer is None:
-                self._writer = threading.Thread(
-                    target=self._write_behind, name=f"journal {self.path.name}", daemon=True
-                )
-                self._writer.start()
-            self._batches.put(self._pending)
-            self._pending = []
-        if wait and self._writer is not None:
-            self._batches.join()
+        if wait:
+            self._write_rows()
+        else:
+            self._wake.set()
+        if self._failure is not None:
+            raise self._failure
+
+    def before_drop(self, count: int) -> None:
+        """Write the store's oldest ``count`` rows now, unless written already: it drops them."""
+        self._check_open()
+        if self._store is not None and self._next < self._store.dropped + count:
+            self._write_rows(self._store.dropped + count)
         if self._failure is not None:
             raise self._failure
 
@@ -161,24 +169,48 @@ class JournalWriter:
             raise self._failure
 
     def _write_behind(self) -> None:
-        """The writing thread: batches of lines, in order, until ``None``."""
-        while True:
-            lines = self._batches.get()
-            try:
-                if lines is None:
+        """The journal's thread: every ``interval`` (or when woken), write what the store holds."""
+        while not self._closing and self._failure is None:
+            self._wake.wait(self._interval)
+            self._wake.clear()
+            self._write_rows()
+
+    def _write_rows(self, until: int | None = None) -> None:
+        """Write the rows from the next unwritten one up to row ``until`` (all: None).
+
+        The rows are read under the store's :meth:`~FrameStore.held`, so a trim never
+        moves them mid-read; appends go on meanwhile, and a row counts (``len``) only
+        once all its columns are written.
+        """
+        store = self._store
+        if store is None:
+            return
+        with self._writing:
+            while self._fd >= 0 and self._failure is None:
+                with store.held():
+                    first = self._next - store.dropped
+                    if first < 0:
+                        self._failure = LogError(
+                            f"The journal {self.path} lost {-first:,} rows the session"
+                            " dropped before they were written."
+                        )
+                        return
+                    stop = len(store) if until is None else min(len(store), until - store.dropped)
+                    stop = min(stop, first + SLICE_ROWS)
+                    stop = min(
+                        stop, max(first + 1, store.rows_within(store.start(first) + SLICE_BYTES))
+                    )
+                    if stop <= first:
+                        return
+                    lines = row_lines(store, first, stop, self._redact)
+                lines.append(b"")
+                try:
+                    self._write(b"\n".join(lines))
+                except LogError as exc:
+                    self._failure = exc
                     return
-                # Joined a slice at a time: a join holds the GIL (the event loop waits),
-                # the write lets it go. A second of 4 KiB frames is ~100 MB of lines.
-                for start in range(0, len(lines), WRITE_SLICE):
-                    if self._failure is not None:
-                        break
-                    part = lines[start : start + WRITE_SLICE]
-                    self._write(b"\n".join([*part, b""]))
-                    self.rows_flushed += len(part)
-            except LogError as exc:
-                self._failure = exc
-            finally:
-                self._batches.task_done()
+                self._next += stop - first
+                self.rows_flushed += stop - first
 
     def _write(self, data: bytes) -> None:
         view = memoryview(data)
@@ -194,12 +226,14 @@ class JournalWriter:
         try:
             self.flush()
         finally:
+            self._closing = True
             if self._writer is not None:
-                self._batches.put(None)
+                self._wake.set()
                 self._writer.join()
                 self._writer = None
-            os.close(self._fd)
-            self._fd = -1
+            with self._writing:
+                os.close(self._fd)
+                self._fd = -1
 
     def __enter__(self) -> JournalWriter:
         return self

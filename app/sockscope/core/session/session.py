@@ -1,12 +1,13 @@
 """A session: the store every event lands in, and the journal that keeps it on disk.
 
 The session is the sink of a :class:`~sockscope.core.wire.connection.Connection`.
-Frames are appended to the store (and journal) the moment they arrive, in the
-connection's own callback; the UI only learns *how many* rows are new, on its
-own tick, so a slow screen can never make the recording lose a frame.
+Frames are appended to the store the moment they arrive, in the connection's own
+callback; the UI only learns *how many* rows are new, on its own tick, so a slow
+screen can never make the recording lose a frame. The journal reads the new rows
+from the store too, on a thread of its own: recording a frame costs one append.
 
 With ``max_frames`` the store keeps only the newest rows of an endless feed while
-the journal keeps every one on disk.
+the journal keeps every one on disk: rows are dropped only once it has them.
 """
 
 from __future__ import annotations
@@ -29,20 +30,19 @@ from sockscope.core.formats.errors import LogError
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 
-class RowWriter(Protocol):
-    """An append-only writer of rows (the JSONL journal)."""
+class Journal(Protocol):
+    """What keeps a session on disk (the JSONL journal): it reads the rows from the store."""
 
-    def write(
-        self, t: float, kind: Kind, opcode: Opcode, payload: bytes, info: dict[str, Any]
-    ) -> None: ...
+    def follow(self, store: FrameStore) -> None:
+        """Keep every row appended to ``store`` from now on."""
 
-    def write_frames(self, t: float, flags: bytes, payloads: list[bytes]) -> None: ...
+    def before_drop(self, count: int) -> None:
+        """The store is about to drop its oldest ``count`` rows: keep them first."""
 
     def flush(self, wait: bool = True) -> None:
-        """Hand the buffered rows to the file; with ``wait``, until they are written."""
+        """Hand the rows not yet written to the file; with ``wait``, until they are written."""
 
 
-_NO_INFO: dict[str, Any] = {}
 #: With ``max_frames`` N the store grows to N + N // TRIM_SLACK rows, then drops back to N:
 #: each trim copies the N rows kept, so trimming in batches keeps its cost per row small.
 TRIM_SLACK = 4
@@ -54,7 +54,7 @@ class Session:
     def __init__(
         self,
         store: FrameStore | None = None,
-        journal: RowWriter | None = None,
+        journal: Journal | None = None,
         max_frames: int | None = None,
         max_bytes: int | None = None,
     ) -> None:
@@ -69,6 +69,7 @@ class Session:
         """The store keeps the newest rows whose payloads fit in this many bytes (and a
         quarter more between trims); the journal keeps every row."""
         self._bytes_full_at = sys.maxsize if max_bytes is None else max_bytes + max_bytes // 4
+        self._journal: Journal | None = None
         self.journal = journal
         self.state = ReadyState.CLOSED
         self.last_event: ConnectionEvent | None = None
@@ -76,6 +77,17 @@ class Session:
         self.listeners: list[Callable[[ConnectionEvent], None]] = []
         self.journal_error: str | None = None
         """Why the journal stopped (e.g. the disk is full); the store keeps recording."""
+
+    @property
+    def journal(self) -> Journal | None:
+        """Where every row is also kept on disk; it follows the store from when it is set."""
+        return self._journal
+
+    @journal.setter
+    def journal(self, journal: Journal | None) -> None:
+        if journal is not None:
+            journal.follow(self.store)
+        self._journal = journal
 
     @property
     def max_frames(self) -> int | None:
@@ -101,11 +113,6 @@ class Session:
             self._trim()
         if store.payload_bytes > self._bytes_full_at:
             self._trim_bytes()
-        if self.journal is not None:
-            try:
-                self.journal.write(t, kind, opcode, payload, _NO_INFO)
-            except LogError as exc:
-                self._journal_failed(exc)
 
     def on_frames(self, t: float, flags: bytes, payloads: list[bytes]) -> None:
         """Record many frames that arrived together (one flag byte each)."""
@@ -115,11 +122,6 @@ class Session:
             self._trim()
         if store.payload_bytes > self._bytes_full_at:
             self._trim_bytes()
-        if self.journal is not None:
-            try:
-                self.journal.write_frames(t, flags, payloads)
-            except LogError as exc:
-                self._journal_failed(exc)
 
     def on_event(self, t: float, event: ConnectionEvent) -> None:
         self.last_event = event
@@ -154,27 +156,31 @@ class Session:
 
     def _journal_failed(self, exc: LogError) -> None:
         """A failing disk must not stop the recording: keep the store, report once."""
-        self.journal = None
+        self._journal = None
         self.journal_error = f"The journal stopped: {exc} The session is still in memory: save it."
 
     def _trim(self) -> None:
         """Drop the rows beyond ``max_frames`` (declined while a save reads the store)."""
         assert self._max_frames is not None
-        self.store.trim_front(len(self.store) - self._max_frames)
+        self._drop(len(self.store) - self._max_frames)
 
     def _trim_bytes(self) -> None:
         """Drop the oldest rows until the payloads held fit in ``max_bytes`` (one row stays)."""
         assert self.max_bytes is not None
         store = self.store
         excess = store.payload_bytes - self.max_bytes
-        store.trim_front(min(len(store) - 1, store.rows_within(excess - 1) + 1))
+        self._drop(min(len(store) - 1, store.rows_within(excess - 1) + 1))
+
+    def _drop(self, count: int) -> None:
+        """Drop the oldest ``count`` rows, once the journal has them (it reads the store)."""
+        if self.journal is not None:
+            try:
+                self.journal.before_drop(count)
+            except LogError as exc:
+                self._journal_failed(exc)
+        self.store.trim_front(count)
 
     def _record(self, t: float, kind: Kind, info: dict[str, Any]) -> None:
         if self.store.append_event(t, kind, info) >= self._full_at:
             self._trim()
-        if self.journal is not None:
-            try:
-                self.journal.write(t, kind, Opcode.NONE, b"", info)
-            except LogError as exc:
-                self._journal_failed(exc)
-            self.flush_journal()
+        self.flush_journal()

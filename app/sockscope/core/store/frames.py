@@ -107,6 +107,7 @@ class FrameStore:
         "_ends",
         "_first_time",
         "_flags",
+        "_guard",
         "_info",
         "_payloads",
         "_readers",
@@ -124,7 +125,10 @@ class FrameStore:
         self._times = array("d")
         self._flags = bytearray()
         self._info: dict[int, dict[str, Any]] = {}
-        self._readers = threading.Lock()
+        self._guard = threading.Lock()
+        """Held while :meth:`trim_front` moves rows, and to count readers in and out."""
+        self._readers = 0
+        """Threads reading the rows now (:meth:`held`): trims wait until there are none."""
         self._first_time = 0.0
         self.dropped = 0
         """Rows dropped from the front so far (:meth:`trim_front`)."""
@@ -198,9 +202,11 @@ class FrameStore:
         count = min(count, len(self))
         if count <= 0:
             return True
-        if not self._readers.acquire(blocking=False):
+        if not self._guard.acquire(blocking=False):
             return False
         try:
+            if self._readers:
+                return False
             if not self.dropped:
                 self._first_time = self._times[0]
             cut = self._ends[count - 1]
@@ -212,7 +218,7 @@ class FrameStore:
                 self._info = {i - count: info for i, info in self._info.items() if i >= count}
             self.dropped += count
         finally:
-            self._readers.release()
+            self._guard.release()
         return True
 
     @contextmanager
@@ -220,9 +226,16 @@ class FrameStore:
         """Keep every row where it is while another thread reads them (e.g. a save).
 
         Appends go on meanwhile; :meth:`trim_front` declines until the block ends.
+        Readers do not wait for one another (a save and the journal read at once);
+        one only waits for a trim already under way.
         """
-        with self._readers:
+        with self._guard:
+            self._readers += 1
+        try:
             yield
+        finally:
+            with self._guard:
+                self._readers -= 1
 
     # -- reading -------------------------------------------------------------
 
