@@ -22,6 +22,7 @@ from bench.table import Row, render_text, write_markdown
 #: ``run(quick: bool) -> list[Row]``. Adding a benchmark is one line here.
 BENCHMARKS: dict[str, str] = {
     "ingest": "bench.ingest",
+    "terminal": "bench.terminal",
     "wscat": "bench.wscat",
     "under-load": "bench.under_load",
     "memory": "bench.memory",

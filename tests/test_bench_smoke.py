@@ -30,6 +30,8 @@ INGEST_FIGURES = (
 )
 #: The start of every other row a quick run prints (sizes are the quick ones).
 OTHER_ROWS = (
+    "terminal 3,000 x 100 B: sockscope URL in tmux, journal on",
+    "terminal 3,000 x 4 KiB: sockscope URL in tmux, journal on",
     "ingest 2,000 x 100 B: full app vs wscat",  # "not run" where npx has no wscat
     "key to frame under load (100 B firehose,",
     "memory 20,000 x 100 B: store alone, RSS growth",
