@@ -26,6 +26,7 @@ BUILT_IN: dict[str, str] = {
     "json-rpc": "sockscope.core.protocols.jsonrpc:JsonRpcLayer",
     "graphql-transport-ws": "sockscope.core.protocols.graphql_ws:GraphQLTransportWsLayer",
     "graphql-ws": "sockscope.core.protocols.graphql_ws:GraphQLWsLayer",
+    "stomp": "sockscope.core.protocols.stomp:StompLayer",
 }
 
 
