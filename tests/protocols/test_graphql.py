@@ -217,8 +217,6 @@ def test_bad_frames_and_bad_composer_input_say_why() -> None:
         layer.encode("graphql", {"query": "{ a }", "variables": "[1]"})
     with pytest.raises(ProtocolError, match="needs its id"):
         layer.encode("stop", {"id": ""})
-    with pytest.raises(ProtocolError, match="init payload must be a JSON object"):
-        GraphQLTransportWsLayer({"init-payload": "[]"}).prepare(ConnectionSettings("ws://h/"))
 
 
 async def test_the_init_payload_rides_on_connection_init(modern_port: int) -> None:
@@ -235,3 +233,19 @@ async def test_the_init_payload_rides_on_connection_init(modern_port: int) -> No
         "payload": {"token": "t0k"},
     }
     assert not [e for e in s.events if isinstance(e, CommandFailed)]
+
+
+async def test_a_bad_init_payload_is_one_sentence_and_the_session_still_starts(
+    modern_port: int,
+) -> None:
+    url = f"ws://127.0.0.1:{modern_port}/"
+    options = (("init-payload", "[1]"),)
+    settings = ConnectionSettings(url, protocol="graphql-transport-ws", protocol_options=options)
+    async with speaking(settings) as s:
+        view = s.plugin.view
+        assert view is not None
+        await s.until(lambda: rows_named(s, view, "connection_ack"))
+    failures = [e.message for e in s.events if isinstance(e, CommandFailed)]
+    assert failures == [
+        "The init payload must be a JSON object. connection_init was sent without it."
+    ]

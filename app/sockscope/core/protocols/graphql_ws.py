@@ -30,7 +30,6 @@ from sockscope.core.protocols.base import (
 )
 from sockscope.core.protocols.message import Direction, Message, MessageKind, Pairing
 from sockscope.core.protocols.summary import compact
-from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import Opcode
 from sockscope.core.wire.commands import Command, SendText
 from sockscope.core.wire.plugin import Link
@@ -91,10 +90,6 @@ class _GraphQLLayer(ProtocolLayer):
         if not isinstance(value, dict):
             raise ProtocolError("The init payload must be a JSON object.")
         return value
-
-    def prepare(self, settings: ConnectionSettings) -> ConnectionSettings:
-        self._init_payload()  # a bad payload is said before connecting
-        return super().prepare(settings)
 
     def opened(self, link: Link, event: Opened) -> None:
         init: dict[str, Any] = {"type": "connection_init"}
