@@ -47,7 +47,7 @@ async def test_a_tick_feed_keeps_the_newest_rows_and_the_journal_keeps_every_tic
 ) -> None:
     journal = tmp_path / "ticks.jsonl"
     app = build_app(
-        ConnectionSettings(demo_server.url("/ticks?rate=2000")),
+        ConnectionSettings(demo_server.url("/ticks?rate=1000")),
         connect_now=True,
         journal_path=journal,
         max_frames=MAX_FRAMES,
@@ -80,9 +80,19 @@ async def test_a_tick_feed_keeps_the_newest_rows_and_the_journal_keeps_every_tic
         picked = seq(inspector.row.payload)
         assert seq(store.payload(log.selected)) == picked
         dropped = store.dropped
-        await wait_for(pilot, lambda: dropped_at_least(dropped + 1))  # a trim or two
-        log.refresh_rows()
-        assert seq(store.payload(log.selected)) == picked
+        after_trim: list[int | None] = []
+
+        def trimmed() -> bool:
+            """Look at the selection the moment a trim is seen (a row lives ~0.6 s)."""
+            if not dropped_at_least(dropped + 1):
+                return False
+            log.refresh_rows()
+            selected = log.selected
+            after_trim.append(None if selected is None else seq(store.payload(selected)))
+            return True
+
+        await wait_for(pilot, trimmed)
+        assert after_trim == [picked]
         log.action_cursor(1)
         await wait_for(pilot, lambda: seq(inspector.row.payload) == picked + 1)  # type: ignore[union-attr]
 
