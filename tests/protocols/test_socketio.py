@@ -217,3 +217,24 @@ def test_record_stays_connected_past_the_ping_timeout_and_writes_the_events(
     assert sum(1 for frame in frames if frame == (Kind.SEND, b"3")) >= 3
     first_close = next(i for i in range(len(store)) if store.opcode(i) is Opcode.CLOSE)
     assert store.kind(first_close) is Kind.SEND  # we closed after --duration; the server never did
+
+
+async def test_the_namespace_option_joins_that_namespace_on_open(sio_port: int) -> None:
+    settings = ConnectionSettings(
+        f"ws://127.0.0.1:{sio_port}",
+        protocol="socket.io",
+        protocol_options=(("namespace", "/chat"),),
+    )
+    async with speaking(settings) as s:
+        await s.until(lambda: received(s, "connected") is not None)
+        layer = s.plugin.layer
+        assert layer is not None
+        for command in layer.encode(
+            "emit", {"event": "msg", "args": '"hi"', "namespace": "/chat", "ack": "yes"}
+        ):
+            s.driver.submit(command)
+        await s.until(lambda: received(s, "ack") is not None)
+    connected, ack = received(s, "connected"), received(s, "ack")
+    assert connected is not None and connected.summary.startswith("/chat {")
+    assert ack is not None and ack.summary == '/chat ["got hi"]'
+    assert received(s, "welcome") is None  # the default namespace was never joined
