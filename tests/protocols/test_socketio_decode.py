@@ -90,6 +90,8 @@ def test_unreadable_frames_become_errors_saying_why() -> None:
         b"\xff": "an Engine.IO text packet must be UTF-8",
         b"42" + b"[" * 100_000: "the JSON is nested too deeply to read",
     }
+    (refused,) = SocketIoLayer().decode(Direction.RECEIVED, Opcode.TEXT, b"44/x,")
+    assert (refused.kind, refused.summary) == (MessageKind.ERROR, "/x: no message")
     for payload, why in bad.items():
         (message,) = SocketIoLayer().decode(Direction.RECEIVED, Opcode.TEXT, payload)
         assert message.kind is MessageKind.ERROR and why in message.summary, payload[:20]

@@ -243,7 +243,7 @@ def _message(packet: Packet, direction: Direction, data: Any) -> Message:
             return Message(MessageKind.CONTROL, "disconnect", payload, summary=packet.namespace)
         case _:
             text = data.get("message") if isinstance(data, dict) else data
-            summary = f"{packet.namespace}: {compact(text)}"
+            summary = f"{packet.namespace}: {compact(text) or 'no message'}"
             return Message(MessageKind.ERROR, "connect_error", payload, summary=summary)
 
 
