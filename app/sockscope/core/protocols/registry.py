@@ -23,6 +23,7 @@ RAW = "raw"
 
 #: name -> "module:Class"; the order is the order auto-detection tries them in.
 BUILT_IN: dict[str, str] = {
+    "socket.io": "sockscope.core.protocols.socketio:SocketIoLayer",
     "json-rpc": "sockscope.core.protocols.jsonrpc:JsonRpcLayer",
     "graphql-transport-ws": "sockscope.core.protocols.graphql_ws:GraphQLTransportWsLayer",
     "graphql-ws": "sockscope.core.protocols.graphql_ws:GraphQLWsLayer",
