@@ -200,25 +200,31 @@ def replay(
 
         return opened
 
-    replayers = [
-        Replayer(
-            plan,
-            settings,
-            session,
-            speed=rate,
-            timeout=timeout,
-            on_progress=announce(settings, plan),
-            strict=strict,
-        )
-        for plan, settings in zip(plans, targets, strict=True)
-    ]
+    try:
+        replayers = [
+            Replayer(
+                plan,
+                settings,
+                session,
+                speed=rate,
+                timeout=timeout,
+                on_progress=announce(settings, plan),
+                strict=strict,
+            )
+            for plan, settings in zip(plans, targets, strict=True)
+        ]
+    except ReplayError as exc:  # a --protocol plug-in that fails to load
+        fail(str(exc))
     results = _run(replayers, journal)
     if session.journal_error:
         warn(session.journal_error)
     failed, reports = False, []
-    for plan, settings, result in zip(plans, targets, results, strict=True):
+    for replayer, settings, result in zip(replayers, targets, results, strict=True):
+        plan, layer = replayer.plan, replayer.layer  # less what the protocol does itself
         diff = (
-            compare(plan.responses, result.responses, ignore, unordered, strict) if check else None
+            compare(plan.responses, result.responses, ignore, unordered, strict, layer)
+            if check
+            else None
         )
         failed |= not result.complete or (diff is not None and not diff.ok)
         reports.append(_json_report(redact_url(settings.url), result, plan, diff))

@@ -8,6 +8,11 @@ client message before it (at once with ``fast``). A client message that does not
 match is reported and then ignored or answered by closing with 1008. When the
 script ends, the mock closes as the recorded server did when it closed first (same code,
 reason and timing); otherwise the connection stays open, silent, until the client closes it.
+
+A log of a protocol (detected as ``--protocol auto`` would: its URL, subprotocol or first
+messages) is played without its keepalives: the server's recorded pings are not sent on
+the recorded schedule, and the client's keepalives are neither waited for nor reported as
+unexpected, whenever they come.
 """
 
 from __future__ import annotations
@@ -24,8 +29,11 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.typing import Data, Subprotocol
 
+from sockscope.core.protocols.base import ProtocolLayer
+from sockscope.core.protocols.message import Direction
 from sockscope.core.replay.json_paths import parse_ignore
 from sockscope.core.replay.plan import ReplayPlan
+from sockscope.core.replay.protocol import keepalives, recorded_layer, without
 from sockscope.core.replay.values import Message, canonical, show_message
 from sockscope.core.store.frames import Kind, Opcode
 from sockscope.servers.demo import MAX_MESSAGE_SIZE, ws_url
@@ -75,9 +83,14 @@ class MockServer:
         ignore: Sequence[str] = (),
         report: Report | None = None,
     ) -> None:
-        self.plans = [plans] if isinstance(plans, ReplayPlan) else list(plans)
-        if not self.plans:
+        given = [plans] if isinstance(plans, ReplayPlan) else list(plans)
+        if not given:
             raise ValueError("A mock server needs a plan to play.")
+        self._layers = {plan.connection: recorded_layer(plan) for plan in given}
+        """The protocol each connection of the log speaks (None: plain WebSocket)."""
+        self.plans = [self._playable(plan) for plan in given]
+        self._readers: dict[ServerConnection, ProtocolLayer] = {}
+        """A layer per client, reading its messages in order (for protocol logs)."""
         self.host = host
         self.port = 0
         self.fast = fast
@@ -138,8 +151,23 @@ class MockServer:
         client = f"client {self.clients}"
         return f"{client} (connection {plan.connection})" if len(self.plans) > 1 else client
 
+    def _playable(self, plan: ReplayPlan) -> ReplayPlan:
+        layer = self._layers[plan.connection]
+        return without(plan, layer, keepalives) if layer is not None else plan
+
+    def _is_keepalive(self, ws: ServerConnection, message: Message) -> bool:
+        """Whether a client message is one of its protocol's keepalives (taken silently)."""
+        reader = self._readers.get(ws)
+        if reader is None:
+            return False
+        found = reader.decode(Direction.SENT, message.opcode, message.payload)
+        return keepalives(reader, Direction.SENT, found)
+
     async def _handle(self, ws: ServerConnection) -> None:
         plan = self._plans.pop(ws)
+        layer = self._layers[plan.connection]
+        if layer is not None:
+            self._readers[ws] = type(layer)(layer.option_values)
         client = self._client(plan)
         path = ws.request.path if ws.request is not None else "/"
         self._report(f"{client} connected ({path})")
@@ -148,9 +176,11 @@ class MockServer:
             with contextlib.suppress(ConnectionClosed, _HungUp):
                 await self._play(plan, ws, client, closed)
                 async for data in ws:
-                    await self._unexpected(plan, ws, client, _received(data), None)
+                    if not self._is_keepalive(ws, _received(data)):
+                        await self._unexpected(plan, ws, client, _received(data), None)
         finally:
             closed.cancel()
+            self._readers.pop(ws, None)
         code = ws.close_code if ws.close_code is not None else 1006
         reason = f" {ws.close_reason}" if ws.close_reason else ""
         self._report(f"{client} closed ({code}{reason})")
@@ -201,6 +231,8 @@ class MockServer:
             got = _received(await ws.recv())
             if got == expected or canonical(got, self._patterns) == self._canonical(plan, index):
                 return
+            if self._is_keepalive(ws, got):
+                continue
             await self._unexpected(plan, ws, client, got, number)
 
     def _canonical(self, plan: ReplayPlan, index: int) -> Message:

@@ -111,6 +111,25 @@ class ProtocolLayer(ABC):
     def answer(self, link: Link, message: Message) -> None:  # noqa: B027 (an optional hook)
         """React to a received message (answer a ping, acknowledge…)."""
 
+    def sends_by_itself(self, message: Message) -> bool:
+        """Whether the layer sends this client message on its own, with no user action.
+
+        A replay leaves such recorded messages out and lets the layer send them live
+        (core/replay/protocol.py): keepalives by default; a layer whose :meth:`opened`
+        sends a handshake (``connection_init``, STOMP CONNECT, Socket.IO ``40``…) says so
+        for that message too, or the server would get it twice.
+        """
+        return message.is_keepalive
+
+    def normalize(self, opcode: Opcode, payload: bytes) -> bytes:
+        """A server frame as ``replay --check`` compares it: by default unchanged.
+
+        Override to blank what differs on every connection by design (a session id, a
+        server-chosen operation id), so a check does not count it as a mismatch.
+        Never raises: a frame the layer cannot read is returned as it is.
+        """
+        return payload
+
     def encode(self, mode: str, values: Mapping[str, str]) -> list[Command]:
         """The frames for what the composer built in ``mode``; raises :class:`ProtocolError`."""
         raise ProtocolError(f"{self.title} has no composer mode {mode!r}.")

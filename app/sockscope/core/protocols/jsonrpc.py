@@ -53,7 +53,7 @@ class JsonRpcLayer(ProtocolLayer):
             return False
         try:
             value = json.loads(payload)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
             return False
         members = value if isinstance(value, list) else [value]
         return bool(members) and all(_is_json_rpc(member) for member in members)
@@ -61,7 +61,7 @@ class JsonRpcLayer(ProtocolLayer):
     def decode(self, direction: Direction, opcode: Opcode, payload: bytes) -> Sequence[Message]:
         try:
             value = json.loads(payload)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
             return (Message(MessageKind.ERROR, "not JSON", summary="not a JSON-RPC message"),)
         members = value if isinstance(value, list) else [value]
         if not members:

@@ -12,10 +12,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 
+from sockscope.core.protocols.base import ProtocolLayer
 from sockscope.core.replay.json_paths import (
     Pattern,
     parse_ignore,
 )
+from sockscope.core.replay.protocol import comparable
 from sockscope.core.replay.values import Difference, Message, canonical, differences, show_message
 from sockscope.core.store.frames import Opcode
 from sockscope.core.text.display import to_base64
@@ -206,13 +208,18 @@ def compare(
     ignore: Sequence[str] = (),
     unordered: bool = False,
     strict: bool = True,
+    layer: ProtocolLayer | None = None,
 ) -> DiffReport:
     """Compare new responses with recorded ones; raises ``IgnorePathError`` for a bad path.
 
     In order, message *n* is compared with message *n*; ``unordered`` matches
-    equal messages wherever they are, then pairs what is left in order.
+    equal messages wherever they are, then pairs what is left in order. With the
+    ``layer`` of a protocol log, its keepalives are left out on both sides and each
+    message is compared as :meth:`ProtocolLayer.normalize` makes it.
     """
     patterns = [parse_ignore(path) for path in ignore]
+    if layer is not None:
+        recorded, new = comparable(layer, recorded), comparable(layer, new)
     if unordered:
         indexes = _match_unordered(recorded, new, patterns)
     else:

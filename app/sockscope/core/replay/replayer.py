@@ -10,6 +10,11 @@ everything into a :class:`~sockscope.core.session.session.Session`, waits for th
 responses to settle and closes as the recorded client did (with 1000 when the server
 closed first). Comparing the responses with the recorded ones is
 :func:`sockscope.core.replay.diff.compare`'s job.
+
+The driver runs the protocol layer (:class:`ProtocolPlugin`) the log speaks, as a live
+session does: it answers the new server's keepalives and sends its own handshake, so the
+plan leaves those out (:mod:`~sockscope.core.replay.protocol`), and the server's
+keepalives are not counted as responses.
 """
 
 from __future__ import annotations
@@ -21,7 +26,11 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from sockscope.core.events import Closed, Failed, NotOpenError, Opened
+from sockscope.core.protocols.base import ProtocolError, ProtocolLayer
+from sockscope.core.protocols.plugin import ProtocolPlugin
+from sockscope.core.protocols.registry import RAW
 from sockscope.core.replay.plan import DATA_FLAGS, ReplayError, ReplayPlan
+from sockscope.core.replay.protocol import settings_layer, without
 from sockscope.core.replay.values import Message
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
@@ -54,6 +63,13 @@ class ReplayResult(NamedTuple):
         return self.sent == self.total
 
 
+def _layer(plan: ReplayPlan, settings: ConnectionSettings) -> ProtocolLayer | None:
+    try:
+        return settings_layer(plan, settings)
+    except ProtocolError as exc:
+        raise ReplayError(str(exc)) from None
+
+
 class Replayer:
     """Sends a plan's client messages over a new connection, recording into a session.
 
@@ -77,8 +93,12 @@ class Replayer:
     ) -> None:
         if speed is not None and not speed > 0:
             raise ReplayError(f"The replay speed must be positive, not {speed}.")
-        self.plan = plan
-        self.settings = settings
+        self.layer = _layer(plan, settings)
+        """The protocol the log speaks, run live (None: plain WebSocket)."""
+        self.plan = without(plan, self.layer) if self.layer is not None else plan
+        # The live layer is the one the plan was read with, whatever auto would see.
+        self.settings = settings._replace(protocol=self.layer.name if self.layer else RAW)
+        self._protocol = ProtocolPlugin(session)
         self.session = session
         self.speed = speed
         self.step = step
@@ -131,7 +151,7 @@ class Replayer:
         """
         session = self.session
         self._first_row = len(session.store)
-        driver = Driver(session, self.report)
+        driver = Driver(session, self.report, plugins=[self._protocol])
         serving = asyncio.create_task(driver.serve())
         try:
             driver.submit(Connect(self.settings._replace(reconnect=False)))
@@ -225,15 +245,22 @@ class Replayer:
     @property
     def responses_received(self) -> int:
         """How many text and binary messages came back since this replay started."""
+        if self.layer is not None:
+            return len(self.responses())
         flags, start = self.session.store.flags, self._first_row
         return sum(flags.count(flag, start) for flag in _RECV_DATA)
 
     def responses(self) -> list[Message]:
-        """The text and binary messages received since this replay started."""
+        """The text and binary messages received since this replay started (less the
+        protocol's keepalives)."""
         store = self.session.store
+        view = self._protocol.view
         found = []
         for index in range(self._first_row, len(store)):
             data = DATA_FLAGS.get(store.flags[index])
-            if data is not None and data[0] is Kind.RECV:
-                found.append(Message(data[1], store.payload(index)))
+            if data is None or data[0] is not Kind.RECV:
+                continue
+            if view is not None and view.is_keepalive(index + store.dropped):
+                continue
+            found.append(Message(data[1], store.payload(index)))
         return found

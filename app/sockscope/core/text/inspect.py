@@ -1,6 +1,7 @@
 """One row in full, as plain strings: what the inspector shows and what its copy takes.
 
-A payload is shown as pretty JSON, text, a hex dump or base64 (:class:`Mode`); an event
+A payload is shown as pretty JSON, text, a hex dump, base64 or decoded by one of the
+payload decoders (:class:`Mode`; :mod:`sockscope.core.payloads`); an event
 row as label/value fields and header lists. Every string is made safe here (control
 characters visible, secrets masked), so any front end may show it as it is; huge
 payloads are shown a part (``CHUNK``) at a time, with the size of the rest given.
@@ -12,6 +13,7 @@ from enum import Enum
 from typing import Any, NamedTuple
 
 from sockscope.core.formats.redact import is_secret_header, redact_url
+from sockscope.core.payloads.tree import Decoded, Result
 from sockscope.core.store.frames import Kind, Opcode, Row
 from sockscope.core.text.display import (
     decode_text,
@@ -46,9 +48,13 @@ class Mode(Enum):
     TEXT = "text"
     HEX = "hex"
     BASE64 = "base64"
+    DECODED = "decoded"
+    """By a payload decoder (MessagePack, CBOR, zlib…): shown as pretty JSON."""
 
 
-MODE_KEYS = {Mode.JSON: "j", Mode.TEXT: "r", Mode.HEX: "x", Mode.BASE64: "b"}
+MODE_KEYS = {Mode.JSON: "j", Mode.TEXT: "r", Mode.HEX: "x", Mode.BASE64: "b", Mode.DECODED: "e"}
+#: Modes whose text is a JSON document (highlighted, cut at line ends).
+JSON_MODES = (Mode.JSON, Mode.DECODED)
 
 
 def pretty_json(payload: bytes) -> str | None:
@@ -61,6 +67,31 @@ def pretty_json(payload: bytes) -> str | None:
         return json.dumps(json.loads(payload), indent=2, ensure_ascii=False)
     except (ValueError, RecursionError):
         return None
+
+
+def decoded_json(result: Result) -> str | None:
+    """A decoder's tree as pretty JSON, or None when the payload was not in its format."""
+    if not isinstance(result, Decoded):
+        return None
+    import json
+
+    try:
+        return json.dumps(result.value, indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):  # a tree deeper than Python prints: shown raw
+        return None
+
+
+def decoded_note(result: Result, fits: list[str], at: int) -> str:
+    """The line above a decoded payload: which decoder, what it says, what else fits."""
+    from sockscope.core.payloads.catalog import DECODERS  # with the first decoded row
+
+    title = DECODERS[result.decoder].title if result.decoder in DECODERS else result.decoder
+    line = f"Decoded as {title}" if isinstance(result, Decoded) else result.reason
+    if isinstance(result, Decoded) and result.note:
+        line += f": {result.note}"
+    if len(fits) > 1:
+        line += f" ({at + 1} of {len(fits)} decoders that fit: press e for the next)"
+    return line
 
 
 def _reads_as_text(text: str) -> bool:
@@ -90,10 +121,10 @@ def mode_text(
 
     ``limit`` cuts the payload (or the pretty JSON) first, so huge frames stay cheap.
     """
-    if mode is Mode.JSON and pretty is not None:
+    if mode in JSON_MODES and pretty is not None:
         return pretty if limit is None else pretty[:limit]
     part = payload if limit is None else payload[:limit]
-    if mode in (Mode.JSON, Mode.TEXT):
+    if mode in (*JSON_MODES, Mode.TEXT):
         return part.decode("utf-8", "replace")
     if mode is Mode.HEX:
         return "\n".join(hexdump(part, hex_width))
@@ -104,7 +135,8 @@ class PayloadView(NamedTuple):
     """One part of a payload as shown: up to ``CHUNK`` of it from ``start``, made safe."""
 
     mode: Mode
-    """The mode shown (TEXT when JSON was asked for and the payload is not JSON)."""
+    """The mode shown (TEXT when JSON was asked for and the payload is not JSON, or
+    decoded and no decoder read it)."""
     text: str
     not_json: bool
     """JSON was asked for and the payload is not JSON (or too big to parse): say so."""
@@ -120,7 +152,7 @@ class PayloadView(NamedTuple):
         """The note under a cut payload, or None when all of it is shown."""
         if self.rest <= 0:
             return None
-        unit = "characters" if self.mode is Mode.JSON else "bytes"
+        unit = "characters" if self.mode in JSON_MODES else "bytes"
         return f"… {self.rest:,} more {unit}: press m for more"
 
 
@@ -143,12 +175,23 @@ def _part_end(mode: Mode, source: bytes | str, start: int) -> int:
 
 
 def payload_view(
-    mode: Mode, payload: bytes, pretty: str | None, hex_width: int, start: int = 0
+    mode: Mode,
+    payload: bytes,
+    pretty: str | None,
+    hex_width: int,
+    start: int = 0,
+    decoded_note: str | None = None,
 ) -> PayloadView:
-    """The part of ``payload`` in ``mode`` from ``start`` (``pretty``: its JSON, if any)."""
+    """The part of ``payload`` in ``mode`` from ``start``.
+
+    ``pretty`` is the JSON to show: the payload's own, or (DECODED) the decoder's tree,
+    with ``decoded_note`` above it (or, when it did not decode, why not).
+    """
     not_json = mode is Mode.JSON and pretty is None
-    note = None
-    if not_json:
+    note = decoded_note if mode is Mode.DECODED else None
+    if mode is Mode.DECODED and pretty is None:
+        mode = Mode.TEXT
+    elif not_json:
         mode = Mode.TEXT
         too_big = len(payload) > JSON_LIMIT and payload.lstrip()[:1] in (b"{", b"[")
         note = (
@@ -156,7 +199,7 @@ def payload_view(
             if too_big
             else "Not JSON: shown as text."
         )
-    source: bytes | str = pretty if mode is Mode.JSON and pretty is not None else payload
+    source: bytes | str = pretty if mode in JSON_MODES and pretty is not None else payload
     end = _part_end(mode, source, start)
     part = source[start:end]
     if isinstance(part, str):  # the newline it was cut after separates the parts anyway

@@ -264,7 +264,9 @@ class ReplayScreen(Screen[None]):
         """
         replayer, plan = self.replayer, self.replayer.plan
         recorded = plan.responses if self.ended else plan.responses_due(replayer.sent)
-        return compare(recorded, replayer.responses(), self.ignore, self.unordered)
+        return compare(
+            recorded, replayer.responses(), self.ignore, self.unordered, layer=replayer.layer
+        )
 
     # -- keys --------------------------------------------------------------------
 

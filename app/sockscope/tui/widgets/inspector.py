@@ -1,4 +1,8 @@
-"""The inspector: the selected row in full, as pretty JSON, text, hex dump or base64.
+"""The inspector: the selected row in full, as pretty JSON, text, hex dump, base64 or
+decoded by a payload decoder (MessagePack, CBOR, zlib streams, protobuf, base64 in JSON).
+
+A frame opens decoded when exactly one decoder fits it (:func:`automatic`); "e" shows it
+decoded and, pressed again, the next decoder that fits.
 
 What is shown is made in :mod:`sockscope.core.text.inspect` (safe strings, huge frames
 a part at a time with a note of the rest); this widget lays it out. Each further part
@@ -18,11 +22,15 @@ from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from sockscope.core.payloads.rows import RowDecoder
 from sockscope.core.store.frames import FrameStore, Opcode, Row
 from sockscope.core.text.inspect import (
+    JSON_MODES,
     MODE_KEYS,
     Mode,
     PayloadView,
+    decoded_json,
+    decoded_note,
     default_mode,
     event_details,
     event_text,
@@ -52,6 +60,13 @@ class Inspector(Vertical):
         Binding("r", "mode('text')", "Text", id="inspector.text", tooltip="Plain text"),
         Binding("x", "mode('hex')", "Hex", id="inspector.hex", tooltip="Hex dump"),
         Binding("b", "mode('base64')", "Base64", id="inspector.base64", tooltip="Base64"),
+        Binding(
+            "e",
+            "decode",
+            "Decoded",
+            id="inspector.decoded",
+            tooltip="Decoded (MessagePack, CBOR, zlib…); again for the next decoder that fits",
+        ),
         Binding("c", "copy", "Copy", id="inspector.copy", tooltip="Copy all of it, as shown"),
         Binding(
             "m", "more", "More", id="inspector.more", tooltip="Show the next part of a huge payload"
@@ -72,6 +87,15 @@ class Inspector(Vertical):
         """Where the payload's next part starts, or None when all of it is shown."""
         self.shown_text = ""
         """Plain text of what the body shows now (before any "… more" note)."""
+        self._store: FrameStore | None = None
+        self._index = 0
+        self.decoders: list[str] = []
+        """The payload decoders that fit the row (none for events and close frames)."""
+        self.decoder: str | None = None
+        """The decoder the decoded mode shows (the automatic one, or the one cycled to)."""
+        self._decoded: str | None = None
+        self._decoded_note = ""
+        self._row_decoder = RowDecoder()
 
     def compose(self) -> ComposeResult:
         # The mode bar and the body come with the first row (startup: docs/performance.md).
@@ -93,12 +117,49 @@ class Inspector(Vertical):
     def show_row(self, store: FrameStore, index: int) -> None:
         """Show row ``index`` of ``store`` in its default mode."""
         row = self.row = store.row(index)
+        self._store, self._index = store, index
         header = Text(row_header(row, store.first_time), style="bold")
         self.query_one("#inspector-header", Static).update(header)
+        self.decoders, self.decoder = [], None
         if row.kind.is_frame:
             self._pretty = pretty_json(row.payload) if row.opcode is not Opcode.CLOSE else None
-            self.set_reactive(Inspector.mode, default_mode(row.opcode, row.payload, self._pretty))
+            mode = default_mode(row.opcode, row.payload, self._pretty)
+            if row.opcode is not Opcode.CLOSE:
+                from sockscope.core.payloads.catalog import automatic, detect
+
+                self.decoders = detect(row.payload)
+                self.decoder = automatic(row.payload) if self.decoders else None
+                if self.decoder is not None:
+                    self._decode(self.decoder)
+                    mode = Mode.DECODED if self._decoded is not None else mode
+            self.set_reactive(Inspector.mode, mode)
         self._render_body()
+
+    def _decode(self, name: str) -> None:
+        """Decode the row with ``name`` for the decoded mode (its tree and its note)."""
+        assert self._store is not None
+        self.decoder = name
+        result = self._row_decoder.decode(self._store, self._index, name)
+        self._decoded = decoded_json(result)
+        self._decoded_note = decoded_note(result, self.decoders, self.decoders.index(name))
+
+    def action_decode(self) -> None:
+        """Show the row decoded; when it is, the next decoder that fits (round the list)."""
+        if self.row is None or not self.decoders:
+            self.notify("No payload decoder fits this row.", severity="warning")
+            return
+        current = self.decoder if self.decoder in self.decoders else None
+        if current is None:
+            chosen = self.decoders[0]
+        elif self.mode is Mode.DECODED:
+            chosen = self.decoders[(self.decoders.index(current) + 1) % len(self.decoders)]
+        else:
+            chosen = current
+        self._decode(chosen)
+        if self.mode is Mode.DECODED:
+            self._render_body()
+        else:
+            self.mode = Mode.DECODED
 
     def watch_mode(self) -> None:
         self._render_body()
@@ -141,8 +202,13 @@ class Inspector(Vertical):
     def _mode_bar(self) -> Text:
         bar = Text()
         for mode, key in MODE_KEYS.items():
+            label = mode.value
+            if mode is Mode.DECODED:
+                if not self.decoders:
+                    continue
+                label = f"{label}: {self.decoder or self.decoders[0]}"
             style = "reverse bold" if mode is self.mode else ""
-            bar.append(f" {key} {mode.value} ", style)
+            bar.append(f" {key} {label} ", style)
             bar.append(" ")
         bar.append("  c copy")
         return bar
@@ -150,7 +216,10 @@ class Inspector(Vertical):
     def _payload_view(self, payload: bytes, start: int) -> PayloadView:
         # 16 bytes a line need 76 cells; a narrow inspector shows 8 rather than wrap.
         hex_width = 16 if self.size.width >= 78 else 8
-        view = payload_view(self.mode, payload, self._pretty, hex_width, start)
+        decoded = self.mode is Mode.DECODED
+        pretty = self._decoded if decoded else self._pretty
+        note = self._decoded_note if decoded else None
+        view = payload_view(self.mode, payload, pretty, hex_width, start, note)
         self._next = view.end if view.rest > 0 else None
         return view
 
@@ -163,7 +232,7 @@ class Inspector(Vertical):
 
     def _part(self, view: PayloadView) -> RenderableType:
         """One part of a payload: JSON highlighted, anything else as plain text."""
-        if view.mode is Mode.JSON:
+        if view.mode in JSON_MODES:
             from rich.syntax import Syntax  # on demand: pygments is a slow import
 
             theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
@@ -194,7 +263,8 @@ class Inspector(Vertical):
             return None
         if not self.row.kind.is_frame:
             return event_text(self.row.kind, self.row.info)
-        return mode_text(self.mode, self.row.payload, self._pretty)
+        pretty = self._decoded if self.mode is Mode.DECODED else self._pretty
+        return mode_text(self.mode, self.row.payload, pretty)
 
     def action_copy(self) -> None:
         """Copy with pyperclip; where it has no backend (SSH, headless) use OSC 52."""

@@ -41,6 +41,7 @@ class SessionView(Vertical):
         Binding("r", "inspect('text')", "Text", show=False),
         Binding("x", "inspect('hex')", "Hex", show=False),
         Binding("b", "inspect('base64')", "Base64", show=False),
+        Binding("e", "inspect_decoded", "Decoded", show=False, tooltip="Decoded; again: next"),
         Binding("m", "inspect_more", "More", show=False, tooltip="More of a huge payload"),
         Binding("c", "copy", "Copy", tooltip="Copy the selected payload"),
     ]
@@ -82,6 +83,10 @@ class SessionView(Vertical):
     @guarded
     def action_inspect(self, mode: str) -> None:
         self.query_one(Inspector).action_mode(mode)
+
+    @guarded
+    def action_inspect_decoded(self) -> None:
+        self.query_one(Inspector).action_decode()
 
     @guarded
     def action_inspect_more(self) -> None:
