@@ -60,9 +60,10 @@ class _Writer:
         if was is not None:
             pattern = _template_pattern(was, self.scope)
             if pattern is not None and pattern.fullmatch(value):
-                return was
+                value = was
         values = dict(self.scope.variables) if secret else {}
         values.update(self.scope.env)
+        # Even in text as the file had it: an env value typed out in full is still a secret.
         return unresolve(value, values, shortest=SHORTEST_SECRET)
 
     def optional(self, value: str | None, was: str | None) -> str | None:
