@@ -93,8 +93,8 @@ def _json_report(
 @click.argument("log", type=click.Path(path_type=Path))
 @click.option(
     "--url",
-    help="Replay against this URL or saved connection (NAME.sockscope.yaml);"
-    " default: the one LOG recorded.",
+    help="Replay against this URL or saved connection (NAME.sockscope.yaml, its on_open"
+    " left out: the log has it); default: the one LOG recorded.",
 )
 @click.option(
     "--speed",
@@ -185,7 +185,8 @@ def replay(
     plans = load_plans(log, entry, connection)
     saved = is_saved_connection(url)
     base, _ = settings_from_options(url if saved else None, options)
-    url = base.url if saved else url
+    if saved:  # the log holds what the file's on_open sent: sending it again would double it
+        url, base = base.url, base._replace(on_open=())
     no_reconnect(base, "replay")
     try:
         targets = [plan.settings_for(base, url) for plan in plans]
