@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -113,6 +113,8 @@ def main() -> None:
     sockscope record URL -o F   capture a session to a JSONL log without the TUI
     sockscope replay LOG        replay a log's client messages; --check the responses
     sockscope convert IN OUT    convert a log between JSONL and HAR
+    sockscope curl ARGS...      open the TUI on a browser's "Copy as cURL" of a WebSocket
+    sockscope F.sockscope.yaml  open a saved connection (docs/collections.md)
     """
 
 
@@ -209,13 +211,15 @@ def run_tui(
 
 
 @main.command("open")
-@click.argument("url", required=False)
+@click.argument("url", required=False, metavar="[URL|FILE.sockscope.yaml]")
 @connection_options
 @tui_options
 def open_command(url: str | None, **options: Any) -> None:
     """Open the TUI; with a URL, connect at once and focus the composer.
 
     A URL without a scheme means ws://; http:// and https:// become ws:// and wss://.
+    A saved connection file (NAME.sockscope.yaml) works as a URL; {{VARIABLES}} come
+    from --env files, then from the file's variables (docs/collections.md).
     """
     settings, notice = settings_from_options(url, options)
     if notice:
@@ -237,3 +241,85 @@ def demo_command(**options: Any) -> None:
         run_tui(settings, options, connect_now=True)
     finally:
         server.stop()
+
+
+@main.command(
+    "curl",
+    context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]},
+)
+@click.argument("curl_args", nargs=-1, type=click.UNPROCESSED)
+@click.option(
+    "--print",
+    "print_only",
+    is_flag=True,
+    help="Print the connection as a sockscope command line instead of opening the TUI.",
+)
+@click.option(
+    "--save",
+    "save_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.sockscope.yaml",
+    help="Save the connection as a saved connection file instead of opening the TUI.",
+)
+@click.option(
+    "--env",
+    "env_files",
+    multiple=True,
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Read {{VARIABLES}} from this dotenv file (repeatable, later files win).",
+)
+@tui_options
+def curl_command(
+    curl_args: tuple[str, ...], print_only: bool, save_path: Path | None, **options: Any
+) -> None:
+    """Open the TUI on what a browser's "Copy as cURL" gives for a WebSocket request.
+
+    Paste the command after `sockscope`: the URL, -H (many), -b, -A, -e, -u, -k,
+    --cacert, --cert, --key, -x, --compressed, -X, -i, -s, --http1.1 are understood; the
+    handshake's own headers (Sec-WebSocket-Key, Upgrade, Connection, Host…) are made
+    afresh, Origin, cookies and Sec-WebSocket-Protocol are kept.
+    """
+    from sockscope.commands.workspace_options import workspace_scope
+    from sockscope.core.workspace.curl import parse_curl_args
+    from sockscope.core.workspace.saved import resolve_settings
+
+    try:
+        request = parse_curl_args(list(curl_args))
+        scope, _ = workspace_scope(None, options)
+        settings = resolve_settings(request.settings, scope).validated()
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from exc
+    for notice in request.notices:
+        click.echo(f"sockscope: {safe_line(notice)}", err=True)
+    if print_only or save_path is not None:
+        _curl_output(settings, request.settings, scope.env, print_only, save_path)
+        return
+    run_tui(settings, options, connect_now=True)
+
+
+def _curl_output(
+    settings: ConnectionSettings,
+    written: ConnectionSettings,
+    env: Mapping[str, str],
+    print_only: bool,
+    save_path: Path | None,
+) -> None:
+    """``sockscope curl --print`` and ``--save``: the connection as text, no terminal needed.
+
+    The file keeps ``{{VARIABLES}}`` as ``written`` and never an env file's value.
+    """
+    from sockscope.core.workspace.export import as_sockscope_command
+    from sockscope.core.workspace.saved import SavedConnection, default_name
+    from sockscope.core.workspace.write import save_connection
+
+    if print_only:
+        click.echo(as_sockscope_command(settings).command)
+    if save_path is not None:
+        try:
+            name = default_name(save_path)
+            template = SavedConnection(name, written)
+            save_connection(save_path, name, settings, template=template, env=env)
+        except OSError as exc:
+            raise click.UsageError(f"Cannot write {str(save_path)!r}: {exc.strerror}.") from exc
+        click.echo(f"sockscope: saved {safe_line(str(save_path))}", err=True)

@@ -77,6 +77,9 @@ _OPTIONS: list[Callable[[F], F]] = [
     click.option("--auth", metavar="JSON", help="Socket.IO: the auth object sent on join."),
     click.option("--init-payload", metavar="JSON",
                  help="GraphQL: the payload of connection_init."),
+    click.option("--env", "env_files", multiple=True, metavar="FILE",
+                 type=click.Path(exists=True, dir_okay=False),
+                 help="Read {{VARIABLES}} from this dotenv file (repeatable, later files win)."),
 ]  # fmt: skip
 
 
@@ -99,12 +102,14 @@ def settings_from_options(
 ) -> tuple[ConnectionSettings, str | None]:
     """Validated settings and an optional notice; a bad value is a click usage error (exit 2)."""
     # Loaded here: `sockscope` opening the TUI must not pay for the protocol layers.
+    from sockscope.commands.workspace_options import apply_workspace, uses_workspace
     from sockscope.core.protocols.base import ProtocolError
     from sockscope.core.protocols.registry import check_name
 
+    workspace = uses_workspace(url, options)
     try:
         notice = None
-        if url:
+        if url and not workspace:
             normalized = normalize_url(url)
             url, notice = normalized.url, normalized.notice
         settings = ConnectionSettings(
@@ -128,6 +133,8 @@ def settings_from_options(
             protocol=check_name(options["protocol"]),
             protocol_options=protocol_options(options),
         )
+        if workspace:  # a saved connection file, --env, {{VARIABLES}}
+            settings, notice = apply_workspace(url, settings, options)
         if url:
             settings = settings.validated()
     except (SettingsError, ProtocolError) as exc:

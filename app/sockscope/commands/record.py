@@ -20,6 +20,7 @@ from sockscope.commands.headless import (
     secrets_option,
 )
 from sockscope.commands.options import headless_connection_options, seconds, settings_from_options
+from sockscope.commands.workspace_options import resolve_messages
 from sockscope.core.events import (
     Closed,
     CommandFailed,
@@ -34,7 +35,7 @@ from sockscope.core.formats.redact import redact_url
 from sockscope.core.protocols.plugin import ProtocolPlugin
 from sockscope.core.protocols.registry import RAW
 from sockscope.core.session.session import Journal, Session
-from sockscope.core.settings import ConnectionSettings
+from sockscope.core.settings import ConnectionSettings, SettingsError
 from sockscope.core.store.frames import FrameStore, Kind, Opcode, close_parts
 from sockscope.core.text.display import (
     close_code_name,
@@ -185,7 +186,7 @@ def report_to_user(event: DriverEvent) -> None:
 
 
 @click.command("record")
-@click.argument("url")
+@click.argument("url", metavar="URL|FILE.sockscope.yaml")
 @output_option("Record the session to FILE (JSONL; replaced if it exists).", required=True)
 @click.option(
     "--send",
@@ -239,6 +240,9 @@ def record(
 ) -> None:
     """Capture a session without the TUI: connect to URL and record every frame to FILE.
 
+    URL may be a saved connection (NAME.sockscope.yaml, docs/collections.md); with
+    --env FILE its {{VARIABLES}} come from a dotenv file first.
+
     Prints a line per frame on stderr (unless -q). Stops after --count messages,
     after --duration, when the server closes, or on Ctrl+C, and closes with 1000.
     With --reconnect, an abnormal end (a server restart, a dropped network) opens a
@@ -247,6 +251,10 @@ def record(
     Exit status: 0 recorded, 2 could not (one line on stderr says why).
     """
     settings, notice = settings_from_options(url, options)
+    try:
+        messages = resolve_messages(messages, url, options)
+    except SettingsError as exc:
+        fail(str(exc))
     if notice and not quiet:
         say(f"sockscope: {notice}")
     echo = None if quiet else lambda line: click.echo(line, err=True)

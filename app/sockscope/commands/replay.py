@@ -38,6 +38,7 @@ from sockscope.core.replay.replayer import DEFAULT_TIMEOUT, Replayer, ReplayResu
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.wording import plural
+from sockscope.core.workspace.saved import is_saved_connection
 
 
 async def _replay_all(replayers: list[Replayer]) -> list[ReplayResult]:
@@ -90,7 +91,11 @@ def _json_report(
 
 @click.command("replay")
 @click.argument("log", type=click.Path(path_type=Path))
-@click.option("--url", help="Replay against this URL (default: the one LOG recorded).")
+@click.option(
+    "--url",
+    help="Replay against this URL or saved connection (NAME.sockscope.yaml, its on_open"
+    " left out: the log has it); default: the one LOG recorded.",
+)
 @click.option(
     "--speed",
     type=FiniteFloat(min=0, min_open=True),
@@ -178,7 +183,10 @@ def replay(
     except IgnorePathError as exc:
         fail(str(exc))
     plans = load_plans(log, entry, connection)
-    base, _ = settings_from_options(None, options)
+    saved = is_saved_connection(url)
+    base, _ = settings_from_options(url if saved else None, options)
+    if saved:  # the log holds what the file's on_open sent: sending it again would double it
+        url, base = base.url, base._replace(on_open=())
     no_reconnect(base, "replay")
     try:
         targets = [plan.settings_for(base, url) for plan in plans]

@@ -2,8 +2,9 @@
 
 Exports redact by default: the values of the headers in
 :data:`~sockscope.core.settings.SECRET_HEADERS`, the ``user:password@`` part
-of URLs and the values of query parameters named in :data:`SECRET_PARAMS`.
-Frame payloads are data and are never touched.
+of URLs, the values of query parameters named in :data:`SECRET_PARAMS`, and
+wherever a header value or a URL's path and query hold it, any value an env file
+(``--env``) gave (:func:`redact_values`). Frame payloads are data and are never touched.
 """
 
 from __future__ import annotations
@@ -47,6 +48,26 @@ SECRET_PARAMS = frozenset(
 )
 
 
+#: Values of ``--env`` files, redacted like credentials: an env file holds what must not
+#: leave the machine. Process-wide, as the env files are: a run reads them once.
+_SECRET_VALUES: set[str] = set()
+
+#: Shorter values are not hunted for: a ``1`` would be redacted out of every header.
+SHORTEST_SECRET_VALUE = 4
+
+
+def redact_values(values: Iterable[str]) -> None:
+    """Redact these values (an env file's) from every header value and URL from now on."""
+    _SECRET_VALUES.update(v for v in values if len(v) >= SHORTEST_SECRET_VALUE)
+
+
+def _hide_values(text: str) -> str:
+    for value in sorted(_SECRET_VALUES, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, REDACTED)
+    return text
+
+
 def is_secret_param(name: str) -> bool:
     return name.strip().lower().replace("-", "_") in SECRET_PARAMS
 
@@ -84,7 +105,7 @@ def redact_url(url: str) -> str:
     if question:
         query, hash_, fragment = after.partition("#")
         tail = f"{before}?{_redact_query(query)}{hash_}{fragment}"
-    return f"{scheme}://{authority}{tail}"
+    return f"{scheme}://{authority}{_hide_values(tail)}"
 
 
 def is_secret_header(name: str) -> bool:
@@ -93,7 +114,10 @@ def is_secret_header(name: str) -> bool:
 
 def redact_headers(headers: Iterable[Sequence[str]]) -> list[list[str]]:
     """Header pairs with the values of secret headers replaced."""
-    return [[name, REDACTED if is_secret_header(name) else value] for name, value in headers]
+    return [
+        [name, REDACTED if is_secret_header(name) else _hide_values(value)]
+        for name, value in headers
+    ]
 
 
 def redact_info(kind: Kind, info: dict[str, Any]) -> dict[str, Any]:
