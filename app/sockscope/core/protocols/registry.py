@@ -24,6 +24,7 @@ RAW = "raw"
 #: name -> "module:Class"; the order is the order auto-detection tries them in.
 BUILT_IN: dict[str, str] = {
     "json-rpc": "sockscope.core.protocols.jsonrpc:JsonRpcLayer",
+    "mqtt": "sockscope.core.protocols.mqtt:MqttLayer",
 }
 
 
