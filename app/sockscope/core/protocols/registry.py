@@ -25,6 +25,7 @@ RAW = "raw"
 BUILT_IN: dict[str, str] = {
     "json-rpc": "sockscope.core.protocols.jsonrpc:JsonRpcLayer",
     "mqtt": "sockscope.core.protocols.mqtt:MqttLayer",
+    "phoenix": "sockscope.core.protocols.phoenix:PhoenixLayer",
     "signalr": "sockscope.core.protocols.signalr:SignalRLayer",
 }
 
