@@ -27,6 +27,7 @@ BUILT_IN: dict[str, str] = {
     "mqtt": "sockscope.core.protocols.mqtt:MqttLayer",
     "phoenix": "sockscope.core.protocols.phoenix:PhoenixLayer",
     "signalr": "sockscope.core.protocols.signalr:SignalRLayer",
+    "actioncable": "sockscope.core.protocols.actioncable:ActionCableLayer",
 }
 
 
