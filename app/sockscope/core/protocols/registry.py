@@ -24,10 +24,14 @@ RAW = "raw"
 #: name -> "module:Class"; the order is the order auto-detection tries them in.
 BUILT_IN: dict[str, str] = {
     "socket.io": "sockscope.core.protocols.socketio:SocketIoLayer",
-    "json-rpc": "sockscope.core.protocols.jsonrpc:JsonRpcLayer",
     "graphql-transport-ws": "sockscope.core.protocols.graphql_ws:GraphQLTransportWsLayer",
     "graphql-ws": "sockscope.core.protocols.graphql_ws:GraphQLWsLayer",
     "stomp": "sockscope.core.protocols.stomp:StompLayer",
+    "mqtt": "sockscope.core.protocols.mqtt:MqttLayer",
+    "phoenix": "sockscope.core.protocols.phoenix:PhoenixLayer",
+    "signalr": "sockscope.core.protocols.signalr:SignalRLayer",
+    "actioncable": "sockscope.core.protocols.actioncable:ActionCableLayer",
+    "json-rpc": "sockscope.core.protocols.jsonrpc:JsonRpcLayer",
 }
 
 
