@@ -13,8 +13,10 @@ from typing import Any, Protocol
 
 import orjson
 
+from sockscope.core.settings import SettingsError
 
-class RuleError(ValueError):
+
+class RuleError(SettingsError):
     """A rule cannot be used, or could not act; the message is one sentence for the user."""
 
 
