@@ -74,6 +74,11 @@ class RulesPlugin(Plugin):
         """``1 reply rule · every 5 s · paused``; None without rules."""
         return self.rules.describe(self.paused)
 
+    @property
+    def timers_running(self) -> int:
+        """How many timers are sending now (none while paused or closed)."""
+        return len(self._timers)
+
     def pause(self) -> None:
         """No replies, no timers until :meth:`resume` (messages already queued still go)."""
         self.paused = True
