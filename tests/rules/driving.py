@@ -21,7 +21,9 @@ from sockscope.core.wire.driver import Driver
 class Peer:
     """The server's side: what it heard, and a way to say something to the client."""
 
-    def __init__(self, echo: bool = False) -> None:
+    def __init__(self, echo: bool = False, greeting: str | None = None) -> None:
+        self.greeting = greeting
+        """Sent the moment the client connects (before its plug-ins hear of the open)."""
         self.heard: list[str] = []
         self.connection: ServerConnection | None = None
         self.echo = echo
@@ -29,6 +31,8 @@ class Peer:
 
     async def handler(self, connection: ServerConnection) -> None:
         self.connection = connection
+        if self.greeting is not None:
+            await connection.send(self.greeting)
         async for message in connection:
             self.heard.append(str(message))
             if self.echo:
@@ -68,10 +72,11 @@ async def driving(
     replies: tuple[tuple[str, str], ...] = (),
     every: tuple[tuple[float, str], ...] = (),
     echo: bool = False,
+    greeting: str | None = None,
     **plugin_options: Any,
 ) -> AsyncIterator[Driving]:
     """A server and a connected driver with these rules; both shut at the end."""
-    peer = Peer(echo)
+    peer = Peer(echo, greeting)
     async with serve(peer.handler, "127.0.0.1", 0) as server:
         port = server.sockets[0].getsockname()[1]
         settings = ConnectionSettings(

@@ -26,6 +26,14 @@ async def test_an_application_ping_is_answered_with_its_field() -> None:
     assert run.notes() == ['auto-reply: row 2 answers row 1 (rule 1: $.op == "ping")']
 
 
+async def test_a_ping_sent_at_open_is_answered_and_noted() -> None:
+    async with driving(replies=PONG, greeting='{"op":"ping","n":1}') as run:
+        await until(lambda: run.peer.heard)
+        await until(run.notes)
+    assert run.peer.heard == ['{"op":"pong","n":1}']
+    assert run.notes()[0].startswith("auto-reply: row 2 answers row 1")
+
+
 async def test_only_matching_text_is_answered_and_the_first_rule_wins() -> None:
     rules = (("^hello", "first"), ("hello", "second"))
     async with driving(replies=rules) as run:

@@ -108,8 +108,8 @@ class RulesPlugin(Plugin):
         return settings
 
     def opened(self, link: Link, event: Opened) -> None:
+        # Pending notes stay: a server's first message may be answered before this runs.
         self._link = link
-        self._pending.clear()
         if not self.paused:
             self._start_timers(link)
 
