@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from sockscope import __version__
-from sockscope.commands.options import connection_options, settings_from_options
+from sockscope.commands.options import connection_options, rule_options, settings_from_options
 from sockscope.core.paths import composer_history_path, default_journal_path, sessions_dir
 from sockscope.core.settings import ConnectionSettings, SettingsError
 from sockscope.core.text.display import safe_line
@@ -213,6 +213,7 @@ def run_tui(
 @main.command("open")
 @click.argument("url", required=False, metavar="[URL|FILE.sockscope.yaml]")
 @connection_options
+@rule_options
 @tui_options
 def open_command(url: str | None, **options: Any) -> None:
     """Open the TUI; with a URL, connect at once and focus the composer.
@@ -229,6 +230,7 @@ def open_command(url: str | None, **options: Any) -> None:
 
 @main.command("demo")
 @connection_options
+@rule_options
 @tui_options
 def demo_command(**options: Any) -> None:
     """Start the built-in demo server on a free local port and open the TUI on /echo."""

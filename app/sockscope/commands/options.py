@@ -97,6 +97,28 @@ def connection_options(function: F) -> F:
 headless_connection_options = connection_options
 
 
+def rule_options(function: F) -> F:
+    """``--reply`` and ``--every`` (docs/rules.md): for the commands that keep a connection
+    open (the TUI, ``record``), not ``replay``, which sends the log's own messages."""
+    function = click.option(
+        "--every",
+        "every",
+        multiple=True,
+        type=(seconds(positive=True), str),
+        metavar="SECONDS MESSAGE",
+        help="Send MESSAGE every SECONDS while open (repeatable; docs/rules.md).",
+    )(function)
+    return click.option(
+        "--reply",
+        "replies",
+        multiple=True,
+        type=(str, str),
+        metavar="PATTERN REPLY",
+        help="Answer a received message matching PATTERN (a regex, or a JSONPath test like"
+        " '$.op == \"ping\"') with REPLY; {{$.n}} inserts its value (repeatable).",
+    )(function)
+
+
 def settings_from_options(
     url: str | None, options: dict[str, Any]
 ) -> tuple[ConnectionSettings, str | None]:
@@ -132,12 +154,18 @@ def settings_from_options(
             reconnect=options["reconnect"],
             protocol=check_name(options["protocol"]),
             protocol_options=protocol_options(options),
+            replies=tuple(options.get("replies", ())),
+            every=tuple(options.get("every", ())),
         )
         if workspace:  # a saved connection file, --env, {{VARIABLES}}
             settings, notice = apply_workspace(url, settings, options)
+        if settings.replies or settings.every:
+            from sockscope.core.rules.rule_set import RuleSet
+
+            RuleSet.from_pairs(settings.replies, settings.every)  # a bad rule: exit 2 now
         if url:
             settings = settings.validated()
-    except (SettingsError, ProtocolError) as exc:
+    except (SettingsError, ProtocolError) as exc:  # a bad rule is a SettingsError too
         raise click.UsageError(str(exc)) from exc
     return settings, notice
 

@@ -19,7 +19,12 @@ from sockscope.commands.headless import (
     say,
     secrets_option,
 )
-from sockscope.commands.options import headless_connection_options, seconds, settings_from_options
+from sockscope.commands.options import (
+    headless_connection_options,
+    rule_options,
+    seconds,
+    settings_from_options,
+)
 from sockscope.commands.workspace_options import resolve_messages
 from sockscope.core.events import (
     Closed,
@@ -34,6 +39,7 @@ from sockscope.core.events import (
 from sockscope.core.formats.redact import redact_url
 from sockscope.core.protocols.plugin import ProtocolPlugin
 from sockscope.core.protocols.registry import RAW
+from sockscope.core.rules.plugin import RulesPlugin
 from sockscope.core.session.session import Journal, Session
 from sockscope.core.settings import ConnectionSettings, SettingsError
 from sockscope.core.store.frames import FrameStore, Kind, Opcode, close_parts
@@ -159,7 +165,8 @@ async def _record(
     messages: tuple[str, ...],
     duration: float | None,
 ) -> Closed | Failed | None:
-    driver = Driver(recorder, report_to_user, plugins=[ProtocolPlugin(recorder)])
+    plugins = [ProtocolPlugin(recorder), RulesPlugin(recorder)]
+    driver = Driver(recorder, report_to_user, plugins=plugins)
     serving = asyncio.create_task(driver.serve())
     flushing = asyncio.create_task(keep_flushing(recorder))
     driver.submit(Connect(settings))
@@ -226,6 +233,7 @@ def report_to_user(event: DriverEvent) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @secrets_option
 @headless_connection_options
+@rule_options
 def record(
     url: str,
     output: Path,

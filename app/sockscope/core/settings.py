@@ -107,6 +107,10 @@ class ConnectionSettings(NamedTuple):
     """The protocol layer spoken on top (core/protocols): a name, ``auto`` or ``raw``."""
     protocol_options: tuple[tuple[str, str], ...] = ()
     """``--protocol-option NAME=VALUE`` pairs (``auth``, ``init-payload``, ``login``…)."""
+    replies: tuple[tuple[str, str], ...] = ()
+    """Auto-reply rules, ``(pattern, reply)`` pairs (core/rules, docs/rules.md)."""
+    every: tuple[tuple[float, str], ...] = ()
+    """Timers, ``(seconds, message)`` pairs: sent while open (core/rules, docs/rules.md)."""
 
     def with_url(self, url: str) -> ConnectionSettings:
         return self._replace(url=url)

@@ -38,6 +38,7 @@ LIVE_ACTIONS = frozenset(
         "clear_view",
         "focus_composer",
         "focus_log",
+        "toggle_rules",
     }
 )
 
@@ -79,6 +80,13 @@ class SockscopeApp(App[None]):
         Binding("ctrl+l", "clear_view", "Clear", id="clear_view", tooltip="Clear the view"),
         Binding("ctrl+e", "focus_composer", "Compose", id="focus_composer", show=False),
         Binding("ctrl+g", "focus_log", "Log", id="focus_log", show=False),
+        Binding(
+            "f9",
+            "toggle_rules",
+            "Rules",
+            id="toggle_rules",
+            tooltip="Pause or resume the auto-reply rules and timers (shown while there are some)",
+        ),
     ]
 
     def __init__(
@@ -198,6 +206,9 @@ class SockscopeApp(App[None]):
             # A log viewer or a replay is what the user sees: these would act on the
             # hidden live session. False also takes them off the key bar.
             return False
+        if action == "toggle_rules":
+            settings = self.main_screen.settings
+            return bool(settings.replies or settings.every)
         return super().check_action(action, parameters)
 
     def _shown_screen(self) -> Screen[object]:
@@ -251,6 +262,9 @@ class SockscopeApp(App[None]):
 
     def action_close(self) -> None:
         self.main_screen.ask_and_close()
+
+    def action_toggle_rules(self) -> None:
+        self.main_screen.toggle_rules()
 
     def action_clear_view(self) -> None:
         self.main_screen.clear_view()

@@ -21,6 +21,7 @@ from sockscope.core.events import (
     RowsGrew,
 )
 from sockscope.core.protocols.plugin import ProtocolPlugin
+from sockscope.core.rules.plugin import RulesPlugin
 from sockscope.core.session.session import Session
 from sockscope.core.wire.commands import Command
 from sockscope.core.wire.driver import Driver
@@ -34,7 +35,9 @@ class SocketWorker:
         self._post = post
         self.protocol = ProtocolPlugin(session)
         """The session's protocol layer (its view decodes the log's rows)."""
-        self.driver = Driver(session, self._relay, plugins=[self.protocol])
+        self.rules = RulesPlugin(session)
+        """The connection's auto-reply rules and timers (from its settings)."""
+        self.driver = Driver(session, self._relay, plugins=[self.protocol, self.rules])
 
     def submit(self, command: Command) -> None:
         """Queue a command (called by the UI)."""

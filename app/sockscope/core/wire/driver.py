@@ -168,8 +168,14 @@ class Driver:
         async def repeat_command() -> None:
             while True:
                 await asyncio.sleep(seconds)
-                if self.state is ReadyState.OPEN:
-                    self.submit(command() if callable(command) else command)
+                if self.state is not ReadyState.OPEN:
+                    continue
+                try:
+                    made = command() if callable(command) else command
+                except Exception as exc:  # a factory's failure is told; the timer goes on
+                    self._report(CommandFailed(f"A timer's message was not sent: {exc}"))
+                    continue
+                self.submit(made)
 
         task = asyncio.create_task(repeat_command())
         self._background.add(task)

@@ -190,6 +190,8 @@ class MainScreen(Screen[None]):
                 session.journal is not None,
                 offered_subprotocols(opened) if opened else (),
                 self._speaking,
+                self.worker_bridge.rules.describe(),
+                self.worker_bridge.rules.paused,
             )
         )
 
@@ -223,6 +225,17 @@ class MainScreen(Screen[None]):
     def connect(self, settings: ConnectionSettings) -> None:
         self.settings = settings
         self.worker_bridge.submit(Connect(settings))
+        self.refresh_bindings()  # the rules key shows while there are rules
+
+    def toggle_rules(self) -> None:
+        """Pause or resume the auto-reply rules and timers."""
+        rules = self.worker_bridge.rules
+        if not (self.settings.replies or self.settings.every):
+            self.notify("No rules: start with --reply or --every (docs/rules.md).", timeout=3)
+            return
+        paused = rules.toggle()
+        self.notify("Rules paused." if paused else "Rules on again.", timeout=2)
+        self.show_status()
 
     def connect_from_panel(self) -> None:
         """Connect with the panel's settings (the panel says why it cannot)."""

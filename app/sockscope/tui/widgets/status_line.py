@@ -40,6 +40,9 @@ class Status(NamedTuple):
     """The subprotocols the client offered (none agreed while ``protocol`` is None)."""
     speaking: ProtocolChosen | None = None
     """The protocol layer chosen on top of WebSocket, and why."""
+    rules: str | None = None
+    """The auto-reply rules and timers running (``1 reply rule · every 5 s``)."""
+    rules_paused: bool = False
 
 
 def status_text(status: Status) -> Text:
@@ -69,6 +72,11 @@ def status_text(status: Status) -> Text:
     if status.speaking is not None and status.speaking.name != "raw":
         chosen = status.speaking
         text.append(f" {safe_line(chosen.title)} ({safe_line(chosen.reason)}) │", style="bold")
+    if status.rules:
+        text.append(
+            f" {safe_line(status.rules)}", style="bold yellow" if status.rules_paused else ""
+        )
+        text.append(" │")
     if status.extensions:
         text.append(f" {safe_line(', '.join(status.extensions))} │")
     if status.max_frames is not None:

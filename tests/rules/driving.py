@@ -1,0 +1,93 @@
+"""Rules tests: a driver with the rules plug-in against a real local websockets server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection, serve
+
+from sockscope.core.events import CommandFailed, DriverEvent
+from sockscope.core.rules.plugin import RulesPlugin
+from sockscope.core.session.session import Session
+from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import Kind
+from sockscope.core.wire.commands import Connect
+from sockscope.core.wire.driver import Driver
+
+
+class Peer:
+    """The server's side: what it heard, and a way to say something to the client."""
+
+    def __init__(self, echo: bool = False, greeting: str | None = None) -> None:
+        self.greeting = greeting
+        """Sent the moment the client connects (before its plug-ins hear of the open)."""
+        self.heard: list[str] = []
+        self.connection: ServerConnection | None = None
+        self.echo = echo
+        """Send every message back (an echo server)."""
+
+    async def handler(self, connection: ServerConnection) -> None:
+        self.connection = connection
+        if self.greeting is not None:
+            await connection.send(self.greeting)
+        async for message in connection:
+            self.heard.append(str(message))
+            if self.echo:
+                await connection.send(message)
+
+    async def say(self, text: str) -> None:
+        await until(lambda: self.connection is not None)
+        assert self.connection is not None
+        await self.connection.send(text)
+
+
+class Driving:
+    def __init__(self, peer: Peer, **plugin_options: Any) -> None:
+        self.peer = peer
+        self.session = Session()
+        self.rules = RulesPlugin(self.session, **plugin_options)
+        self.events: list[DriverEvent] = []
+        self.driver = Driver(self.session, self.events.append, plugins=[self.rules])
+
+    def notes(self) -> list[str]:
+        store = self.session.store
+        return [store.info(i)["message"] for i in range(len(store)) if store.kind(i) is Kind.NOTE]
+
+    def failures(self) -> list[str]:
+        return [event.message for event in self.events if isinstance(event, CommandFailed)]
+
+
+async def until(test: Callable[[], object], timeout: float = 10.0) -> None:
+    """Wait until ``test()`` is true, failing after a generous ``timeout``."""
+    async with asyncio.timeout(timeout):
+        while not test():
+            await asyncio.sleep(0.01)
+
+
+@asynccontextmanager
+async def driving(
+    replies: tuple[tuple[str, str], ...] = (),
+    every: tuple[tuple[float, str], ...] = (),
+    echo: bool = False,
+    greeting: str | None = None,
+    **plugin_options: Any,
+) -> AsyncIterator[Driving]:
+    """A server and a connected driver with these rules; both shut at the end."""
+    peer = Peer(echo, greeting)
+    async with serve(peer.handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        settings = ConnectionSettings(
+            f"ws://127.0.0.1:{port}/", ping_interval=None, replies=replies, every=every
+        )
+        run = Driving(peer, **plugin_options)
+        serving = asyncio.create_task(run.driver.serve())
+        try:
+            run.driver.submit(Connect(settings))
+            await run.driver.wait_settled()
+            yield run
+        finally:
+            serving.cancel()
+            await asyncio.gather(serving, return_exceptions=True)
