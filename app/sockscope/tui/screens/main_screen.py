@@ -107,6 +107,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.session_view.message_log.show_labels(self.worker_bridge.label)
+        self.composer.protocol_layer = lambda: self.worker_bridge.protocol.layer
         self.run_worker(self.worker_bridge.run(), name="socket", group="socket", exclusive=True)
         self.show_status()
         # Keeps the latency and a reconnect countdown fresh when no frames arrive.
@@ -151,6 +152,7 @@ class MainScreen(Screen[None]):
     def _protocol_changed(self, message: ProtocolChanged) -> None:
         self._speaking = message.chosen
         self.session_view.message_log.show_labels(self.worker_bridge.label)
+        self.composer.offer_protocol(self.worker_bridge.protocol.layer)
         self.show_status()
 
     @on(ReconnectScheduled)
@@ -214,6 +216,11 @@ class MainScreen(Screen[None]):
         else:
             self.worker_bridge.submit(SendBytes(outgoing.data or b""))
 
+    @on(Composer.CommandsComposed)
+    def _commands_composed(self, message: Composer.CommandsComposed) -> None:
+        for command in message.commands:
+            self.worker_bridge.submit(command)
+
     @on(Composer.CloseRequested)
     def _close_requested(self) -> None:
         self.ask_and_close()
@@ -252,7 +259,7 @@ class MainScreen(Screen[None]):
         self.panel.query_one("#url").focus()
 
     def focus_composer(self) -> None:
-        self.composer.editor.focus()
+        self.composer.focus_input()
 
     def focus_log(self) -> None:
         self.session_view.message_log.focus()
