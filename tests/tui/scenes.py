@@ -203,6 +203,67 @@ async def drive_help(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+# -- a protocol layer: JSON-RPC --------------------------------------------------------
+
+RPC_URL = "ws://rpc.example.com/"
+RPC_ROWS = (
+    (0.20, Kind.SEND, b'{"jsonrpc": "2.0", "method": "sum", "params": [1, 2, 39], "id": 1}'),
+    (0.25, Kind.RECV, b'{"jsonrpc":"2.0","result":42,"id":1}'),
+    (0.90, Kind.SEND, b'{"jsonrpc": "2.0", "method": "fail", "params": [], "id": 2}'),
+    (0.93, Kind.RECV, b'{"jsonrpc":"2.0","error":{"code":-32000,"message":"it failed"},"id":2}'),
+)
+
+
+def rpc_session() -> Session:
+    session = Session()
+    session.on_event(T0, Connecting(RPC_URL))
+    session.on_event(T0 + 0.05, _opened()._replace(url=RPC_URL, subprotocol=None))
+    for t, kind, payload in RPC_ROWS:
+        session.on_frame(T0 + t, kind, Opcode.TEXT, payload)
+    return session
+
+
+async def _speak_json_rpc(pilot: Pilot[None]) -> SockscopeApp:
+    """The rows decoded as the worker's protocol plug-in would have, the layer announced."""
+    from sockscope.core.events import ProtocolChosen
+    from sockscope.core.protocols.jsonrpc import JsonRpcLayer
+    from sockscope.core.protocols.message import Direction
+    from sockscope.core.protocols.view import ProtocolView
+    from sockscope.tui.messages import ProtocolChanged
+
+    app = await _settle(pilot)
+    store, layer = app.session.store, JsonRpcLayer()
+    view = ProtocolView(store, layer, "chosen")
+    for row in range(len(store)):
+        if store.kind(row).is_frame:
+            direction = Direction.SENT if store.kind(row) is Kind.SEND else Direction.RECEIVED
+            messages = tuple(layer.decode(direction, Opcode.TEXT, store.payload(row)))
+            view.add(row, store.time(row), direction, messages)
+    app.main_screen.worker_bridge.protocol.view = view
+    app.main_screen.post_message(ProtocolChanged(ProtocolChosen("json-rpc", layer.title, "chosen")))
+    await pilot.pause()
+    return app
+
+
+async def drive_rpc_composer(pilot: Pilot[None]) -> None:
+    """The composer in JSON-RPC's call mode, a call half-typed."""
+    app = await _speak_json_rpc(pilot)
+    await wait_for(pilot, lambda: app.query_one(Composer).form is not None)
+    app.main_screen.focus_composer()
+    await pilot.press(*"sum")
+    steady_cursors(app)
+    await pilot.pause()
+
+
+async def drive_rpc_pair(pilot: Pilot[None]) -> None:
+    """The inspector on a call: decoded, its answer and the latency."""
+    app = await _speak_json_rpc(pilot)
+    log = app.query_one(MessageLog)
+    log.focus()
+    log.select(1)
+    await pilot.pause()
+
+
 # -- replay and diff -----------------------------------------------------------------
 
 STAGING = "wss://staging.example.com/v1"
@@ -305,4 +366,6 @@ SCENES = (
     Scene("mode-menu", session_rows, drive_mode_menu),
     Scene("replay", session_rows, drive_replay),
     Scene("diff", session_rows, drive_diff),
+    Scene("rpc-composer", rpc_session, drive_rpc_composer),
+    Scene("rpc-pair", rpc_session, drive_rpc_pair),
 )

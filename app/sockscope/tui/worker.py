@@ -20,6 +20,7 @@ from sockscope.core.events import (
     ReconnectScheduled,
     RowsGrew,
 )
+from sockscope.core.protocols.message import MessageKind
 from sockscope.core.protocols.plugin import ProtocolPlugin
 from sockscope.core.rules.plugin import RulesPlugin
 from sockscope.core.session.session import Session
@@ -55,6 +56,11 @@ class SocketWorker:
         """What the protocol layer made of row number ``row`` (None: show it raw)."""
         view = self.protocol.view
         return view.label(row) if view is not None else None
+
+    def kind(self, row: int) -> MessageKind | None:
+        """The kind of row ``row``'s first decoded message (None: not decoded)."""
+        view = self.protocol.view
+        return view.kind(row) if view is not None else None
 
     def _relay(self, event: DriverEvent) -> None:
         if isinstance(event, RowsGrew):

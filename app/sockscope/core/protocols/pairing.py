@@ -62,6 +62,11 @@ class Pairs:
         return list(self._group.get(message_id, ()))
 
     @property
+    def answered(self) -> int:
+        """Calls answered so far (the newest :data:`WINDOW`, as the percentiles count them)."""
+        return len(self._recent)
+
+    @property
     def in_flight(self) -> int:
         """Calls not answered yet."""
         return len(self._open)

@@ -20,7 +20,7 @@ from sockscope.tui.log.rows import LogRows
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from sockscope.core.session.filtering import CompiledFilter
+    from sockscope.tui.log.keepalive_filter import RowMatcher
 
 #: New rows matched on the spot when they arrive; larger backlogs go to the scan worker.
 SYNC_MATCH_ROWS = 20_000
@@ -55,12 +55,12 @@ class FilterScan:
         self._run_worker = run_worker
         self._renumber = renumber
         self._show = show
-        self.compiled: CompiledFilter | None = None
+        self.compiled: RowMatcher | None = None
         self._worker: Worker[Any] | None = None
         self._slice_rows = MIN_SLICE_ROWS
         self._running = False
 
-    def set(self, compiled: CompiledFilter | None) -> None:
+    def set(self, compiled: RowMatcher | None) -> None:
         """Make ``compiled`` the filter (after :meth:`cancel`); the rows are the caller's."""
         self.compiled = compiled
         self._slice_rows = MIN_SLICE_ROWS
@@ -108,7 +108,7 @@ class FilterScan:
             now = end
             self._slice_rows = max(MIN_SLICE_ROWS, min(MAX_SLICE_ROWS, int(rate * SLICE_COST)))
 
-    async def _scan(self, compiled: CompiledFilter) -> None:
+    async def _scan(self, compiled: RowMatcher) -> None:
         """Match the rest of the backlog, letting the UI run between steps.
 
         The matches found are shown every ``SCAN_REPAINT`` seconds and at the end, not

@@ -22,12 +22,12 @@ from textual.strip import Strip
 
 from sockscope.core.store.frames import FrameStore
 from sockscope.tui.log.filter_scan import FilterScan
-from sockscope.tui.log.row_lines import Labels, RowLines
+from sockscope.tui.log.row_lines import Kinds, Labels, RowLines
 from sockscope.tui.log.rows import LogRows
 from sockscope.tui.log.virtual_height import set_rows_height
 
 if TYPE_CHECKING:
-    from sockscope.core.session.filtering import CompiledFilter
+    from sockscope.tui.log.keepalive_filter import RowMatcher
 
 
 class MessageLog(ScrollView, can_focus=True):
@@ -49,6 +49,7 @@ class MessageLog(ScrollView, can_focus=True):
         & > .message-log--received { color: $success; }
         & > .message-log--event { color: $warning; text-style: bold; }
         & > .message-log--error { color: $error; text-style: bold; }
+        & > .message-log--keepalive { text-style: dim; }
         & > .message-log--cursor {
             background: $block-cursor-blurred-background;
             color: $block-cursor-blurred-foreground;
@@ -62,7 +63,7 @@ class MessageLog(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {
         f"message-log--{part}"
-        for part in ("time", "size", "sent", "received", "event", "error", "cursor")
+        for part in ("time", "size", "sent", "received", "event", "error", "keepalive", "cursor")
     }
 
     BINDINGS = [
@@ -128,17 +129,16 @@ class MessageLog(ScrollView, can_focus=True):
         self._following = live
         """The view is at the tail (kept across resizes and growth, unlike the offset)."""
 
-    def show_labels(self, labels: Labels | None) -> None:
-        """Show rows as a protocol layer reads them, or raw (None)."""
-        self._lines.labels = labels
+    def show_labels(self, labels: Labels | None, kinds: Kinds | None = None) -> None:
+        """Show rows as a protocol layer reads them (keepalives dim, errors red), or raw."""
+        self._lines.labels, self._lines.kinds = labels, kinds
         self._lines.restyle()
         self.refresh()
 
     # -- the view ------------------------------------------------------------
 
     @property
-    def row_count(self) -> int:
-        """Rows in the view (matching rows when a filter is active)."""
+    def row_count(self) -> int:  # in the view: matching rows when a filter is active
         return self.rows.row_count
 
     @property
@@ -205,7 +205,7 @@ class MessageLog(ScrollView, can_focus=True):
         self._resize()
         self._post_count()
 
-    def set_filter(self, compiled: CompiledFilter | None) -> None:
+    def set_filter(self, compiled: RowMatcher | None) -> None:
         """Show only the rows ``compiled`` matches (``None``: every row)."""
         self._scan.cancel()
         self._renumber()

@@ -60,11 +60,12 @@ def row_text(
     origin: float | None = None,
     base: Style | None = None,
     label: str | None = None,
+    decoded_error: bool = False,
 ) -> Text:
     """The log line of row ``index``, its columns aligned, fitting ``width`` cells.
 
     ``label`` is what a protocol layer made of the row (``event chat ["hi"]``): shown
-    instead of the raw preview.
+    instead of the raw preview; ``decoded_error``: the layer read it as an error.
     """
     kind, opcode = store.kind(index), store.opcode(index)
     if kind is Kind.SEND:
@@ -79,7 +80,7 @@ def row_text(
     text.append(direction_mark(kind), mark_style)
     text.append(f" {opcode_label(kind, opcode):<{OPCODE_WIDTH}}", mark_style)
     text.append(f" {size:>{SIZE_WIDTH}}  ", styles.size)
-    preview_style = styles.error if kind is Kind.ERROR else None
+    preview_style = styles.error if kind is Kind.ERROR or decoded_error else None
     room = max(0, width - FIXED_WIDTH)
     shown = safe_line(label)[:room] if label is not None else row_preview(store, index, room)
     text.append(shown, preview_style)

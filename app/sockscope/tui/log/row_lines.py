@@ -14,12 +14,15 @@ from textual.cache import LRUCache
 from textual.strip import Strip
 from textual.widget import Widget
 
+from sockscope.core.protocols.message import MessageKind
 from sockscope.core.store.frames import FrameStore
 from sockscope.tui.log.row_format import RowStyles, row_text
 from sockscope.tui.log.rows import LogRows
 
 Labels = Callable[[int], str | None]
 """What a protocol layer made of a row, by the row's number in the session."""
+Kinds = Callable[[int], MessageKind | None]
+"""The kind of a row's first decoded message (keepalives are dimmed, errors in red)."""
 
 
 class RowLines:
@@ -31,8 +34,9 @@ class RowLines:
         self.rows = rows
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         """Lines by (row number in the session, width, selected, relative time)."""
-        self._palette: tuple[Style, Style, RowStyles] | None = None
+        self._palette: tuple[Style, Style, RowStyles, Style] | None = None
         self.labels: Labels | None = None
+        self.kinds: Kinds | None = None
 
     def restyle(self) -> None:
         """Forget every line and style: the widget's look changed."""
@@ -53,21 +57,32 @@ class RowLines:
         strip = self._cache.get(key)
         if strip is None:
             label = self.labels(key[0]) if self.labels is not None else None
-            strip = self._cache[key] = self._render(live, width, selected, relative_time, label)
+            kind = self.kinds(key[0]) if self.kinds is not None else None
+            strip = self._render(live, width, selected, relative_time, label, kind)
+            self._cache[key] = strip
         return strip
 
     def _render(
-        self, index: int, width: int, selected: bool, relative_time: bool, label: str | None
+        self,
+        index: int,
+        width: int,
+        selected: bool,
+        relative_time: bool,
+        label: str | None,
+        kind: MessageKind | None,
     ) -> Strip:
-        plain, cursor, row_styles = self._styles()
+        plain, cursor, row_styles, keepalive = self._styles()
         base = cursor if selected else plain
+        if kind is MessageKind.KEEPALIVE:
+            base += keepalive
         origin = self.store.first_time if relative_time else None
-        text = row_text(self.store, index, width, row_styles, origin, base, label)
+        error = kind is MessageKind.ERROR
+        text = row_text(self.store, index, width, row_styles, origin, base, label, error)
         strip = Strip(text.render(self.widget.app.console), text.cell_len)
         return strip.crop_extend(0, width, base)
 
-    def _styles(self) -> tuple[Style, Style, RowStyles]:
-        """Base style, cursor style and part styles, resolved once per style change."""
+    def _styles(self) -> tuple[Style, Style, RowStyles, Style]:
+        """Base, cursor, part and keepalive styles, resolved once per style change."""
         if self._palette is None:
             widget = self.widget
 
@@ -83,5 +98,6 @@ class RowLines:
                 error=style("error"),
                 size=style("size"),
             )
-            self._palette = (base, base + style("cursor", partial=False), parts)
+            cursor = base + style("cursor", partial=False)
+            self._palette = (base, cursor, parts, style("keepalive"))
         return self._palette

@@ -47,7 +47,7 @@ from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.connection_panel import ConnectionPanel
 from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.session_view import SessionView
-from sockscope.tui.widgets.status_line import Status, StatusLine
+from sockscope.tui.widgets.status_line import Calls, Status, StatusLine
 from sockscope.tui.worker import SocketWorker
 
 
@@ -106,7 +106,9 @@ class MainScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.session_view.message_log.show_labels(self.worker_bridge.label)
+        self._show_protocol()
+        self.session_view.protocol_view = lambda: self.worker_bridge.protocol.view
+        self.composer.protocol_layer = lambda: self.worker_bridge.protocol.layer
         self.run_worker(self.worker_bridge.run(), name="socket", group="socket", exclusive=True)
         self.show_status()
         # Keeps the latency and a reconnect countdown fresh when no frames arrive.
@@ -150,8 +152,14 @@ class MainScreen(Screen[None]):
     @on(ProtocolChanged)
     def _protocol_changed(self, message: ProtocolChanged) -> None:
         self._speaking = message.chosen
-        self.session_view.message_log.show_labels(self.worker_bridge.label)
+        self._show_protocol()
+        self.composer.offer_protocol(self.worker_bridge.protocol.layer)
         self.show_status()
+
+    def _show_protocol(self) -> None:
+        worker = self.worker_bridge
+        self.session_view.message_log.show_labels(worker.label, worker.kind)
+        self.session_view.protocol_changed()
 
     @on(ReconnectScheduled)
     def _reconnect_scheduled(self, message: ReconnectScheduled) -> None:
@@ -192,8 +200,16 @@ class MainScreen(Screen[None]):
                 self._speaking,
                 self.worker_bridge.rules.describe(),
                 self.worker_bridge.rules.paused,
+                self._calls(),
             )
         )
+
+    def _calls(self) -> Calls | None:
+        """The protocol layer's calls in flight and latencies, once it paired anything."""
+        view = self.worker_bridge.protocol.view
+        if view is None or not (view.pairs.in_flight or view.pairs.answered):
+            return None
+        return Calls(view.pairs.in_flight, view.pairs.percentiles())
 
     # -- what the widgets ask for ------------------------------------------------
 
@@ -215,6 +231,11 @@ class MainScreen(Screen[None]):
             self.worker_bridge.submit(SendText(outgoing.text))
         else:
             self.worker_bridge.submit(SendBytes(outgoing.data or b""))
+
+    @on(Composer.CommandsComposed)
+    def _commands_composed(self, message: Composer.CommandsComposed) -> None:
+        for command in message.commands:
+            self.worker_bridge.submit(command)
 
     @on(Composer.CloseRequested)
     def _close_requested(self) -> None:
@@ -265,7 +286,7 @@ class MainScreen(Screen[None]):
         self.panel.query_one("#url").focus()
 
     def focus_composer(self) -> None:
-        self.composer.editor.focus()
+        self.composer.focus_input()
 
     def focus_log(self) -> None:
         self.session_view.message_log.focus()

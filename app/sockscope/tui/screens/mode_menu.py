@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
+from typing import Generic, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -12,10 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from sockscope.core.text.compose import ComposeMode
+Mode = TypeVar("Mode", bound=Hashable)
 
 
-class ModeMenu(ModalScreen[ComposeMode | None]):
+class ModeMenu(ModalScreen[Mode | None], Generic[Mode]):
     """Returns the mode picked, or None (escape, or a click outside the list)."""
 
     DEFAULT_CSS = """
@@ -24,14 +25,14 @@ class ModeMenu(ModalScreen[ComposeMode | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, mode: ComposeMode, labels: Mapping[ComposeMode, str], under: Region) -> None:
+    def __init__(self, mode: Mode, labels: Mapping[Mode, str], under: Region) -> None:
         super().__init__()
         self._mode = mode
         self._labels = labels
         self._under = under
 
     def compose(self) -> ComposeResult:
-        choices = (Option(label, id=mode.value) for mode, label in self._labels.items())
+        choices = (Option(label, id=str(n)) for n, label in enumerate(self._labels.values()))
         options = OptionList(*choices, compact=True)
         options.highlighted = list(self._labels).index(self._mode)
         under, height = self._under, len(self._labels)
@@ -43,7 +44,7 @@ class ModeMenu(ModalScreen[ComposeMode | None]):
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(ComposeMode(event.option.id))
+        self.dismiss(list(self._labels)[int(event.option.id or 0)])
 
     def on_click(self, event: events.Click) -> None:
         if event.widget is self:  # outside the list

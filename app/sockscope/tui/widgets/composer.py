@@ -1,21 +1,29 @@
-"""The composer: write a message in one of several modes and send it."""
+"""The composer: write a message in one of several modes and send it.
+
+Besides the built-in modes (text, JSON, binary…) it offers the session's protocol layer's
+(JSON-RPC's *call*…): a form of the mode's fields (:class:`ProtocolForm`) in place of the
+editor, whose values the layer encodes into the frames to send.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Label, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, TextArea
 
+from sockscope.core.protocols.base import ProtocolError, ProtocolLayer
 from sockscope.core.text.compose import ComposeError, ComposeMode, Outgoing, compose
 from sockscope.core.text.history import ComposeHistory, HistoryEntry
+from sockscope.core.wire.commands import Command
 from sockscope.tui.widgets.compact_button import CompactButton
 from sockscope.tui.widgets.message_editor import MessageEditor
-from sockscope.tui.widgets.mode_picker import ModePicker
+from sockscope.tui.widgets.mode_picker import LayerMode, ModePicker, PickerMode
+from sockscope.tui.widgets.protocol_form import ProtocolForm
 
 
 class Composer(Vertical):
@@ -23,6 +31,7 @@ class Composer(Vertical):
 
     BINDINGS = [
         Binding("ctrl+t", "next_mode", "Mode", show=False, tooltip="Cycle the composer's mode"),
+        Binding("ctrl+enter", "send", "Send", show=False, tooltip="Send (also from a form)"),
     ]
 
     class MessageComposed(Message):
@@ -32,6 +41,18 @@ class Composer(Vertical):
             super().__init__()
             self.composer = composer
             self.outgoing = outgoing
+
+        @property
+        def control(self) -> Composer:
+            return self.composer
+
+    class CommandsComposed(Message):
+        """The user sent a protocol message: the frames its layer encoded."""
+
+        def __init__(self, composer: Composer, commands: Sequence[Command]) -> None:
+            super().__init__()
+            self.composer = composer
+            self.commands = commands
 
         @property
         def control(self) -> Composer:
@@ -55,6 +76,15 @@ class Composer(Vertical):
         message refused later by the socket is reported, but the editor is cleared."""
         self._history_pos = 0
         self._draft = HistoryEntry(ComposeMode.TEXT, "")
+        self.protocol_layer: Callable[[], ProtocolLayer | None] = lambda: None
+        """The session's protocol layer now, which encodes a protocol mode's form: the app
+        sets it."""
+        self._offered: str | None = None
+        """The name of the layer whose modes are offered."""
+        self.sent_forms: list[tuple[LayerMode, dict[str, str]]] = []
+        """Protocol messages sent in this run, recalled with up and down in the form."""
+        self._form_pos = 0
+        self._form: ProtocolForm | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="composer-bar"):
@@ -75,11 +105,32 @@ class Composer(Vertical):
         return self.query_one(MessageEditor)
 
     @property
-    def mode(self) -> ComposeMode:
+    def mode(self) -> PickerMode:
         return self.query_one(ModePicker).mode
 
-    def set_mode(self, mode: ComposeMode) -> None:
+    def set_mode(self, mode: PickerMode) -> None:
         self.query_one(ModePicker).mode = mode
+
+    @property
+    def form(self) -> ProtocolForm | None:
+        """The protocol mode's form shown in place of the editor, if any."""
+        return self._form
+
+    def focus_input(self) -> None:
+        """Focus where the user types: the form's first field, or the editor."""
+        form = self.form
+        if form is not None:
+            form.focus_first()
+        else:
+            self.editor.focus()
+
+    def offer_protocol(self, layer: ProtocolLayer | None) -> None:
+        """Offer ``layer``'s modes; a layer newly chosen opens in its first mode."""
+        self.query_one(ModePicker).offer(layer)
+        name = layer.name if layer is not None else None
+        if name != self._offered and layer is not None and layer.compose_modes:
+            self.set_mode(LayerMode(layer.name, layer.compose_modes[0]))
+        self._offered = name
 
     def action_next_mode(self) -> None:
         self.query_one(ModePicker).action_step(1)
@@ -92,16 +143,38 @@ class Composer(Vertical):
     def _mode_changed(self) -> None:
         self.show_error("")
         self.editor.language = "json" if self.mode is ComposeMode.JSON else None
+        mode = self.mode
+        self._show_form(mode if isinstance(mode, LayerMode) else None)
+
+    def _show_form(self, mode: LayerMode | None, values: dict[str, str] | None = None) -> None:
+        """The form of ``mode`` in place of the editor (None: the editor)."""
+        form = self._form
+        if form is not None and (form.mode != mode or values is not None):
+            form.remove()
+            self._form = form = None
+        if mode is not None and form is None:
+            self._form = ProtocolForm(mode, values)
+            self.mount(self._form, before=self.editor)
+        self.editor.display = mode is None
+        self.query_one("#minify").display = mode is None
+
+    def action_send(self) -> None:
+        self.send()
 
     @on(MessageEditor.Submitted)
+    @on(Input.Submitted)  # the form's lines (the composer has no other Input)
     @on(Button.Pressed, "#send")
     def send(self) -> None:
         """Validate the editor's text for the current mode and post it."""
+        mode = self.mode
+        if isinstance(mode, LayerMode):
+            self._send_form(mode)
+            return
         typed = self.editor.text
-        if not typed and self.mode is not ComposeMode.PING:
+        if not typed and mode is not ComposeMode.PING:
             return
         try:
-            outgoing = compose(self.mode, typed, self.query_one("#minify", Checkbox).value)
+            outgoing = compose(mode, typed, self.query_one("#minify", Checkbox).value)
         except ComposeError as exc:
             self.show_error(str(exc))
             return
@@ -110,7 +183,7 @@ class Composer(Vertical):
             self.show_error(reason)
             return
         self.show_error("")
-        self._remember(typed)
+        self._remember(mode, typed)
         self.editor.clear()
         self.post_message(self.MessageComposed(self, outgoing))
 
@@ -127,19 +200,61 @@ class Composer(Vertical):
     def _close(self) -> None:
         self.post_message(self.CloseRequested(self))
 
-    def _remember(self, typed: str) -> None:
-        error = self.history.add(self.mode, typed)
+    def _remember(self, mode: ComposeMode, typed: str) -> None:
+        error = self.history.add(mode, typed)
         if error:
             self.notify(error, severity="warning", markup=False)
         self._history_pos = len(self.history.entries)
-        self._draft = HistoryEntry(self.mode, "")
+        self._draft = HistoryEntry(mode, "")
 
-    @on(MessageEditor.HistoryRequested)
+    def _send_form(self, mode: LayerMode) -> None:
+        """Have the layer encode the form; its error is one sentence and nothing is sent."""
+        form, layer = self.form, self.protocol_layer()
+        if form is None:
+            return
+        reason = self.not_ready()
+        if reason is None and (layer is None or layer.name != mode.layer):
+            reason = f"The session does not speak {mode.layer} now."
+        if reason is not None or layer is None:
+            self.show_error(reason or "")
+            return
+        values = form.values()
+        try:
+            commands = layer.encode(mode.mode.name, values)
+        except ProtocolError as exc:
+            self.show_error(str(exc))
+            return
+        except Exception as exc:  # a plug-in's bug: said, not a crash
+            self.show_error(f"{layer.title} could not encode this: {exc!r}.")
+            return
+        self.show_error("")
+        if not self.sent_forms or self.sent_forms[-1] != (mode, values):
+            self.sent_forms.append((mode, values))
+        self._form_pos = len(self.sent_forms)
+        form.clear()
+        self.post_message(self.CommandsComposed(self, commands))
+
+    @on(ProtocolForm.HistoryRequested)
+    def _recall_form(self, event: ProtocolForm.HistoryRequested) -> None:
+        """Up and down in a form bring back the protocol messages sent, each in its mode."""
+        position = max(0, min(len(self.sent_forms), self._form_pos + event.step))
+        if position == self._form_pos:
+            return
+        self._form_pos = position
+        if position < len(self.sent_forms):
+            mode, values = self.sent_forms[position]
+        else:
+            mode, values = event.form.mode, {}
+        self._show_form(mode, dict(values))
+        self.set_mode(mode)
+        self.call_after_refresh(self.focus_input)
+
+    @on(MessageEditor.HistoryRequested, "#editor")
     def _recall(self, event: MessageEditor.HistoryRequested) -> None:
         entries = self.history.entries
         if not entries:
             return
-        if self._history_pos >= len(entries):
+        if self._history_pos >= len(entries) and isinstance(self.mode, ComposeMode):
             self._draft = HistoryEntry(self.mode, self.editor.text)
         position = max(0, min(len(entries), self._history_pos + event.step))
         if position == self._history_pos:

@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 from sockscope.core.formats.redact import is_secret_header
 from sockscope.core.settings import ConnectionSettings, SettingsError, parse_header
 from sockscope.core.text.display import mask_secret, safe_block
+from sockscope.tui.protocol_options import options_text, parse_options
 
 
 def masked_headers(headers: Iterable[tuple[str, str]]) -> str:
@@ -51,6 +52,27 @@ def _field(label: str, value: str, placeholder: str, widget_id: str) -> Input:
     return field
 
 
+def _protocol_field(protocol: str) -> Input:
+    """The protocol layer's name, completed from the registry's (auto, raw, json-rpc…)."""
+    from textual.suggester import SuggestFromList
+
+    from sockscope.core.protocols.registry import names
+
+    field = _field("Protocol", protocol, "auto, raw, json-rpc…", "protocol")
+    field.suggester = SuggestFromList(names(), case_sensitive=False)
+    return field
+
+
+def _protocol(text: str) -> str:
+    from sockscope.core.protocols.base import ProtocolError
+    from sockscope.core.protocols.registry import AUTO, check_name
+
+    try:
+        return check_name(text.strip().lower() or AUTO)
+    except ProtocolError as exc:
+        raise SettingsError(str(exc)) from None
+
+
 class ConnectionOptions(Vertical):
     """Every connection option but the URL, as fields; :meth:`apply` reads them."""
 
@@ -68,6 +90,9 @@ class ConnectionOptions(Vertical):
         yield TextArea("\n".join(f"{n}: {v}" for n, v in s.headers), id="headers", soft_wrap=False)
         with Grid(id="options-grid"):
             yield _field("Subprotocols", ", ".join(s.subprotocols), "a, b", "subprotocols")
+            yield _protocol_field(s.protocol)
+            options = options_text(s.protocol_options)
+            yield _field("Protocol options", options, "NAME=VALUE; …", "protocol-options")
             yield _field("Origin", s.origin or "", "", "origin")
             yield _field("User-Agent", s.user_agent or "", "", "user-agent")
             yield _field("Proxy URL", s.proxy or "", "from the env", "proxy")
@@ -136,6 +161,8 @@ class ConnectionOptions(Vertical):
             insecure=self.query_one("#insecure", Checkbox).value,
             compression=self.query_one("#compression", Checkbox).value,
             reconnect=self.query_one("#reconnect", Checkbox).value,
+            protocol=_protocol(self._value("protocol")),
+            protocol_options=parse_options(self._value("protocol-options")),
             on_open=tuple(
                 line for line in self.query_one("#on-open", TextArea).text.splitlines() if line
             ),

@@ -59,6 +59,8 @@ class ConnectionPanel(Vertical):
         yield Label("", id="settings-error")
         # The form is made and mounted when the options first open (connection_options.py).
         title = "Options: headers, subprotocols, TLS, proxy…"
+        if s.protocol != "auto":  # --protocol, shown without opening the options
+            title += f" · protocol {s.protocol}"
         yield Disclosure(title, self._options_form, id="options")
 
     def _options_form(self) -> ConnectionOptions:

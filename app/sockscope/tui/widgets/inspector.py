@@ -13,6 +13,9 @@ highlighted with :class:`rich.syntax.Syntax` and everything else is shown as
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -40,6 +43,9 @@ from sockscope.core.text.inspect import (
     row_header,
 )
 
+if TYPE_CHECKING:
+    from sockscope.core.protocols.view import ProtocolView
+
 
 class Inspector(Vertical):
     """Shows the row the log's cursor is on; the app calls :meth:`show_row`."""
@@ -51,6 +57,7 @@ class Inspector(Vertical):
         & > #inspector-modes { height: 1; padding: 0 1; color: $text-muted; }
         & > VerticalScroll { height: 1fr; }
         & #inspector-body, & .inspector-part, & #inspector-more { padding: 0 1; }
+        & #inspector-decoded { padding: 0 1; }
         & #inspector-more { text-style: italic; }
     }
     """
@@ -96,6 +103,9 @@ class Inspector(Vertical):
         self._decoded: str | None = None
         self._decoded_note = ""
         self._row_decoder = RowDecoder()
+        self.protocol_view: Callable[[], ProtocolView | None] = lambda: None
+        """The session's protocol layer's view: a row it decoded shows decoded first."""
+        self._protocol_part: Static | None = None
 
     def compose(self) -> ComposeResult:
         # The mode bar and the body come with the first row (startup: docs/performance.md).
@@ -109,7 +119,10 @@ class Inspector(Vertical):
                 Static(id="inspector-body", markup=False),
                 Static(id="inspector-more", markup=False),
             )
-            scroll = VerticalScroll(body, more)
+            # What a protocol layer decoded goes above the raw payload (hidden until then).
+            self._protocol_part = Static(id="inspector-decoded", markup=False)
+            self._protocol_part.display = False
+            scroll = VerticalScroll(self._protocol_part, body, more)
             self.mount_all([bar, scroll])
             self._parts = bar, body, scroll, more
         return self._parts
@@ -121,6 +134,7 @@ class Inspector(Vertical):
         header = Text(row_header(row, store.first_time), style="bold")
         self.query_one("#inspector-header", Static).update(header)
         self.decoders, self.decoder = [], None
+        self._show_protocol(store.dropped + index if row.kind.is_frame else None)
         if row.kind.is_frame:
             self._pretty = pretty_json(row.payload) if row.opcode is not Opcode.CLOSE else None
             mode = default_mode(row.opcode, row.payload, self._pretty)
@@ -160,6 +174,21 @@ class Inspector(Vertical):
             self._render_body()
         else:
             self.mode = Mode.DECODED
+
+    def _show_protocol(self, number: int | None) -> None:
+        """What the protocol layer made of row ``number``, above the raw payload."""
+        view = self.protocol_view()
+        decoded = None
+        if view is not None and number is not None:
+            from sockscope.tui.widgets.decoded_view import decoded_text
+
+            decoded = decoded_text(view, number)
+        if decoded is None and self._protocol_part is None:
+            return
+        self._body_parts()
+        assert self._protocol_part is not None
+        self._protocol_part.display = decoded is not None
+        self._protocol_part.update(decoded or "")
 
     def watch_mode(self) -> None:
         self._render_body()

@@ -7,6 +7,8 @@ This picker is one widget; its list is a small screen built when it is opened.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -14,9 +16,22 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from sockscope.core.protocols.base import ComposeMode as LayerComposeMode
+from sockscope.core.protocols.base import ProtocolLayer
 from sockscope.core.text.compose import ComposeMode
 
-MODE_LABELS = {
+
+class LayerMode(NamedTuple):
+    """A composer mode of the session's protocol layer (JSON-RPC's *call*…)."""
+
+    layer: str
+    """The layer's name: a mode is sent only while the session speaks it."""
+    mode: LayerComposeMode
+
+
+PickerMode = ComposeMode | LayerMode
+
+MODE_LABELS: dict[PickerMode, str] = {
     ComposeMode.TEXT: "Text",
     ComposeMode.JSON: "JSON",
     ComposeMode.HEX: "Binary (hex)",
@@ -45,10 +60,28 @@ class ModePicker(Widget, can_focus=True):
         Binding("up", "step(-1)", show=False),
     ]
 
-    mode: reactive[ComposeMode] = reactive(ComposeMode.TEXT, init=False)
+    mode: reactive[PickerMode] = reactive[PickerMode](ComposeMode.TEXT, init=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.labels: dict[PickerMode, str] = dict(MODE_LABELS)
+        """The modes offered, in order: the protocol layer's first, then the built-in ones."""
+
+    def offer(self, layer: ProtocolLayer | None) -> None:
+        """Offer ``layer``'s composer modes (None: only the built-in ones)."""
+        modes = layer.compose_modes if layer is not None else ()
+        offered: dict[PickerMode, str] = {
+            LayerMode(layer.name, mode): f"{mode.title.capitalize()} ({layer.title})"
+            for mode in modes
+            if layer is not None
+        }
+        self.labels = offered | MODE_LABELS
+        if self.mode not in self.labels:
+            self.mode = ComposeMode.TEXT
+        self.refresh()
 
     class Changed(Message):
-        def __init__(self, picker: ModePicker, mode: ComposeMode) -> None:
+        def __init__(self, picker: ModePicker, mode: PickerMode) -> None:
             super().__init__()
             self.picker = picker
             self.mode = mode
@@ -58,25 +91,27 @@ class ModePicker(Widget, can_focus=True):
             return self.picker
 
     def render(self) -> Text:
-        label = MODE_LABELS[self.mode].ljust(max(self.size.width - 2, 1))
-        return Text.assemble(label, ("▼", "dim"))
+        room = max(self.size.width - 2, 1)
+        label = self.labels.get(self.mode, "")
+        label = label if len(label) <= room else label[: room - 1] + "…"
+        return Text.assemble(label.ljust(room), ("▼", "dim"))
 
-    def watch_mode(self, mode: ComposeMode) -> None:
+    def watch_mode(self, mode: PickerMode) -> None:
         self.post_message(self.Changed(self, mode))
 
     def action_step(self, step: int) -> None:
-        modes = list(ComposeMode)
+        modes = list(self.labels)
         self.mode = modes[(modes.index(self.mode) + step) % len(modes)]
 
     def action_open(self) -> None:
         from sockscope.tui.screens.mode_menu import ModeMenu
 
-        def chosen(mode: ComposeMode | None) -> None:
+        def chosen(mode: PickerMode | None) -> None:
             if mode is not None:
                 self.mode = mode
             self.focus()
 
-        self.app.push_screen(ModeMenu(self.mode, MODE_LABELS, self.region), chosen)
+        self.app.push_screen(ModeMenu(self.mode, self.labels, self.region), chosen)
 
     def on_click(self, event: events.Click) -> None:
         event.stop()

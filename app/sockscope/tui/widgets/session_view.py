@@ -7,6 +7,7 @@ cursor row in the inspector.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from textual import on
@@ -14,8 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 
+from sockscope.core.protocols.view import ProtocolView
 from sockscope.core.store.frames import FrameStore
 from sockscope.tui.guard import guarded
+from sockscope.tui.log.keepalive_filter import RowMatcher, WithoutKeepalives
 from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.widgets.inspector import Inspector
 
@@ -44,6 +47,11 @@ class SessionView(Vertical):
         Binding("e", "inspect_decoded", "Decoded", show=False, tooltip="Decoded; again: next"),
         Binding("m", "inspect_more", "More", show=False, tooltip="More of a huge payload"),
         Binding("c", "copy", "Copy", tooltip="Copy the selected payload"),
+        # Shown only where they apply (check_action): a protocol layer, a row with a pair.
+        Binding("p", "jump_pair", "Pair", id="log.pair", tooltip="Go to the paired row"),
+        Binding(
+            "k", "keepalives", "Keepalives", id="log.keepalives", tooltip="Hide/show keepalives"
+        ),
     ]
 
     def __init__(self, store: FrameStore, *, live: bool = True, id: str | None = None) -> None:
@@ -51,6 +59,12 @@ class SessionView(Vertical):
         super().__init__(id=id)
         self.store = store
         self.live = live
+        self.protocol_view: Callable[[], ProtocolView | None] = lambda: None
+        """The session's protocol view (the live session's screen sets it)."""
+        self.hide_keepalives = False
+        self._user_filter: RowMatcher | None = None
+        self._paired: bool | None = None
+        """Whether the cursor row has a pair, as the key bar last showed it."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="rows"):
@@ -99,6 +113,7 @@ class SessionView(Vertical):
     def on_mount(self) -> None:
         # A watch, not a message: the inspector changes in the same frame as the cursor.
         self.watch(self.message_log, "cursor_number", self._cursor_moved, init=False)
+        self.query_one(Inspector).protocol_view = lambda: self.protocol_view()
 
     @guarded
     def _cursor_moved(self, number: int | None) -> None:
@@ -109,6 +124,54 @@ class SessionView(Vertical):
         index = number - self.store.dropped
         if index >= 0:
             self.query_one(Inspector).show_row(self.store, index)
+        paired = self._partner() is not None
+        if paired != self._paired:  # the pair key comes and goes with the row
+            self._paired = paired
+            self.refresh_bindings()
+
+    def protocol_changed(self) -> None:
+        """The session's layer changed: its keys, and keepalives to hide or not."""
+        self.refresh_bindings()
+        if self.hide_keepalives:
+            self._apply_filter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "keepalives":
+            return self.protocol_view() is not None
+        if action == "jump_pair":
+            return self._partner() is not None
+        return True
+
+    def _partner(self) -> int | None:
+        view, number = self.protocol_view(), self.message_log.cursor_number
+        return None if view is None or number is None else view.pairs.partner(number)
+
+    def action_jump_pair(self) -> None:
+        """Put the log's cursor on the row paired with the cursor's (its call or answer)."""
+        partner = self._partner()
+        if partner is None:
+            return
+        log = self.message_log
+        index = partner - log.rows.dropped
+        if index < 0:
+            self.notify("The paired row was dropped (--max-frames).", severity="warning")
+        elif not log.rows.is_shown(index):
+            self.notify("The paired row is hidden by the filter.", severity="warning")
+        else:
+            log.select(log.rows.position_near(index))
+
+    def action_keepalives(self) -> None:
+        self.hide_keepalives = not self.hide_keepalives
+        self._apply_filter()
+        shown = "hidden" if self.hide_keepalives else "shown"
+        self.notify(f"Keepalives {shown} (k).", timeout=2)
+
+    def _apply_filter(self) -> None:
+        """The user's filter, without keepalives while they are hidden."""
+        view, matcher = self.protocol_view(), self._user_filter
+        if self.hide_keepalives and view is not None:
+            matcher = WithoutKeepalives(matcher, view.is_keepalive)
+        self.message_log.set_filter(matcher)
 
     @on(MessageLog.FilterCounted)
     @guarded
@@ -119,7 +182,8 @@ class SessionView(Vertical):
     # The bar's messages by handler name: the bar's module is not imported until it opens.
     @guarded
     def on_filter_bar_filter_changed(self, message: FilterBar.FilterChanged) -> None:
-        self.message_log.set_filter(message.compiled)
+        self._user_filter = message.compiled
+        self._apply_filter()
 
     def on_filter_bar_closed(self) -> None:
         self.message_log.focus()

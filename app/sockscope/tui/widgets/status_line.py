@@ -20,6 +20,21 @@ STATE_STYLES = {
 }
 
 
+class Calls(NamedTuple):
+    """A protocol layer's pairing, as the status line says it."""
+
+    in_flight: int
+    percentiles: tuple[float, float] | None
+    """p50 and p99 of the recent answers' latencies (None before two answers)."""
+
+    def text(self) -> str:
+        text = f"{self.in_flight:,} in flight"
+        if self.percentiles is not None:
+            p50, p99 = self.percentiles
+            text += f" · p50 {p50 * 1000:.0f} ms p99 {p99 * 1000:.0f} ms"
+        return text
+
+
 class Status(NamedTuple):
     """What the status line shows."""
 
@@ -43,6 +58,8 @@ class Status(NamedTuple):
     rules: str | None = None
     """The auto-reply rules and timers running (``1 reply rule · every 5 s``)."""
     rules_paused: bool = False
+    calls: Calls | None = None
+    """The layer's calls in flight and answer latencies (None: it paired nothing yet)."""
 
 
 def status_text(status: Status) -> Text:
@@ -72,6 +89,8 @@ def status_text(status: Status) -> Text:
     if status.speaking is not None and status.speaking.name != "raw":
         chosen = status.speaking
         text.append(f" {safe_line(chosen.title)} ({safe_line(chosen.reason)}) │", style="bold")
+        if status.calls is not None:
+            text.append(f" {status.calls.text()} │")
     if status.rules:
         text.append(
             f" {safe_line(status.rules)}", style="bold yellow" if status.rules_paused else ""
