@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping, Sequence
 
+import pytest
 from click.testing import CliRunner
 from websockets.asyncio.server import ServerConnection
 
 from server_thread import ServerThread
 from sockscope.cli import main
-from sockscope.core.events import ProtocolChosen
+from sockscope.core.events import Opened, ProtocolChosen
+from sockscope.core.protocols.base import ProtocolLayer
+from sockscope.core.protocols.message import Direction, Message, MessageKind
 from sockscope.core.protocols.plugin import DETECT_WITHIN
 from sockscope.core.protocols.registry import check_name, names
 from sockscope.core.settings import ConnectionSettings
+from sockscope.core.store.frames import Opcode
 from sockscope.core.wire.commands import SendText
+from sockscope.core.wire.plugin import Link
 
 from .speaking import speaking
 
@@ -74,3 +81,53 @@ def test_record_says_which_protocol_it_speaks() -> None:
         )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "speaking JSON-RPC 2.0 (chosen)" in done.stderr
+
+
+class Counting(ProtocolLayer):
+    """A layer that counts its starts and what it decoded before and after them."""
+
+    name = "counting"
+    title = "Counting"
+
+    def __init__(self, options: Mapping[str, str] | None = None) -> None:
+        super().__init__(options)
+        self.starts = 0
+        self.decoded_before_start = 0
+        self.answered: list[bytes] = []
+
+    def reset(self) -> None:
+        self.answered.clear()
+
+    def opened(self, link: Link, event: Opened) -> None:
+        self.starts += 1
+
+    def decode(self, direction: Direction, opcode: Opcode, payload: bytes) -> Sequence[Message]:
+        if not self.starts:
+            self.decoded_before_start += 1
+        return (Message(MessageKind.EVENT, payload.decode(errors="replace")),)
+
+    def answer(self, link: Link, message: Message) -> None:
+        self.answered.append(message.name.encode())
+
+
+async def greet_at_once(ws: ServerConnection) -> None:
+    for n in range(3):
+        await ws.send(f"hello {n}")
+    await ws.wait_closed()
+
+
+async def test_messages_before_the_open_hook_find_the_layer_started_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server that speaks first: its frames arrive before the open's hook runs; the layer
+    starts once, before decoding them, and nothing it learned is reset afterwards."""
+    monkeypatch.setattr("sockscope.core.protocols.plugin.layer_class", lambda name: Counting)
+    with ServerThread(greet_at_once) as url:
+        async with speaking(ConnectionSettings(url, protocol="counting")) as s:
+            await s.until(lambda: s.session.store.frames_in >= 3)
+            await asyncio.sleep(0.05)  # let the open's hook run, as it would
+            layer = s.plugin.layer
+            assert isinstance(layer, Counting)
+            assert (layer.starts, layer.decoded_before_start) == (1, 0)
+            assert layer.answered == [b"hello 0", b"hello 1", b"hello 2"]
+    assert sum(isinstance(e, ProtocolChosen) for e in s.events) == 1

@@ -70,6 +70,7 @@ class ProtocolPlugin(Plugin):
         self._options = dict(settings.protocol_options)
         self._seen = 0
         self.view = None
+        self._end_connection()
         self.listening = self._choice != RAW
         if self._choice == RAW:
             return settings
@@ -88,17 +89,27 @@ class ProtocolPlugin(Plugin):
         self.listening = True
 
     def opened(self, link: Link, event: Opened) -> None:
-        self._link = _ConnectionLink(link)
-        if self.view is None and self._choice == AUTO:
-            found = detect.by_subprotocol(event.subprotocol)
+        self._start(link)
+
+    def _start(self, link: Link) -> bool:
+        """Begin the connection's protocol work, once: on the open, or on a message that
+        came first (the open's hook runs a moment after the frames that follow it)."""
+        if self._link is not None:
+            return True
+        opened = self._session.opened
+        if self.view is None and self._choice == AUTO and opened is not None:
+            found = detect.by_subprotocol(opened.subprotocol)
             if found is not None:
                 self._use(found.layer, found.reason)
-        layer = self.layer
-        if layer is None:
-            return
+        if self.view is None:
+            return False
+        self._link = _ConnectionLink(link)
         self._announce(link)
+        layer = self.view.layer
         layer.reset()
-        layer.opened(self._link, event)
+        if opened is not None:
+            layer.opened(self._link, opened)
+        return True
 
     def _announce(self, link: Link) -> None:
         if self.view is not None:
@@ -116,29 +127,23 @@ class ProtocolPlugin(Plugin):
     def _message(
         self, link: Link, direction: Direction, row: int, opcode: Opcode, payload: bytes
     ) -> None:
-        if self.view is None and not self._detect(link, opcode, payload):
+        if not self._start(link) and not self._detect(link, opcode, payload):
             return
-        assert self.view is not None
+        assert self.view is not None and self._link is not None
         layer = self.view.layer
         messages = tuple(layer.decode(direction, opcode, payload))
         store = self._session.store
         self.view.add(row, store.time(row - store.dropped), direction, messages)
         if direction is Direction.RECEIVED:
-            answering = self._link or _ConnectionLink(link)
             for message in messages:
-                layer.answer(answering, message)
+                layer.answer(self._link, message)
 
     def _detect(self, link: Link, opcode: Opcode, payload: bytes) -> bool:
         """Try the first messages for a sign; give up (raw) after :data:`DETECT_WITHIN`."""
         found = detect.by_first_frame(opcode, payload)
         if found is not None:
             self._use(found.layer, found.reason)
-            self._announce(link)
-            layer, opened = self.view.layer, self._session.opened  # type: ignore[union-attr]
-            layer.reset()
-            if self._link is not None and opened is not None:
-                layer.opened(self._link, opened)
-            return True
+            return self._start(link)
         self._seen += 1
         if self._seen >= DETECT_WITHIN:
             self.listening = False
@@ -146,6 +151,9 @@ class ProtocolPlugin(Plugin):
         return False
 
     def ended(self, link: Link, outcome: Closed | Failed) -> None:
+        self._end_connection()
+
+    def _end_connection(self) -> None:
         if self._link is not None:
             self._link.cancel_timers()
             self._link = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sockscope.core.protocols.base import ProtocolLayer
 from sockscope.core.protocols.message import Direction, Message, MessageKind
 from sockscope.core.protocols.pairing import Pairs
-from sockscope.core.store.frames import FrameStore, Kind
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
 #: Rows whose live-decoded messages are kept.
 RECENT_ROWS = 20_000
@@ -30,7 +30,6 @@ class ProtocolView:
         self._recent: dict[int, tuple[Message, ...]] = {}
         self._kinds = bytearray()
         """The first message's kind per row (0: nothing decoded), for styling and hiding."""
-        self._offline: ProtocolLayer | None = None
 
     @property
     def name(self) -> str:
@@ -64,15 +63,14 @@ class ProtocolView:
         index = row - self.store.dropped
         if not 0 <= index < len(self.store):
             return ()
-        kind = self.store.kind(index)
-        if not kind.is_frame:
+        kind, opcode = self.store.kind(index), self.store.opcode(index)
+        if not kind.is_frame or opcode not in (Opcode.TEXT, Opcode.BINARY):
             return ()
-        if self._offline is None:
-            self._offline = type(self.layer)(self.layer.option_values)
+        # A fresh layer for each row: a stateful one (MQTT's reassembly, Socket.IO's
+        # attachments) must not mix bytes of unrelated rows; a partial packet reads as such.
+        layer = type(self.layer)(self.layer.option_values)
         direction = Direction.SENT if kind is Kind.SEND else Direction.RECEIVED
-        return tuple(
-            self._offline.decode(direction, self.store.opcode(index), self.store.payload(index))
-        )
+        return tuple(layer.decode(direction, opcode, self.store.payload(index)))
 
     def label(self, row: int) -> str | None:
         """One line for the log: the messages' names and summaries (None: show raw)."""
