@@ -8,6 +8,7 @@ needs them (again only when the lock file changes). Each server is a script in
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -35,10 +36,15 @@ def node_command(name: str) -> str:
 
 
 def ensure_packages() -> None:
-    """Install the pinned npm packages unless the installed ones match the lock file."""
+    """Install the pinned npm packages unless the installed ones match the lock file.
+
+    Locked across threads and processes (pytest-xdist workers): one installs, the others
+    wait and find the stamp.
+    """
     lock = (NODE_DIR / "package-lock.json").read_bytes()
     digest = hashlib.sha256(lock).hexdigest()
-    with _install_lock:
+    with _install_lock, open(NODE_DIR / ".install-lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
         if _STAMP.exists() and _STAMP.read_text() == digest:
             return
         subprocess.run(
