@@ -92,6 +92,11 @@ class ProtocolLayer(ABC):
             return settings._replace(subprotocols=self.subprotocols)
         return settings
 
+    async def negotiate(self, settings: ConnectionSettings) -> ConnectionSettings:
+        """What to connect with this time (SignalR's negotiate request); raises
+        :class:`ProtocolError` when it fails (the connection is then tried as it was)."""
+        return settings
+
     def reset(self) -> None:  # noqa: B027 (an optional hook)
         """Forget the last connection's state (called before each open)."""
 

@@ -84,6 +84,10 @@ class ProtocolPlugin(Plugin):
         assert self.layer is not None
         return self.layer.prepare(settings)
 
+    async def before_connect(self, settings: ConnectionSettings) -> ConnectionSettings:
+        layer = self.layer
+        return settings if layer is None else await layer.negotiate(settings)
+
     def _use(self, layer: type[ProtocolLayer], reason: str) -> None:
         self.view = ProtocolView(self._session.store, layer(self._options), reason)
         self.listening = True

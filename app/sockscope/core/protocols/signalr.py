@@ -6,10 +6,10 @@ a ping from the server is answered with one. Invocations (type 1) and stream inv
 (type 4) carrying an ``invocationId`` pair with their completion (type 3); stream items
 (type 2) continue the pair.
 
-The HTTP negotiate request (``POST …/negotiate?negotiateVersion=1`` → ``connectionToken``)
-is not made: the driver prepares settings on its event loop, where a blocking request must
-not run. Servers accept a WebSocket without it (the official clients' ``skipNegotiation``);
-when one insists, put the token from its negotiate answer in the URL as ``?id=TOKEN``.
+Before each connection it makes the HTTP negotiate request (``POST …/negotiate?
+negotiateVersion=1`` → ``connectionToken``, :mod:`signalr_negotiate`) and connects with the
+token as ``?id=``, as the official clients do; ``--protocol-option negotiate=no`` skips it
+(the clients' ``skipNegotiation``), as does a URL already carrying ``id=``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from sockscope.core.protocols.base import (
 )
 from sockscope.core.protocols.message import Direction, Message, MessageKind, Pairing
 from sockscope.core.protocols.summary import compact
+from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import Opcode
 from sockscope.core.wire.commands import Command, SendText
 from sockscope.core.wire.plugin import Link
@@ -53,10 +54,20 @@ class SignalRLayer(ProtocolLayer):
     name = "signalr"
     title = "SignalR (JSON hub protocol)"
     compose_modes = (_INVOKE,)
+    options = {"negotiate": "no: connect without the negotiate request (skipNegotiation)"}
 
     def __init__(self, options: Mapping[str, str] | None = None) -> None:
         super().__init__(options)
         self._ids = count()
+
+    async def negotiate(self, settings: ConnectionSettings) -> ConnectionSettings:
+        if self.option("negotiate", "yes") == "no" or "id" in parse_qs(
+            urlsplit(settings.url).query
+        ):
+            return settings
+        from sockscope.core.protocols.signalr_negotiate import negotiate
+
+        return await negotiate(settings)
 
     @classmethod
     def detects_url(cls, url: str) -> bool:

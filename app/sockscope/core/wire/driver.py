@@ -282,7 +282,8 @@ class Driver:
         wire_settings = settings._replace(on_open=())
         try:
             while True:
-                self._connection = connection = Connection(wire_settings, sink)
+                attempt = await self._plugins.before_connect(wire_settings)
+                self._connection = connection = Connection(attempt, sink)
                 outcome = await connection.run()
                 self.outcome = outcome
                 self._plugins.ended(outcome)

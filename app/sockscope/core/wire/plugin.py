@@ -51,6 +51,11 @@ class Plugin:
         """Adjust the settings of the next connect (a protocol's path or subprotocols)."""
         return settings
 
+    async def before_connect(self, settings: ConnectionSettings) -> ConnectionSettings:
+        """Adjust the settings of one connection attempt, reconnects included (a token
+        fetched over HTTP first, as SignalR's negotiate does)."""
+        return settings
+
     def opened(self, link: Link, event: Opened) -> None:
         """A connection opened."""
 

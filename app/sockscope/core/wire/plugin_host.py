@@ -34,6 +34,15 @@ class PluginHost:
                 self._failed(plugin, exc)
         return settings
 
+    async def before_connect(self, settings: ConnectionSettings) -> ConnectionSettings:
+        """One attempt's settings as the plug-ins adjust them (a failing one: unchanged)."""
+        for plugin in self._plugins:
+            try:
+                settings = await plugin.before_connect(settings)
+            except Exception as exc:
+                self._failed(plugin, exc)
+        return settings
+
     def opened(self, event: Opened) -> None:
         for plugin in self._plugins:
             self._guarded(plugin, plugin.opened, event)
