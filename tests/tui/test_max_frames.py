@@ -47,7 +47,7 @@ async def test_a_tick_feed_keeps_the_newest_rows_and_the_journal_keeps_every_tic
 ) -> None:
     journal = tmp_path / "ticks.jsonl"
     app = build_app(
-        ConnectionSettings(demo_server.url("/ticks?rate=1000")),
+        ConnectionSettings(demo_server.url("/ticks?rate=500")),
         connect_now=True,
         journal_path=journal,
         max_frames=MAX_FRAMES,
@@ -83,7 +83,7 @@ async def test_a_tick_feed_keeps_the_newest_rows_and_the_journal_keeps_every_tic
         after_trim: list[int | None] = []
 
         def trimmed() -> bool:
-            """Look at the selection the moment a trim is seen (a row lives ~0.6 s)."""
+            """Look at the selection the moment a trim is seen (a row lives ~1 s)."""
             if not dropped_at_least(dropped + 1):
                 return False
             log.refresh_rows()

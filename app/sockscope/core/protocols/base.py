@@ -139,5 +139,10 @@ class ProtocolLayer(ABC):
         """The frames for what the composer built in ``mode``; raises :class:`ProtocolError`."""
         raise ProtocolError(f"{self.title} has no composer mode {mode!r}.")
 
+    def stop_commands(self, message: Message) -> list[Command]:
+        """What stops the operation ``message`` belongs to (a GraphQL subscription's
+        ``complete``); none when it is not a running operation."""
+        return []
+
     def option(self, name: str, default: str = "") -> str:
         return self.option_values.get(name, default)

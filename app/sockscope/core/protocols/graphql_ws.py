@@ -133,6 +133,11 @@ class _GraphQLLayer(ProtocolLayer):
             kind = MessageKind.ERROR  # a result that is only errors (legacy validation errors)
         return Message(kind, name, value, message_id, pairing, text)
 
+    def stop_commands(self, message: Message) -> list[Command]:
+        if message.id is None or message.pairing not in (Pairing.OPENS, Pairing.CONTINUES):
+            return []
+        return self.encode(_STOP.name, {"id": message.id})
+
     def encode(self, mode: str, values: Mapping[str, str]) -> list[Command]:
         if mode == _STOP.name:
             operation_id = values.get("id", "").strip()

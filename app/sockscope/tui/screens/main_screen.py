@@ -108,6 +108,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self._show_protocol()
         self.session_view.protocol_view = lambda: self.worker_bridge.protocol.view
+        self.session_view.submit = self.worker_bridge.submit
         self.composer.protocol_layer = lambda: self.worker_bridge.protocol.layer
         self.run_worker(self.worker_bridge.run(), name="socket", group="socket", exclusive=True)
         self.show_status()

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 
 from sockscope.core.protocols.view import ProtocolView
 from sockscope.core.store.frames import FrameStore
+from sockscope.core.wire.commands import Command
 from sockscope.tui.guard import guarded
 from sockscope.tui.log.keepalive_filter import RowMatcher, WithoutKeepalives
 from sockscope.tui.log.message_log import MessageLog
@@ -52,6 +53,7 @@ class SessionView(Vertical):
         Binding(
             "k", "keepalives", "Keepalives", id="log.keepalives", tooltip="Hide/show keepalives"
         ),
+        Binding("s", "stop_operation", "Stop", id="log.stop", tooltip="Stop this operation"),
     ]
 
     def __init__(self, store: FrameStore, *, live: bool = True, id: str | None = None) -> None:
@@ -61,10 +63,13 @@ class SessionView(Vertical):
         self.live = live
         self.protocol_view: Callable[[], ProtocolView | None] = lambda: None
         """The session's protocol view (the live session's screen sets it)."""
+        self.submit: Callable[[Command], object] | None = None
+        """Sends a command on the session's connection (the live session's screen sets it)."""
         self.hide_keepalives = False
         self._user_filter: RowMatcher | None = None
-        self._paired: bool | None = None
-        """Whether the cursor row has a pair, as the key bar last showed it."""
+        self._row_keys: tuple[bool, bool] | None = None
+        """Whether the cursor row has a pair and an operation to stop, as the key bar last
+        showed it."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="rows"):
@@ -124,9 +129,9 @@ class SessionView(Vertical):
         index = number - self.store.dropped
         if index >= 0:
             self.query_one(Inspector).show_row(self.store, index)
-        paired = self._partner() is not None
-        if paired != self._paired:  # the pair key comes and goes with the row
-            self._paired = paired
+        row_keys = (self._partner() is not None, bool(self._stop_commands()))
+        if row_keys != self._row_keys:  # the pair and stop keys come and go with the row
+            self._row_keys = row_keys
             self.refresh_bindings()
 
     def protocol_changed(self) -> None:
@@ -140,7 +145,22 @@ class SessionView(Vertical):
             return self.protocol_view() is not None
         if action == "jump_pair":
             return self._partner() is not None
+        if action == "stop_operation":
+            return bool(self._stop_commands())
         return True
+
+    def _stop_commands(self) -> list[Command]:
+        view, number = self.protocol_view(), self.message_log.cursor_number
+        if view is None or number is None or self.submit is None:
+            return []
+        return [c for m in view.messages(number) for c in view.layer.stop_commands(m)]
+
+    def action_stop_operation(self) -> None:
+        """Stop the operation of the cursor's row (a subscription: GraphQL ``complete``)."""
+        commands = self._stop_commands()
+        if self.submit is not None:
+            for command in commands:
+                self.submit(command)
 
     def _partner(self) -> int | None:
         view, number = self.protocol_view(), self.message_log.cursor_number
