@@ -36,8 +36,8 @@ async def test_a_call_from_the_form_gets_its_paired_result(rpc_port: int) -> Non
         await wait_for(pilot, lambda: composer.form is not None)
         assert not composer.editor.display
         app.main_screen.focus_composer()
-        await pilot.pause()
-        assert isinstance(app.focused, Input)  # the method, the form's first field
+        # The method, the form's first field (focus lands after a refresh: wait under load).
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))
         await pilot.press(*"sum")
         app.query_one("#field-1", MessageEditor).load_text("[1, 2, 39]")
         await pilot.press("enter")

@@ -26,6 +26,7 @@ async def test_the_inspector_shows_the_pair_and_p_jumps_to_it(rpc_port: int) -> 
         composer = app.query_one(Composer)
         await wait_for(pilot, lambda: composer.form is not None)
         app.main_screen.focus_composer()
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))  # the form's method
         await pilot.press(*"sum", "enter")  # params: the form's default []
         await pilot.pause()
         app.query_one("#field-0", Input).value = "fail"
