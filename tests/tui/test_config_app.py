@@ -59,6 +59,10 @@ async def test_the_config_changes_the_app(
         assert [f for f in frames(app) if f[:2] == (Kind.SEND, Opcode.PING)] != []
         assert sum(1 for kind, op, _ in frames(app) if op is Opcode.PING) == 1
         assert "f12 Ping" in "".join(screen_lines(app))
+        await pilot.press("f1")  # the help lists the key where the keymap put it
+        await wait_for(pilot, lambda: any("Help" in type(s).__name__ for s in app.screen_stack))
+        assert any("f12 Ping — Ping; measure latency" in " ".join(line.split())
+                   for line in screen_lines(app))  # fmt: skip
 
 
 async def test_a_flag_wins_over_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

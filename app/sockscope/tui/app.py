@@ -260,7 +260,7 @@ class SockscopeApp(App[None]):
             ("Inspector", list(Inspector.BINDINGS)),
             ("Composer", list(Composer.BINDINGS)),
         ]
-        self.push_screen(HelpScreen(sections))
+        self.push_screen(HelpScreen(sections, dict(self.options.config.keymap)))
 
     # The live session's keys work from every screen (a log viewer's too), as app keys.
 
