@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from sockscope import __version__
+from sockscope.commands.config import CONFIGURED, current_user_config, read_user_config
 from sockscope.commands.options import connection_options, rule_options, settings_from_options
 from sockscope.core.paths import composer_history_path, default_journal_path, sessions_dir
 from sockscope.core.settings import ConnectionSettings, SettingsError
@@ -58,6 +59,7 @@ LAZY_COMMANDS = {
     "convert": "sockscope.commands.convert:convert",
     "record": "sockscope.commands.record:record",
     "replay": "sockscope.commands.replay:replay",
+    "config": "sockscope.commands.config:config",
 }
 
 
@@ -102,7 +104,8 @@ class DefaultCommandGroup(click.Group):
 
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="sockscope")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """sockscope: a full-screen terminal WebSocket debugger.
 
     \b
@@ -115,7 +118,10 @@ def main() -> None:
     sockscope convert IN OUT    convert a log between JSONL and HAR
     sockscope curl ARGS...      open the TUI on a browser's "Copy as cURL" of a WebSocket
     sockscope F.sockscope.yaml  open a saved connection (docs/collections.md)
+    sockscope config --path     where the settings file is (docs/config.md)
     """
+    if ctx.invoked_subcommand in CONFIGURED:
+        read_user_config(ctx, headless=ctx.invoked_subcommand in LAZY_COMMANDS)
 
 
 def _no_short_origin(ctx: click.Context, param: click.Parameter, value: Any) -> None:
@@ -176,9 +182,10 @@ def build_tui(
     gc.disable()
     from sockscope.tui.factory import build_app
 
+    config = current_user_config()
     journal: Path | None = None
     if not options["no_journal"]:
-        journal = options["record"] or default_journal_path(settings.url)
+        journal = options["record"] or default_journal_path(settings.url, folder=config.journal_dir)
     return build_app(
         settings,
         connect_now=connect_now,
@@ -188,6 +195,7 @@ def build_tui(
         max_frames=options["max_frames"],
         history_path=composer_history_path(),
         survive_errors=True,
+        config=config,
     )
 
 

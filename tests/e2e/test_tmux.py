@@ -88,6 +88,7 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
         "LC_ALL": "C.UTF-8",  # tmux draws UTF-8 only when the locale says so
         "TERM": "xterm-256color",
         "XDG_STATE_HOME": str(tmp_path / "state"),  # the session journal goes here
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),  # no config.yaml of the user's
         "NO_PROXY": "127.0.0.1",
         "no_proxy": "127.0.0.1",
     }

@@ -6,6 +6,7 @@ debugged and when, and the files hold whole sessions.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import time
@@ -46,16 +47,23 @@ def make_private_dir(path: Path) -> None:
             return
 
 
-def default_journal_path(url: str, now: float | None = None) -> Path:
+def default_journal_path(url: str, now: float | None = None, folder: Path | None = None) -> Path:
     """``sessions/20261125-031500-host.jsonl``: sortable, and says where it connected.
 
-    The sessions directory is made (private) here, as the journal is about to be written.
+    ``folder``: the user's journal directory (config.yaml's ``journal_dir``) instead of
+    ``sessions``. The directory is made here, as the journal is about to be written.
     """
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
     host = urlsplit(url).hostname or "session"
     safe_host = "".join(c if c.isalnum() or c in ".-" else "_" for c in host)
-    make_private_dir(sessions_dir())
-    return sessions_dir() / f"{stamp}-{safe_host}.jsonl"
+    name = f"{stamp}-{safe_host}.jsonl"
+    if folder is None:
+        make_private_dir(sessions_dir())
+        return sessions_dir() / name
+    # The user's own folder: made if missing, but neither it nor its parents are chmod-ed.
+    with contextlib.suppress(OSError):  # a failure shows when the journal is written
+        folder.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    return folder / name
 
 
 def errors_dir() -> Path:

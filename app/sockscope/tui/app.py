@@ -8,9 +8,11 @@ that work on every screen, and what happens when a bug strikes.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
@@ -26,6 +28,11 @@ from sockscope.tui.screens.main_screen import MainScreen
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.inspector import Inspector
 from sockscope.tui.widgets.session_view import SessionView
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from sockscope.tui.palette.entries import PaletteEntry
 
 #: The app keys that act on the live session: only while its screen is the one shown.
 LIVE_ACTIONS = frozenset(
@@ -43,10 +50,17 @@ LIVE_ACTIONS = frozenset(
 )
 
 
+def _palette() -> type[Provider]:
+    from sockscope.tui.palette.provider import SockscopeCommands  # on first use (startup)
+
+    return SockscopeCommands
+
+
 class SockscopeApp(App[None]):
     """A full-screen WebSocket debugger over one session."""
 
     TITLE = "sockscope"
+    COMMANDS = App.COMMANDS | {_palette}
     CSS_PATH = stylesheet("app.tcss")
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -110,6 +124,9 @@ class SockscopeApp(App[None]):
         self.files = FileService(
             self, self.session, lambda: self.settings.url, self.options.journal_path
         )
+        self.palette_entries: list[PaletteEntry] = []
+        """The palette's commands beyond the keys' and copy-as (saved connections, saved
+        messages: the sidebar keeps this list)."""
 
     @property
     def settings(self) -> ConnectionSettings:
@@ -126,6 +143,10 @@ class SockscopeApp(App[None]):
         return self.main_screen
 
     def on_mount(self) -> None:
+        if self.options.config.path is not None:  # a config.yaml was read
+            from sockscope.tui.user_config import apply_user_config
+
+            apply_user_config(self)
         self.call_after_refresh(self._settle_memory)
         # The journal (and so the connection, whose every row it must get) after the first
         # frame: creating it cost ~10 ms of the launch (docs/performance.md, *Startup*).
@@ -211,6 +232,10 @@ class SockscopeApp(App[None]):
             return bool(settings.replies or settings.every)
         return super().check_action(action, parameters)
 
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, less Quit: the app's own is there (ctrl+q)."""
+        return (c for c in super().get_system_commands(screen) if c.title != "Quit")
+
     def _shown_screen(self) -> Screen[object]:
         """The topmost full screen: what a dialog (a modal screen) is shown over."""
         return next(s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen))
@@ -235,7 +260,7 @@ class SockscopeApp(App[None]):
             ("Inspector", list(Inspector.BINDINGS)),
             ("Composer", list(Composer.BINDINGS)),
         ]
-        self.push_screen(HelpScreen(sections))
+        self.push_screen(HelpScreen(sections, dict(self.options.config.keymap)))
 
     # The live session's keys work from every screen (a log viewer's too), as app keys.
 

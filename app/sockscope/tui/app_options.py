@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+from sockscope.core.config.user import UserConfig
+
 
 class AppOptions(NamedTuple):
     """How the app starts (the command line's choices; tests pick their own)."""
@@ -23,3 +25,5 @@ class AppOptions(NamedTuple):
     """Keep the composer's history in this file across runs; None: this run only."""
     survive_errors: bool = False
     """Report bugs in guarded handlers and go on (tests leave it off to fail loudly)."""
+    config: UserConfig = UserConfig()
+    """config.yaml's theme and keymap, and its mistakes to show (docs/config.md)."""

@@ -30,8 +30,22 @@ class Composer(Vertical):
     """Mode selector, editor and buttons; posts :class:`Composer.MessageComposed`."""
 
     BINDINGS = [
-        Binding("ctrl+t", "next_mode", "Mode", show=False, tooltip="Cycle the composer's mode"),
-        Binding("ctrl+enter", "send", "Send", show=False, tooltip="Send (also from a form)"),
+        Binding(
+            "ctrl+t",
+            "next_mode",
+            "Mode",
+            id="composer.mode",
+            show=False,
+            tooltip="Cycle the composer's mode",
+        ),
+        Binding(
+            "ctrl+enter",
+            "send",
+            "Send",
+            id="composer.send",
+            show=False,
+            tooltip="Send (also from a form)",
+        ),
     ]
 
     class MessageComposed(Message):

@@ -296,18 +296,13 @@ class Inspector(Vertical):
         return mode_text(self.mode, self.row.payload, pretty)
 
     def action_copy(self) -> None:
-        """Copy with pyperclip; where it has no backend (SSH, headless) use OSC 52."""
-        import pyperclip  # on first use: it loads ctypes (startup: docs/performance.md)
+        """Copy to the system clipboard, or the terminal's (:func:`copy_text`)."""
+        from sockscope.tui.clipboard import copy_text
 
         text = self.copy_text()
         if text is None:
             self.notify("Select a row to copy it.", severity="warning")
             return
-        try:
-            pyperclip.copy(text)
-            where = "the system clipboard"
-        except Exception:  # PyperclipException, or a backend that failed to run
-            self.app.copy_to_clipboard(text)
-            where = "the terminal clipboard (OSC 52)"
+        where = copy_text(self.app, text)
         what = self.mode.value if self.row and self.row.kind.is_frame else "event"
         self.notify(f"Copied {len(text):,} characters ({what}) to {where}.", markup=False)

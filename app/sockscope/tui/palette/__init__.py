@@ -1,0 +1,1 @@
+"""The command palette (ctrl+p): every action of the app by name (docs/config.md)."""
