@@ -12,6 +12,7 @@ satisfies it; a path that finds nothing is unequal to everything (so ``!=`` hold
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -76,6 +77,18 @@ class JsonPathTest:
         self._path: JsonPath = compile_path(path.strip(), where)
         self._op = op
         self._literal = _literal(literal.strip(), where) if op else None
+
+    @property
+    def needle(self) -> str | None:
+        """Text every message passing the test holds, unless it escapes characters (``\\``).
+
+        For ``PATH == "a string"``: the found value equals the string, so the message
+        spells it as this JSON string, or with an escape somewhere. None for other tests.
+        A filter searches for it over many messages before parsing any of them.
+        """
+        if self._op != "==" or not isinstance(self._literal, str):
+            return None
+        return json.dumps(self._literal, ensure_ascii=False)
 
     def holds(self, document: Any) -> bool:
         """Whether a parsed message (``NOT_JSON`` if it is not JSON) passes the test."""
