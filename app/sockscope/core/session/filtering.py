@@ -82,7 +82,7 @@ class FilterSpec(NamedTuple):
         return not self.text and self.directions is None and self.opcodes is None
 
 
-def _flag_table(keep: Callable[[Kind, Opcode], bool]) -> bytes:
+def flag_table(keep: Callable[[Kind, Opcode], bool]) -> bytes:
     """A 256-entry translation table: 1 for flag bytes whose (kind, opcode) ``keep`` accepts."""
     table = bytearray(256)
     for flag in range(256):
@@ -173,9 +173,9 @@ class CompiledFilter:
                 spec.opcodes is None or opcode in spec.opcodes
             )
 
-        self._frames = _flag_table(lambda k, o: k.is_frame and allowed(k, o))
-        self._events = _flag_table(lambda k, o: not k.is_frame and allowed(k, o))
-        self._rows = _flag_table(allowed)
+        self._frames = flag_table(lambda k, o: k.is_frame and allowed(k, o))
+        self._events = flag_table(lambda k, o: not k.is_frame and allowed(k, o))
+        self._rows = flag_table(allowed)
 
     @property
     def costly(self) -> bool:
