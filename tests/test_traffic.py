@@ -78,14 +78,26 @@ def test_the_histogram_takes_each_row_once_and_survives_trims() -> None:
     assert dict(histogram.buckets()) == {4: 1, 8: 3}
 
 
-def test_a_big_backlog_is_taken_in_over_several_updates() -> None:
+def test_a_big_backlog_is_sampled_evenly_in_one_update() -> None:
     store = FrameStore()
-    count = MAX_ROWS_PER_UPDATE + 10
-    store.extend(
-        [T0] * count, bytes([FrameStore.pack_flags(Kind.RECV, Opcode.TEXT)]) * count, [b"x"] * count
-    )
+    count = 3 * MAX_ROWS_PER_UPDATE
+    flag = FrameStore.pack_flags(Kind.RECV, Opcode.TEXT)
+    store.append(T0, Kind.RECV, Opcode.TEXT, b"x" * 100)
     histogram = SizeHistogram(store)
     histogram.update()
-    assert histogram.total == MAX_ROWS_PER_UPDATE and histogram.catching_up
+    sizes = [b"x" * 100 if i % 2 else b"x" for i in range(count)]  # half and half
+    store.extend([T0] * count, bytes([flag]) * count, sizes)
+    histogram.update()  # every third row looked at, counted three times
+    assert histogram.total == count + 1
+    buckets = dict(histogram.buckets())
+    assert buckets[2] == count // 2 and buckets[128] == count // 2 + 1
+
+
+def test_sampling_starts_at_the_first_row_when_nothing_was_taken_yet() -> None:
+    store = FrameStore()
+    count = 2 * MAX_ROWS_PER_UPDATE
+    flag = FrameStore.pack_flags(Kind.RECV, Opcode.TEXT)
+    store.extend([T0] * count, bytes([flag]) * count, [b"abc"] * count)
+    histogram = SizeHistogram(store)
     histogram.update()
-    assert histogram.total == count and not histogram.catching_up
+    assert dict(histogram.buckets()) == {4: count}

@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Label, Sparkline, Static
 
 from sockscope.core.session.traffic import WINDOW, Rates, SizeHistogram, Throughput
@@ -115,17 +115,19 @@ class TrafficPanel(Horizontal):
         """Wall time (the store's times are ``time.time()``); a fixed scene sets its own."""
         self._timer: Timer | None = None
 
-    def compose(self) -> ComposeResult:
+    def _parts(self) -> list[Widget]:
+        """The panel's widgets, mounted when it first opens (most sessions never do)."""
         empty = [0.0] * WINDOW
-        with Vertical(id="throughput"):
-            yield Label(f"Frames a second, last {WINDOW} s", classes="traffic-title")
-            with Horizontal(classes="traffic-row"):
-                yield Label(rate_text("↓", []), id="rate-in", classes="traffic-rate")
-                yield Sparkline(empty, id="spark-in")
-            with Horizontal(classes="traffic-row"):
-                yield Label(rate_text("↑", []), id="rate-out", classes="traffic-rate")
-                yield Sparkline(empty, id="spark-out")
-        yield SizeChart(self.histogram, id="sizes")
+        rows = [
+            Horizontal(
+                Label(rate_text(arrow, []), id=f"rate-{name}", classes="traffic-rate"),
+                Sparkline(empty, id=f"spark-{name}"),
+                classes="traffic-row",
+            )
+            for arrow, name in (("↓", "in"), ("↑", "out"))
+        ]
+        title = Label(f"Frames a second, last {WINDOW} s", classes="traffic-title")
+        return [Vertical(title, *rows, id="throughput"), SizeChart(self.histogram, id="sizes")]
 
     @property
     def is_open(self) -> bool:
@@ -139,11 +141,18 @@ class TrafficPanel(Horizontal):
                 self._timer.pause()
             return
         self.add_class("-open")
-        self.sample()
-        if self._timer is None:
-            self._timer = self.set_interval(TICK, self.sample)
-        else:
+        if self._timer is not None:
+            self.sample()
             self._timer.resume()
+            return
+        mounting = self.mount_all(self._parts())
+
+        async def start_once_mounted() -> None:
+            await mounting
+            self.sample()
+            self._timer = self.set_interval(TICK, self.sample)
+
+        self.call_next(start_once_mounted)
 
     def sample(self) -> None:
         """Read the store again and redraw."""
