@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sockscope.core.rules.json_values import RuleError
+from sockscope.core.rules.errors import RuleError
 from sockscope.core.rules.match import Incoming, compile_pattern
 from sockscope.core.rules.rule_set import RuleSet
 

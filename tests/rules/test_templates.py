@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sockscope.core.rules.json_values import NOT_JSON, RuleError, parse_document
+from sockscope.core.jsonpath.values import NOT_JSON, parse_document
+from sockscope.core.rules.errors import RuleError
 from sockscope.core.rules.template import Template
 
 

@@ -341,6 +341,31 @@ async def drive_diff(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+def busy_session() -> Session:
+    """A minute of a market feed: trades at a swelling rate, a few orders sent."""
+    session = Session()
+    session.on_event(T0, Connecting(URL))
+    session.on_event(T0 + 0.05, _opened())
+    for second in range(60):
+        received = 10 + (second * 7) % 40 + (30 if 40 <= second < 46 else 0)
+        for n in range(received):
+            payload = TRADE if n % 4 else PRICE + b" " * (n * 9 % 300)
+            session.on_frame(T0 + 1 + second + n / received, Kind.RECV, Opcode.TEXT, payload)
+        for n in range(second % 4):
+            order = b'{"op":"order","id":%d}' % (second * 10 + n)
+            session.on_frame(T0 + 1.1 + second + n / 4, Kind.SEND, Opcode.TEXT, order)
+    session.on_frame(T0 + 30.5, Kind.RECV, Opcode.BINARY, SNAPSHOT * 200)
+    return session
+
+
+async def drive_traffic(pilot: Pilot[None]) -> None:
+    """The traffic panel (F4) a minute into the feed, its clock stopped there."""
+    app = await _settle(pilot)
+    app.main_screen.traffic.clock = lambda: T0 + 61.5
+    await pilot.press("f4")
+    await pilot.pause()
+
+
 @dataclass(frozen=True)
 class Scene:
     """How to build the app and what to do before taking its picture."""
@@ -368,4 +393,5 @@ SCENES = (
     Scene("diff", session_rows, drive_diff),
     Scene("rpc-composer", rpc_session, drive_rpc_composer),
     Scene("rpc-pair", rpc_session, drive_rpc_pair),
+    Scene("traffic", busy_session, drive_traffic),
 )

@@ -69,3 +69,39 @@ async def test_data_frames_only_hides_control_frames_and_events(
         shown = visible_text(log)
         assert "payload" in shown
         assert "ping" not in shown.lower() and "open" not in shown.lower()
+
+
+async def test_a_jsonpath_filter_shows_only_the_rows_passing_it(
+    demo_server: DemoServerThread,
+) -> None:
+    app = build_app(ConnectionSettings(demo_server.url("/echo")), connect_now=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _echoed(app, pilot, '{"type":"trade","px":1}', '{"type":"quote"}', "trade, not JSON")
+        await pilot.press("ctrl+f")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))
+        await press_as_a_terminal(pilot, "alt+r", "r")
+        await press_as_a_terminal(pilot, "alt+j", "j")  # JSONPath unticks regex
+        assert app.query_one("#filter-regex", Checkbox).value is False
+        await pilot.press(*'$.type == "trade"', "enter")
+        status = app.query_one("#filter-status")
+        # open, 3 sent, 3 echoed: the trade both ways
+        await wait_for(pilot, lambda: "2 of 7" in str(status.render()))
+        shown = visible_text(app.query_one(MessageLog))
+        assert shown.count('"type":"trade"') == 2
+        assert "quote" not in shown and "not JSON" not in shown
+
+
+async def test_a_bad_jsonpath_is_one_sentence_in_the_bar(demo_server: DemoServerThread) -> None:
+    app = build_app(ConnectionSettings(demo_server.url("/echo")), connect_now=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _echoed(app, pilot, '{"type":"trade"}')
+        await pilot.press("ctrl+f")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))
+        await press_as_a_terminal(pilot, "alt+j", "j")
+        await pilot.press(*"$.type = 1", "enter")
+        bar = app.query_one("#filter")
+        await wait_for(pilot, lambda: bar.has_class("-error"))
+        said = str(app.query_one("#filter-status").render())
+        assert "'=' is not a comparison" in said and "\n" not in said
+        # The log is untouched: every row still shown.
+        assert '"type":"trade"' in visible_text(app.query_one(MessageLog))

@@ -67,8 +67,9 @@ async def test_every_binding_id_is_one_command(demo_server: DemoServerThread) ->
             for cls in (SockscopeApp, MessageLog, SessionView, Inspector, Composer, FilterBar)
             for binding in own_bindings(cls)
         }
-        # Shown only where they apply (a protocol layer, a row with a pair), as on the bar.
-        expected -= {"log.pair", "log.keepalives"}
+        # Shown only where they apply (a protocol layer, a row with a pair or an operation
+        # to stop), as on the bar.
+        expected -= {"log.pair", "log.keepalives", "log.stop"}
         assert sorted(ids) == sorted(expected)
         titles = [entry.title for entry in entries]
         assert len(titles) == len(set(titles))

@@ -46,6 +46,7 @@ LIVE_ACTIONS = frozenset(
         "focus_composer",
         "focus_log",
         "toggle_rules",
+        "toggle_traffic",
     }
 )
 
@@ -100,6 +101,14 @@ class SockscopeApp(App[None]):
             "Rules",
             id="toggle_rules",
             tooltip="Pause or resume the auto-reply rules and timers (shown while there are some)",
+        ),
+        Binding(
+            "f4",
+            "toggle_traffic",
+            "Traffic",
+            id="toggle_traffic",
+            show=False,
+            tooltip="Show or hide frames a second (in, out) and message sizes",
         ),
     ]
 
@@ -290,6 +299,9 @@ class SockscopeApp(App[None]):
 
     def action_toggle_rules(self) -> None:
         self.main_screen.toggle_rules()
+
+    def action_toggle_traffic(self) -> None:
+        self.main_screen.toggle_traffic()
 
     def action_clear_view(self) -> None:
         self.main_screen.clear_view()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from sockscope.core.events import Closed, CommandFailed, Failed, Opened
-from sockscope.core.rules.json_values import RuleError
+from sockscope.core.rules.errors import RuleError
 from sockscope.core.rules.match import Incoming
 from sockscope.core.rules.rule_set import RuleSet
 from sockscope.core.rules.template import Resolve

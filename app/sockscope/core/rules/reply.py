@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sockscope.core.rules.json_values import RuleError
+from sockscope.core.rules.errors import RuleError
 from sockscope.core.rules.match import Incoming, Matcher, compile_pattern
 from sockscope.core.rules.template import Resolve, Template
 

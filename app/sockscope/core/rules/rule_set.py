@@ -22,7 +22,7 @@ class RuleSet(NamedTuple):
     ) -> RuleSet:
         """Rules from plain pairs: ``(pattern, reply)`` and ``(seconds, message)``.
 
-        Raises :class:`~sockscope.core.rules.json_values.RuleError`, one sentence.
+        Raises :class:`~sockscope.core.rules.errors.RuleError`, one sentence.
         """
         return cls(compile_replies(replies), compile_timers(every))
 

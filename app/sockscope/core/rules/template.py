@@ -13,14 +13,15 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sockscope.core.rules.json_values import (
+from sockscope.core.jsonpath.values import (
     NOT_JSON,
     JsonPath,
-    RuleError,
+    JsonPathError,
     compile_path,
     json_text,
     values_at,
 )
+from sockscope.core.rules.errors import RuleError
 
 Resolve = Callable[[str], str]
 """Fills ``{{NAME}}`` variables in a text; raises ``ValueError`` naming an unknown one."""
@@ -42,7 +43,10 @@ class Template(NamedTuple):
     def compile(cls, text: str, where: str = "In the reply") -> Template:
         """Split a reply at its ``{{$.path}}`` placeholders; a bad path is a RuleError."""
         pieces = _PLACEHOLDER.split(text)
-        paths = tuple((path, compile_path(path, where)) for path in pieces[1::2])
+        try:
+            paths = tuple((path, compile_path(path, where)) for path in pieces[1::2])
+        except JsonPathError as exc:
+            raise RuleError(str(exc)) from exc
         return cls(tuple(pieces[0::2]), paths)
 
     def render(self, document: Any, resolve: Resolve = _unchanged) -> str:

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sockscope.core.rules.json_values import RuleError
+from sockscope.core.rules.errors import RuleError
 
 
 class TimerRule(NamedTuple):

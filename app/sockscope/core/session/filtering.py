@@ -1,4 +1,5 @@
-"""Which rows of a :class:`FrameStore` match a filter (text or regex, direction, opcode).
+"""Which rows of a :class:`FrameStore` match a filter (text, regex or JSONPath; direction,
+opcode).
 
 A filter yields an ``array('I')`` of row indexes, never copies of rows. Speed comes from
 searching the store's payload buffer as one string instead of row by row:
@@ -20,6 +21,9 @@ searching the store's payload buffer as one string instead of row by row:
 * Anchors (``^ $ \\b \\B \\A \\Z``) and lookarounds see a row's real edges: rows are checked
   on a copy of their payload for those patterns.
 
+A JSONPath filter (``$.type == "trade"``) matches the frame rows whose payload is JSON
+passing the test (:mod:`~sockscope.core.session.json_filter`).
+
 Patterns are compiled as bytes patterns (payloads are bytes), so ``ignore_case`` folds
 ASCII letters only. Work is done in slices of whole rows (:meth:`CompiledFilter.iter_matches`)
 so a caller on an event loop can breathe between them.
@@ -35,6 +39,9 @@ from itertools import compress, repeat
 from operator import and_
 from typing import NamedTuple
 
+from sockscope.core.jsonpath.predicate import JsonPathTest
+from sockscope.core.jsonpath.values import JsonPathError
+from sockscope.core.session.json_filter import compile_json_test, json_rows, needle_pattern
 from sockscope.core.session.pattern_shape import Shape, pattern_shape
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 from sockscope.core.text.display import event_summary
@@ -66,6 +73,8 @@ class FilterSpec(NamedTuple):
     ignore_case: bool = False
     directions: frozenset[Kind] | None = None
     opcodes: frozenset[Opcode] | None = None
+    jsonpath: bool = False
+    """``text`` is a JSONPath test (``regex`` and ``ignore_case`` do not apply)."""
 
     @property
     def is_empty(self) -> bool:
@@ -73,7 +82,7 @@ class FilterSpec(NamedTuple):
         return not self.text and self.directions is None and self.opcodes is None
 
 
-def _flag_table(keep: Callable[[Kind, Opcode], bool]) -> bytes:
+def flag_table(keep: Callable[[Kind, Opcode], bool]) -> bytes:
     """A 256-entry translation table: 1 for flag bytes whose (kind, opcode) ``keep`` accepts."""
     table = bytearray(256)
     for flag in range(256):
@@ -95,6 +104,12 @@ def _indexes(mask: bytes | bytearray, offset: int) -> array[int]:
 
 def compile_filter(spec: FilterSpec) -> CompiledFilter:
     """Compile a spec; raise :class:`FilterError` with a readable message if it is invalid."""
+    if spec.jsonpath and spec.text:
+        try:
+            test = compile_json_test(spec.text)
+        except JsonPathError as exc:
+            raise FilterError(str(exc)) from exc
+        return CompiledFilter(spec, None, needle_pattern(test), False, False, test)
     flags = re.IGNORECASE if spec.ignore_case else 0
     source = spec.text if spec.regex else re.escape(spec.text)
     try:
@@ -122,6 +137,7 @@ class CompiledFilter:
         "_anchored",
         "_events",
         "_frames",
+        "_json",
         "_literal",
         "_pattern",
         "_prefilter",
@@ -138,8 +154,10 @@ class CompiledFilter:
         literal: re.Pattern[bytes] | None,
         pure: bool,
         anchored: bool,
+        json: JsonPathTest | None = None,
     ) -> None:
         self.spec = spec
+        self._json = json
         self._pattern = pattern
         self._literal = literal
         self._pure = pure
@@ -155,9 +173,14 @@ class CompiledFilter:
                 spec.opcodes is None or opcode in spec.opcodes
             )
 
-        self._frames = _flag_table(lambda k, o: k.is_frame and allowed(k, o))
-        self._events = _flag_table(lambda k, o: not k.is_frame and allowed(k, o))
-        self._rows = _flag_table(allowed)
+        self._frames = flag_table(lambda k, o: k.is_frame and allowed(k, o))
+        self._events = flag_table(lambda k, o: not k.is_frame and allowed(k, o))
+        self._rows = flag_table(allowed)
+
+    @property
+    def costly(self) -> bool:
+        """Each row costs microseconds, not nanoseconds (a JSONPath test parses rows)."""
+        return self._json is not None
 
     def matches(self, store: FrameStore, start: int = 0, stop: int | None = None) -> array[int]:
         """Indexes of the matching rows in ``[start, stop)``, all at once."""
@@ -191,6 +214,11 @@ class CompiledFilter:
 
     def _slice(self, store: FrameStore, lo: int, hi: int) -> array[int]:
         flags = store.flags[lo:hi]
+        if self._json is not None:
+            frame_mask = flags.translate(self._frames)
+            if self._literal is not None:
+                return json_rows(self._json, store, self._search_buffer(store, lo, hi, frame_mask))
+            return json_rows(self._json, store, compress(range(lo, hi), frame_mask))
         if self._pattern is None:
             return _indexes(flags.translate(self._rows), lo)
         frame_mask = flags.translate(self._frames)

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 #: New rows matched on the spot when they arrive; larger backlogs go to the scan worker.
 SYNC_MATCH_ROWS = 20_000
+#: The same for a costly filter (a JSONPath test parses each row, ~12 us).
+COSTLY_SYNC_ROWS = 512
 #: Longest stretch one step of the filter scan keeps the event loop before letting the UI run.
 #: A key crosses the loop a few times before its frame is drawn (driver, app, widget) and
 #: may wait a step at each: short steps keep a scan from being felt.
@@ -70,7 +72,8 @@ class FilterScan:
         rows, compiled = self.rows, self.compiled
         if compiled is None or self._running:
             return
-        if total - rows.scanned <= SYNC_MATCH_ROWS:
+        limit = COSTLY_SYNC_ROWS if compiled.costly else SYNC_MATCH_ROWS
+        if total - rows.scanned <= limit:
             # Up to ``total``: a loading thread may have added rows since.
             rows.take_matches(total, compiled.matches(self.store, rows.scanned, total))
         else:

@@ -48,6 +48,7 @@ from sockscope.tui.widgets.connection_panel import ConnectionPanel
 from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.session_view import SessionView
 from sockscope.tui.widgets.status_line import Calls, Status, StatusLine
+from sockscope.tui.widgets.traffic_panel import TrafficPanel
 from sockscope.tui.worker import SocketWorker
 
 
@@ -97,10 +98,12 @@ class MainScreen(Screen[None]):
         # Kept as attributes: the worker's messages are handled many times a second.
         self.panel = ConnectionPanel(self.settings, id="connection")
         self.status_line = StatusLine(id="status")
+        self.traffic = TrafficPanel(self.session.store, id="traffic")
         self.session_view = SessionView(self.session.store, id="session")
         self.composer = Composer(id="composer")
         yield self.panel
         yield self.status_line
+        yield self.traffic
         yield self.session_view
         yield self.composer
         yield KeyBar()
@@ -282,6 +285,10 @@ class MainScreen(Screen[None]):
                 self.worker_bridge.submit(Close(*result))
 
         self.app.push_screen(CloseScreen(), closed)
+
+    def toggle_traffic(self) -> None:
+        """Show or hide the throughput sparklines and the message sizes."""
+        self.traffic.toggle()
 
     def focus_url(self) -> None:
         self.panel.query_one("#url").focus()

@@ -1,4 +1,5 @@
-"""The filter bar: text or regex, case, direction and opcode; hidden until opened.
+"""The filter bar: text, regex or JSONPath test, case, direction and opcode; hidden until
+opened.
 
 It compiles what the user typed (so an invalid regex becomes an inline error, never a
 crash) and posts :class:`FilterBar.FilterChanged` with the compiled filter, debounced while
@@ -67,6 +68,14 @@ class FilterBar(Horizontal):
         # pattern's Input would type before a plain binding is looked at.
         Binding("alt+r", "flip('#filter-regex')", "Regex", id="filter.regex", priority=True),
         Binding("alt+c", "flip('#filter-case')", "Ignore case", id="filter.case", priority=True),
+        Binding(
+            "alt+j",
+            "flip('#filter-jsonpath')",
+            "JSONPath",
+            id="filter.jsonpath",
+            priority=True,
+            tooltip='A JSONPath test over JSON rows: $.type == "trade"',
+        ),
     ]
 
     class FilterChanged(Message):
@@ -106,11 +115,12 @@ class FilterBar(Horizontal):
     def _parts(self) -> list[Widget]:
         """The bar's widgets, mounted when it first opens: most sessions never filter,
         and two selects, two checkboxes and an input cost the first frame ~10% of startup."""
-        hint = "text to find  (alt+r regex, alt+c case)"
+        hint = "text to find  (alt+r regex, alt+j JSONPath, alt+c case)"
         return [
             Label("Filter", id="filter-label"),
             Input(placeholder=hint, id="filter-text", compact=True),
             Checkbox("regex", id="filter-regex", compact=True),
+            Checkbox("JSONPath", id="filter-jsonpath", compact=True),
             Checkbox("ignore case", value=True, id="filter-case", compact=True),
             self._select("filter-direction", DIRECTIONS),
             self._select("filter-opcode", OPCODES),
@@ -158,7 +168,15 @@ class FilterBar(Horizontal):
             ignore_case=self.query_one("#filter-case", Checkbox).value,
             directions=DIRECTIONS.get(str(direction)),
             opcodes=OPCODES.get(str(opcode)),
+            jsonpath=self.query_one("#filter-jsonpath", Checkbox).value,
         )
+
+    @on(Checkbox.Changed, "#filter-regex, #filter-jsonpath")
+    def _one_mode(self, event: Checkbox.Changed) -> None:
+        """Regex and JSONPath exclude each other: ticking one unticks the other."""
+        if event.value:
+            other = "#filter-jsonpath" if event.checkbox.id == "filter-regex" else "#filter-regex"
+            self.query_one(other, Checkbox).value = False
 
     @on(Input.Changed, "#filter-text")
     def _typed(self) -> None:

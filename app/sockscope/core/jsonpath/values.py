@@ -1,9 +1,9 @@
-"""JSONPath lookups for rules, through jsonpath-ng (imported only when a rule needs it).
+"""JSONPath lookups, through jsonpath-ng (imported only when a path is compiled).
 
 jsonpath-ng (its ``ext`` parser, so filters such as ``$.items[?(@.id > 2)]`` work too)
-parses and walks the paths; a rule's comparison (``$.op == "ping"``) is ours, in
-:mod:`sockscope.core.rules.match`, because JSONPath filters select the *children* of a
-value: the root object itself cannot be tested with them.
+parses and walks the paths; the comparison (``$.op == "ping"``) is ours, in
+:mod:`sockscope.core.jsonpath.predicate`, because JSONPath filters select the *children*
+of a value: the root object itself cannot be tested with them.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from typing import Any, Protocol
 
 import orjson
 
-from sockscope.core.settings import SettingsError
 
-
-class RuleError(SettingsError):
-    """A rule cannot be used, or could not act; the message is one sentence for the user."""
+class JsonPathError(ValueError):
+    """A path or test cannot be used; the message is one sentence for the user."""
 
 
 class JsonPath(Protocol):
@@ -36,7 +34,7 @@ def compile_path(text: str, where: str) -> JsonPath:
     try:
         path: JsonPath = parse(text)
     except (JsonPathLexerError, JsonPathParserError, ValueError) as exc:
-        raise RuleError(f"{where}: {text!r} is not a JSONPath ({exc}).") from exc
+        raise JsonPathError(f"{where}: {text!r} is not a JSONPath ({exc}).") from exc
     return path
 
 
@@ -45,8 +43,8 @@ def values_at(path: JsonPath, document: Any) -> list[Any]:
     return [match.value for match in path.find(document)]
 
 
-def parse_document(text: str) -> Any:
-    """The message as JSON, or :data:`NOT_JSON`.
+def parse_document(text: str | bytes | bytearray) -> Any:
+    """The message (text, or UTF-8 bytes) as JSON, or :data:`NOT_JSON`.
 
     orjson first (fast); the standard library for what orjson refuses but JSON allows
     (integers beyond 64 bits).
