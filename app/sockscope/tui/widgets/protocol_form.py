@@ -1,8 +1,10 @@
 """The composer's form for a protocol layer's mode, built from the mode's fields.
 
-A line is an ``Input``, text and JSON a :class:`MessageEditor` (Enter sends there too,
+A line is an ``Input``, text and JSON a :class:`FieldEditor` (Enter sends there too,
 ctrl+j adds a line; JSON is checked as it is typed), a choice a ``Select`` and a flag a
-``Checkbox``. :meth:`ProtocolForm.values` is what :meth:`ProtocolLayer.encode` takes.
+:class:`Flag` (space toggles it, Enter sends). A field's text is selected when the field
+is focused, as an ``Input``'s is, so typing replaces a default such as ``[]``.
+:meth:`ProtocolForm.values` is what :meth:`ProtocolLayer.encode` takes.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -36,6 +38,32 @@ def json_error(text: str) -> str | None:
     return None
 
 
+class FieldEditor(MessageEditor):
+    """A form's text or JSON field: focusing it selects its text, as an ``Input`` does."""
+
+    def on_focus(self, event: events.Focus) -> None:
+        if not event.from_app_focus:  # coming back to the terminal keeps the cursor
+            self.select_all()
+
+
+class Flag(Checkbox):
+    """A form's flag: space toggles it and Enter sends the form, as from every field."""
+
+    BINDINGS = [Binding("enter", "submit", "Send", show=False)]
+
+    class Submitted(Message):
+        def __init__(self, flag: Flag) -> None:
+            super().__init__()
+            self.flag = flag
+
+        @property
+        def control(self) -> Flag:
+            return self.flag
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted(self))
+
+
 class ProtocolForm(Vertical):
     """One row per field of a :class:`LayerMode`: its name, then its input."""
 
@@ -45,8 +73,8 @@ class ProtocolForm(Vertical):
         & > .field { height: auto; }
         & .field > Label { width: 12; color: $text-muted; }
         & .field > Input, & .field > Select { width: 1fr; }
-        & .field > MessageEditor { width: 1fr; height: auto; min-height: 1; max-height: 6; }
-        & .field > MessageEditor.-invalid { border-left: outer $error; }
+        & .field > FieldEditor { width: 1fr; height: auto; min-height: 1; max-height: 6; }
+        & .field > FieldEditor.-invalid { border-left: outer $error; }
     }
     """
 
@@ -129,14 +157,14 @@ class ProtocolForm(Vertical):
 
 def _input(field: Field, value: str, widget_id: str) -> Widget:
     if field.kind is FieldKind.FLAG:
-        return Checkbox(field.label, value == "yes", id=widget_id, compact=True)
+        return Flag(field.label, value == "yes", id=widget_id, compact=True)
     if field.kind is FieldKind.CHOICE and field.choices:
         options = [(choice, choice) for choice in field.choices]
         start = value if value in field.choices else field.choices[0]
         return Select(options, value=start, id=widget_id, compact=True, allow_blank=False)
     if field.kind in (FieldKind.TEXT, FieldKind.JSON):
         json_field = field.kind is FieldKind.JSON
-        return MessageEditor(
+        return FieldEditor(
             value,
             id=widget_id,
             soft_wrap=True,
