@@ -10,8 +10,10 @@ from __future__ import annotations
 from sockscope.core.protocols.base import ProtocolLayer
 from sockscope.core.protocols.message import Direction, Message, MessageKind
 from sockscope.core.protocols.pairing import Pairs
-from sockscope.core.store.frames import FrameStore, Kind
+from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
+#: The frames a layer decodes: control frames (close, ping, pong) are the WebSocket's own.
+_DATA = (Opcode.TEXT, Opcode.BINARY)
 #: Rows whose live-decoded messages are kept.
 RECENT_ROWS = 20_000
 _KINDS = tuple(MessageKind)
@@ -65,7 +67,7 @@ class ProtocolView:
         if not 0 <= index < len(self.store):
             return ()
         kind = self.store.kind(index)
-        if not kind.is_frame:
+        if not kind.is_frame or self.store.opcode(index) not in _DATA:
             return ()
         if self._offline is None:
             self._offline = type(self.layer)(self.layer.option_values)
