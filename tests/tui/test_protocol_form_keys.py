@@ -10,9 +10,10 @@ from sockscope.core.events import ReadyState
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.factory import build_app
 from sockscope.tui.widgets.composer import Composer
+from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.protocol_form import FieldEditor, Flag
 
-from .helpers import frames, wait_for
+from .helpers import frames, visible_text, wait_for
 
 SIZE = (120, 36)
 
@@ -69,6 +70,9 @@ async def test_enter_on_a_flag_sends_the_form_and_space_toggles_it(rpc_port: int
         await _open_in_call_mode(pilot, app)
         await pilot.press(*"sum", "tab", *"[3]", "tab")
         assert isinstance(app.focused, Flag)
+        # The key bar tells what the keys do there (Enter toggles a plain Checkbox).
+        shown = visible_text(app.query_one(KeyBar))
+        assert "⏎ Send" in shown and "space Toggle" in shown
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(frames(app)) == 2)  # the call and its result
         assert _sent(app)[0]["id"] == 1

@@ -47,9 +47,14 @@ class FieldEditor(MessageEditor):
 
 
 class Flag(Checkbox):
-    """A form's flag: space toggles it and Enter sends the form, as from every field."""
+    """A form's flag: space toggles it and Enter sends the form, as from every field.
 
-    BINDINGS = [Binding("enter", "submit", "Send", show=False)]
+    The key bar says so: Enter toggles a plain ``Checkbox``, which a user would expect."""
+
+    BINDINGS = [
+        Binding("space", "toggle_button", "Toggle"),
+        Binding("enter", "submit", "Send"),
+    ]
 
     class Submitted(Message):
         def __init__(self, flag: Flag) -> None:
