@@ -1,19 +1,22 @@
-"""The protocol form driven by keys alone, as in a terminal: focus, defaults, Enter."""
+"""The protocol form as a terminal user meets it: focus, defaults, Enter, names shown."""
 
 from __future__ import annotations
 
 import json
 
+from textual.app import App, ComposeResult
 from textual.widgets import Input
 
 from sockscope.core.events import ReadyState
+from sockscope.core.protocols.graphql_ws import GraphQLTransportWsLayer
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.factory import build_app
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.key_bar import KeyBar
-from sockscope.tui.widgets.protocol_form import FieldEditor, Flag
+from sockscope.tui.widgets.mode_picker import LayerMode, ModePicker
+from sockscope.tui.widgets.protocol_form import FieldEditor, Flag, ProtocolForm
 
-from .helpers import frames, visible_text, wait_for
+from .helpers import frames, screen_lines, visible_text, wait_for
 
 SIZE = (120, 36)
 
@@ -79,3 +82,24 @@ async def test_enter_on_a_flag_sends_the_form_and_space_toggles_it(rpc_port: int
         await pilot.press("space", "enter")  # now a notification: no id, no answer
         await wait_for(pilot, lambda: len(_sent(app)) == 2)
         assert "id" not in _sent(app)[1] and _sent(app)[1]["method"] == "sum"
+
+
+async def test_every_field_name_shows_whole_and_a_mode_keeps_its_capitals() -> None:
+    """GraphQL's form: "operationName" wrapped in a 12-column label; the picker said
+    "Graphql operation" (str.capitalize lowers the rest)."""
+    layer = GraphQLTransportWsLayer()
+    mode = LayerMode(layer.name, layer.compose_modes[0])
+
+    class FormApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ModePicker()
+            yield ProtocolForm(mode)
+
+    app = FormApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        app.query_one(ModePicker).offer(layer)
+        app.query_one(ModePicker).mode = mode
+        await pilot.pause()
+        text = [line for line in screen_lines(app) if line.strip()]
+        assert text[0].startswith("GraphQL operation"), text
+        assert [line.split()[0] for line in text[1:]] == ["query", "variables", "operationName"]

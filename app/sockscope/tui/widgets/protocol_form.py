@@ -25,6 +25,8 @@ from sockscope.tui.widgets.message_editor import MessageEditor
 from sockscope.tui.widgets.mode_picker import LayerMode
 
 FLAG_VALUES = ("no", "yes")
+#: The names' column at least: most forms' names fit and line up from form to form.
+LABEL_WIDTH = 12
 
 
 def json_error(text: str) -> str | None:
@@ -76,7 +78,7 @@ class ProtocolForm(Vertical):
     ProtocolForm {
         height: auto;
         & > .field { height: auto; }
-        & .field > Label { width: 12; color: $text-muted; }
+        & .field > Label { color: $text-muted; }
         & .field > Input, & .field > Select { width: 1fr; }
         & .field > FieldEditor { width: 1fr; height: auto; min-height: 1; max-height: 6; }
         & .field > FieldEditor.-invalid { border-left: outer $error; }
@@ -106,10 +108,15 @@ class ProtocolForm(Vertical):
         self._start = dict(values or {})
 
     def compose(self) -> ComposeResult:
-        for number, field in enumerate(self.mode.mode.fields):
+        fields = self.mode.mode.fields
+        # One column for every name, wide enough for the longest ("operationName").
+        names = max([LABEL_WIDTH - 1, *(len(field.name) for field in fields)]) + 1
+        for number, field in enumerate(fields):
             value = self._start.get(field.name, field.default)
             with Horizontal(classes="field"):
-                yield Label(field.name, markup=False).with_tooltip(field.label)
+                label = Label(field.name, markup=False).with_tooltip(field.label)
+                label.styles.width = names
+                yield label
                 yield _input(field, value, f"field-{number}")
 
     def _widgets(self) -> list[tuple[Field, Widget]]:
