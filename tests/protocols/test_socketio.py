@@ -22,6 +22,7 @@ from sockscope.core.protocols.message import Message, MessageKind
 from sockscope.core.protocols.view import ProtocolView
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import Kind, Opcode
+from sockscope.core.wire.commands import Close
 
 from .speaking import Speaking, speaking
 
@@ -238,3 +239,18 @@ async def test_the_namespace_option_joins_that_namespace_on_open(sio_port: int) 
     assert connected is not None and connected.summary.startswith("/chat {")
     assert ack is not None and ack.summary == '/chat ["got hi"]'
     assert received(s, "welcome") is None  # the default namespace was never joined
+
+
+async def test_a_close_frame_is_the_websockets_own_not_a_packet(sio_port: int) -> None:
+    """A close frame's payload was decoded as an Engine.IO packet ("not UTF-8 …")."""
+    settings = ConnectionSettings(f"ws://127.0.0.1:{sio_port}", protocol="socket.io")
+    async with speaking(settings) as s:
+        await s.until(lambda: received(s, "welcome") is not None)
+        s.driver.submit(Close(1001, "going away"))
+        await s.until(lambda: s.driver.outcome is not None)
+    store, view = s.session.store, s.plugin.view
+    assert view is not None
+    closes = [i for i in range(len(store)) if store.opcode(i) is Opcode.CLOSE]
+    assert len(closes) == 2  # ours and the server's answer
+    assert all(view.messages(i + store.dropped) == () for i in closes)
+    assert all(view.label(i + store.dropped) is None for i in closes)

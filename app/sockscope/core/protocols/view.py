@@ -12,6 +12,8 @@ from sockscope.core.protocols.message import Direction, Message, MessageKind
 from sockscope.core.protocols.pairing import Pairs
 from sockscope.core.store.frames import FrameStore, Kind, Opcode
 
+#: The frames a layer decodes: control frames (close, ping, pong) are the WebSocket's own.
+_DATA = (Opcode.TEXT, Opcode.BINARY)
 #: Rows whose live-decoded messages are kept.
 RECENT_ROWS = 20_000
 _KINDS = tuple(MessageKind)
@@ -64,7 +66,7 @@ class ProtocolView:
         if not 0 <= index < len(self.store):
             return ()
         kind, opcode = self.store.kind(index), self.store.opcode(index)
-        if not kind.is_frame or opcode not in (Opcode.TEXT, Opcode.BINARY):
+        if not kind.is_frame or opcode not in _DATA:
             return ()
         # A fresh layer for each row: a stateful one (MQTT's reassembly, Socket.IO's
         # attachments) must not mix bytes of unrelated rows; a partial packet reads as such.

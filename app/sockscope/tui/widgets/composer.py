@@ -23,7 +23,7 @@ from sockscope.core.wire.commands import Command
 from sockscope.tui.widgets.compact_button import CompactButton
 from sockscope.tui.widgets.message_editor import MessageEditor
 from sockscope.tui.widgets.mode_picker import LayerMode, ModePicker, PickerMode
-from sockscope.tui.widgets.protocol_form import ProtocolForm
+from sockscope.tui.widgets.protocol_form import Flag, ProtocolForm
 
 
 class Composer(Vertical):
@@ -161,8 +161,12 @@ class Composer(Vertical):
         self._show_form(mode if isinstance(mode, LayerMode) else None)
 
     def _show_form(self, mode: LayerMode | None, values: dict[str, str] | None = None) -> None:
-        """The form of ``mode`` in place of the editor (None: the editor)."""
+        """The form of ``mode`` in place of the editor (None: the editor).
+
+        Where the user was typing, they type on: a hidden editor or a removed form would
+        leave the focus nowhere, and keys typed then would be lost."""
         form = self._form
+        was_typing = self.editor.has_focus or (form is not None and form.has_focus_within)
         if form is not None and (form.mode != mode or values is not None):
             form.remove()
             self._form = form = None
@@ -171,12 +175,15 @@ class Composer(Vertical):
             self.mount(self._form, before=self.editor)
         self.editor.display = mode is None
         self.query_one("#minify").display = mode is None
+        if was_typing:
+            self.call_after_refresh(self.focus_input)
 
     def action_send(self) -> None:
         self.send()
 
     @on(MessageEditor.Submitted)
     @on(Input.Submitted)  # the form's lines (the composer has no other Input)
+    @on(Flag.Submitted)
     @on(Button.Pressed, "#send")
     def send(self) -> None:
         """Validate the editor's text for the current mode and post it."""
@@ -259,9 +266,8 @@ class Composer(Vertical):
             mode, values = self.sent_forms[position]
         else:
             mode, values = event.form.mode, {}
-        self._show_form(mode, dict(values))
+        self._show_form(mode, dict(values))  # the focus follows into the new form
         self.set_mode(mode)
-        self.call_after_refresh(self.focus_input)
 
     @on(MessageEditor.HistoryRequested, "#editor")
     def _recall(self, event: MessageEditor.HistoryRequested) -> None:

@@ -41,6 +41,11 @@ MODE_LABELS: dict[PickerMode, str] = {
 }
 
 
+def _capital(title: str) -> str:
+    """``title`` with a capital first letter; the rest kept ("GraphQL", not "Graphql")."""
+    return title[:1].upper() + title[1:]
+
+
 class ModePicker(Widget, can_focus=True):
     """Shows the mode; enter, space or a click opens the list, up and down step through it."""
 
@@ -71,7 +76,7 @@ class ModePicker(Widget, can_focus=True):
         """Offer ``layer``'s composer modes (None: only the built-in ones)."""
         modes = layer.compose_modes if layer is not None else ()
         offered: dict[PickerMode, str] = {
-            LayerMode(layer.name, mode): f"{mode.title.capitalize()} ({layer.title})"
+            LayerMode(layer.name, mode): f"{_capital(mode.title)} ({layer.title})"
             for mode in modes
             if layer is not None
         }

@@ -1,8 +1,10 @@
 """The composer's form for a protocol layer's mode, built from the mode's fields.
 
-A line is an ``Input``, text and JSON a :class:`MessageEditor` (Enter sends there too,
+A line is an ``Input``, text and JSON a :class:`FieldEditor` (Enter sends there too,
 ctrl+j adds a line; JSON is checked as it is typed), a choice a ``Select`` and a flag a
-``Checkbox``. :meth:`ProtocolForm.values` is what :meth:`ProtocolLayer.encode` takes.
+:class:`Flag` (space toggles it, Enter sends). A field's text is selected when the field
+is focused, as an ``Input``'s is, so typing replaces a default such as ``[]``.
+:meth:`ProtocolForm.values` is what :meth:`ProtocolLayer.encode` takes.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,6 +25,8 @@ from sockscope.tui.widgets.message_editor import MessageEditor
 from sockscope.tui.widgets.mode_picker import LayerMode
 
 FLAG_VALUES = ("no", "yes")
+#: The names' column at least: most forms' names fit and line up from form to form.
+LABEL_WIDTH = 12
 
 
 def json_error(text: str) -> str | None:
@@ -36,6 +40,37 @@ def json_error(text: str) -> str | None:
     return None
 
 
+class FieldEditor(MessageEditor):
+    """A form's text or JSON field: focusing it selects its text, as an ``Input`` does."""
+
+    def on_focus(self, event: events.Focus) -> None:
+        if not event.from_app_focus:  # coming back to the terminal keeps the cursor
+            self.select_all()
+
+
+class Flag(Checkbox):
+    """A form's flag: space toggles it and Enter sends the form, as from every field.
+
+    The key bar says so: Enter toggles a plain ``Checkbox``, which a user would expect."""
+
+    BINDINGS = [
+        Binding("space", "toggle_button", "Toggle"),
+        Binding("enter", "submit", "Send"),
+    ]
+
+    class Submitted(Message):
+        def __init__(self, flag: Flag) -> None:
+            super().__init__()
+            self.flag = flag
+
+        @property
+        def control(self) -> Flag:
+            return self.flag
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted(self))
+
+
 class ProtocolForm(Vertical):
     """One row per field of a :class:`LayerMode`: its name, then its input."""
 
@@ -43,10 +78,10 @@ class ProtocolForm(Vertical):
     ProtocolForm {
         height: auto;
         & > .field { height: auto; }
-        & .field > Label { width: 12; color: $text-muted; }
+        & .field > Label { color: $text-muted; }
         & .field > Input, & .field > Select { width: 1fr; }
-        & .field > MessageEditor { width: 1fr; height: auto; min-height: 1; max-height: 6; }
-        & .field > MessageEditor.-invalid { border-left: outer $error; }
+        & .field > FieldEditor { width: 1fr; height: auto; min-height: 1; max-height: 6; }
+        & .field > FieldEditor.-invalid { border-left: outer $error; }
     }
     """
 
@@ -73,10 +108,15 @@ class ProtocolForm(Vertical):
         self._start = dict(values or {})
 
     def compose(self) -> ComposeResult:
-        for number, field in enumerate(self.mode.mode.fields):
+        fields = self.mode.mode.fields
+        # One column for every name, wide enough for the longest ("operationName").
+        names = max([LABEL_WIDTH - 1, *(len(field.name) for field in fields)]) + 1
+        for number, field in enumerate(fields):
             value = self._start.get(field.name, field.default)
             with Horizontal(classes="field"):
-                yield Label(field.name, markup=False).with_tooltip(field.label)
+                label = Label(field.name, markup=False).with_tooltip(field.label)
+                label.styles.width = names
+                yield label
                 yield _input(field, value, f"field-{number}")
 
     def _widgets(self) -> list[tuple[Field, Widget]]:
@@ -129,14 +169,14 @@ class ProtocolForm(Vertical):
 
 def _input(field: Field, value: str, widget_id: str) -> Widget:
     if field.kind is FieldKind.FLAG:
-        return Checkbox(field.label, value == "yes", id=widget_id, compact=True)
+        return Flag(field.label, value == "yes", id=widget_id, compact=True)
     if field.kind is FieldKind.CHOICE and field.choices:
         options = [(choice, choice) for choice in field.choices]
         start = value if value in field.choices else field.choices[0]
         return Select(options, value=start, id=widget_id, compact=True, allow_blank=False)
     if field.kind in (FieldKind.TEXT, FieldKind.JSON):
         json_field = field.kind is FieldKind.JSON
-        return MessageEditor(
+        return FieldEditor(
             value,
             id=widget_id,
             soft_wrap=True,
