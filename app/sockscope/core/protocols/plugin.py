@@ -7,6 +7,8 @@ no sign the session is raw and the plug-in stops listening (a firehose pays noth
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 
 from sockscope.core.events import Closed, DriverEvent, Failed, Opened, ProtocolChosen
@@ -60,6 +62,9 @@ class ProtocolPlugin(Plugin):
         self._seen = 0
         self._link: _ConnectionLink | None = None
         self.listening = True
+        self._greeted = asyncio.Event()
+        """Set once the layer's handshake is answered (or it has none, or the connection
+        ended): what ``record --send`` and a replay wait for before sending."""
 
     @property
     def layer(self) -> ProtocolLayer | None:
@@ -71,6 +76,7 @@ class ProtocolPlugin(Plugin):
         self._seen = 0
         self.view = None
         self.listening = self._choice != RAW
+        self._greeted.clear()
         if self._choice == RAW:
             return settings
         if self._choice == AUTO:
@@ -94,6 +100,8 @@ class ProtocolPlugin(Plugin):
             if found is not None:
                 self._use(found.layer, found.reason)
         layer = self.layer
+        if layer is None or not layer.greets:
+            self._greeted.set()
         if layer is None:
             return
         self._announce(link)
@@ -126,6 +134,8 @@ class ProtocolPlugin(Plugin):
         if direction is Direction.RECEIVED:
             answering = self._link or _ConnectionLink(link)
             for message in messages:
+                if layer.greeted(message):
+                    self._greeted.set()
                 layer.answer(answering, message)
 
     def _detect(self, link: Link, opcode: Opcode, payload: bytes) -> bool:
@@ -145,7 +155,15 @@ class ProtocolPlugin(Plugin):
             self._announce(link)
         return False
 
+    async def greeted(self, timeout: float) -> bool:
+        """Wait until the layer's handshake is answered (at once without one); False when
+        ``timeout`` seconds passed first."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._greeted.wait(), timeout)
+        return self._greeted.is_set()
+
     def ended(self, link: Link, outcome: Closed | Failed) -> None:
+        self._greeted.set()
         if self._link is not None:
             self._link.cancel_timers()
             self._link = None

@@ -53,6 +53,7 @@ class SignalRLayer(ProtocolLayer):
     name = "signalr"
     title = "SignalR (JSON hub protocol)"
     compose_modes = (_INVOKE,)
+    greets = True
 
     def __init__(self, options: Mapping[str, str] | None = None) -> None:
         super().__init__(options)
@@ -78,6 +79,12 @@ class SignalRLayer(ProtocolLayer):
     def opened(self, link: Link, event: Opened) -> None:
         link.submit(SendText(HANDSHAKE))
         link.every(PING_EVERY, SendText(PING))
+
+    def sends_by_itself(self, message: Message) -> bool:
+        return message.is_keepalive or message.name == "handshake"
+
+    def greeted(self, message: Message) -> bool:
+        return message.name in ("handshake ok", "handshake refused")
 
     def answer(self, link: Link, message: Message) -> None:
         if message.name == "ping":
