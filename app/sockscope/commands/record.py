@@ -56,6 +56,8 @@ from sockscope.core.wording import plural
 
 PREVIEW_WIDTH = 100
 _DATA = (Opcode.TEXT, Opcode.BINARY)
+GREETING_WAIT = 10.0
+"""How long --send waits for the server to answer the protocol's handshake."""
 
 
 def frame_line(elapsed: float, kind: Kind, opcode: Opcode, payload: bytes) -> str:
@@ -138,11 +140,19 @@ class Recorder(Session):
 
 
 async def _capture(
-    driver: Driver, recorder: Recorder, messages: tuple[str, ...], duration: float | None
+    driver: Driver,
+    recorder: Recorder,
+    protocol: ProtocolPlugin,
+    messages: tuple[str, ...],
+    duration: float | None,
 ) -> None:
-    """Send ``messages`` after the first open; wait for --count, --duration or the end."""
+    """Send ``messages`` after the first open (and the protocol's handshake, when it has
+    one: a server drops a client that speaks first); wait for --count, --duration or the
+    end."""
     if not isinstance(await driver.wait_settled(), Opened):
         return
+    if messages and not await protocol.greeted(duration or GREETING_WAIT):
+        say("The server did not answer the protocol's handshake; sending anyway.")
     try:
         for message in messages:
             await driver.execute(SendText(message))
@@ -165,14 +175,14 @@ async def _record(
     messages: tuple[str, ...],
     duration: float | None,
 ) -> Closed | Failed | None:
-    plugins = [ProtocolPlugin(recorder), RulesPlugin(recorder)]
-    driver = Driver(recorder, report_to_user, plugins=plugins)
+    protocol = ProtocolPlugin(recorder)
+    driver = Driver(recorder, report_to_user, plugins=[protocol, RulesPlugin(recorder)])
     serving = asyncio.create_task(driver.serve())
     flushing = asyncio.create_task(keep_flushing(recorder))
     driver.submit(Connect(settings))
     try:
         with contextlib.suppress(asyncio.CancelledError):  # Ctrl+C stops as --duration does
-            await _capture(driver, recorder, messages, duration)
+            await _capture(driver, recorder, protocol, messages, duration)
         try:
             await driver.execute(Close(1000))
         except (NotOpenError, OSError):  # not open (a reconnect is due): stop retrying

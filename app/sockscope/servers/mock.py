@@ -11,8 +11,9 @@ reason and timing); otherwise the connection stays open, silent, until the clien
 
 A log of a protocol (detected as ``--protocol auto`` would: its URL, subprotocol or first
 messages) is played without its keepalives: the server's recorded pings are not sent on
-the recorded schedule, and the client's keepalives are neither waited for nor reported as
-unexpected, whenever they come.
+the recorded schedule (the protocol's own are sent live), and the client's keepalives are
+neither waited for nor reported as unexpected, whenever they come; the ids a live client
+chooses are mapped onto the recorded ones (:mod:`~sockscope.servers.mock_protocol`).
 """
 
 from __future__ import annotations
@@ -29,14 +30,13 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.typing import Data, Subprotocol
 
-from sockscope.core.protocols.base import ProtocolLayer
-from sockscope.core.protocols.message import Direction
 from sockscope.core.replay.json_paths import parse_ignore
 from sockscope.core.replay.plan import ReplayPlan
 from sockscope.core.replay.protocol import keepalives, recorded_layer, without
 from sockscope.core.replay.values import Message, canonical, show_message
 from sockscope.core.store.frames import Kind, Opcode
 from sockscope.servers.demo import MAX_MESSAGE_SIZE, ws_url
+from sockscope.servers.mock_protocol import ProtocolPlay
 
 OnUnexpected = Literal["ignore", "close"]
 Report = Callable[[str], None]
@@ -89,8 +89,8 @@ class MockServer:
         self._layers = {plan.connection: recorded_layer(plan) for plan in given}
         """The protocol each connection of the log speaks (None: plain WebSocket)."""
         self.plans = [self._playable(plan) for plan in given]
-        self._readers: dict[ServerConnection, ProtocolLayer] = {}
-        """A layer per client, reading its messages in order (for protocol logs)."""
+        self._protocols: dict[ServerConnection, ProtocolPlay] = {}
+        """A protocol's state per client, reading its messages in order (protocol logs)."""
         self.host = host
         self.port = 0
         self.fast = fast
@@ -157,17 +157,14 @@ class MockServer:
 
     def _is_keepalive(self, ws: ServerConnection, message: Message) -> bool:
         """Whether a client message is one of its protocol's keepalives (taken silently)."""
-        reader = self._readers.get(ws)
-        if reader is None:
-            return False
-        found = reader.decode(Direction.SENT, message.opcode, message.payload)
-        return keepalives(reader, Direction.SENT, found)
+        play = self._protocols.get(ws)
+        return play is not None and play.is_keepalive(message)
 
     async def _handle(self, ws: ServerConnection) -> None:
         plan = self._plans.pop(ws)
         layer = self._layers[plan.connection]
         if layer is not None:
-            self._readers[ws] = type(layer)(layer.option_values)
+            self._protocols[ws] = ProtocolPlay(layer)
         client = self._client(plan)
         path = ws.request.path if ws.request is not None else "/"
         self._report(f"{client} connected ({path})")
@@ -180,7 +177,9 @@ class MockServer:
                         await self._unexpected(plan, ws, client, _received(data), None)
         finally:
             closed.cancel()
-            self._readers.pop(ws, None)
+            play = self._protocols.pop(ws, None)
+            if play is not None:
+                play.stop()
         code = ws.close_code if ws.close_code is not None else 1006
         reason = f" {ws.close_reason}" if ws.close_reason else ""
         self._report(f"{client} closed ({code}{reason})")
@@ -211,6 +210,9 @@ class MockServer:
             if not await on_time(item.at):
                 return
             message = item.message
+            play = self._protocols.get(ws)
+            if play is not None:
+                message = play.outgoing(message, ws.send)
             await ws.send(message.payload, text=message.opcode is Opcode.TEXT)
             sent += 1
         self._report(f"{client}: end of the script ({number} received, {sent} sent)")
@@ -227,9 +229,14 @@ class MockServer:
     ) -> None:
         """Receive until the recorded client message ``number`` (script ``index``) comes."""
         expected = plan.script[index].message
+        play = self._protocols.get(ws)
         while True:
             got = _received(await ws.recv())
+            if play is not None:
+                got = play.as_recorded(got, expected)
             if got == expected or canonical(got, self._patterns) == self._canonical(plan, index):
+                if play is not None:
+                    play.matched()
                 return
             if self._is_keepalive(ws, got):
                 continue

@@ -68,6 +68,10 @@ class ProtocolLayer(ABC):
     options: ClassVar[Mapping[str, str]] = {}
     """``--protocol-option`` names this layer reads, with a line of help each."""
     compose_modes: ClassVar[tuple[ComposeMode, ...]] = ()
+    greets: ClassVar[bool] = False
+    """Whether the layer opens with a handshake the server must answer before the user's
+    messages may go (Socket.IO's join, ``connection_init``, STOMP and MQTT CONNECT…):
+    ``record --send`` and a replay hold their messages until :meth:`greeted`."""
 
     def __init__(self, options: Mapping[str, str] | None = None) -> None:
         self.option_values: Mapping[str, str] = options or {}
@@ -126,14 +130,45 @@ class ProtocolLayer(ABC):
         """
         return message.is_keepalive
 
+    def greeted(self, message: Message) -> bool:
+        """Whether this received message answers the handshake (accepting or refusing it)."""
+        return False
+
     def normalize(self, opcode: Opcode, payload: bytes) -> bytes:
         """A server frame as ``replay --check`` compares it: by default unchanged.
 
         Override to blank what differs on every connection by design (a session id, a
-        server-chosen operation id), so a check does not count it as a mismatch.
-        Never raises: a frame the layer cannot read is returned as it is.
+        server-chosen packet id), so a check does not count it as a mismatch. Each side
+        of a comparison is passed in order through a fresh layer, so a layer whose
+        messages cross frames (MQTT) may follow the stream. Never raises: a frame the
+        layer cannot read is returned as it is.
         """
         return payload
+
+    # -- a mock server playing a log's server side (servers/mock.py) ----------------------
+
+    def chosen_id(self, direction: Direction, opcode: Opcode, payload: bytes) -> str | None:
+        """The id the client chose that this frame carries, if any: a client's call naming
+        it (``SENT``) or the server's answer echoing it (``RECEIVED``).
+
+        A live client picks its own ids (graphql-ws: a UUID per operation), so a mock maps
+        the live id onto the recorded one to match the client's message, and answers with
+        the live id (:meth:`with_id`). None by default: ids are replayed as recorded.
+        """
+        return None
+
+    def with_id(self, opcode: Opcode, payload: bytes, new_id: str) -> bytes:
+        """The frame with the id :meth:`chosen_id` found replaced by ``new_id``."""
+        return payload
+
+    def server_keepalive(self, message: Message) -> tuple[float, str] | None:
+        """What the server sends on its own once it has sent ``message``: every how many
+        seconds, which text frame (Engine.IO's ``2`` on the open packet's pingInterval).
+
+        A mock plays a log without its recorded keepalives and sends these live instead, so
+        a client that drops a silent server (socket.io-client) stays connected.
+        """
+        return None
 
     def encode(self, mode: str, values: Mapping[str, str]) -> list[Command]:
         """The frames for what the composer built in ``mode``; raises :class:`ProtocolError`."""

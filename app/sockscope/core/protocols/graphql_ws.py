@@ -68,6 +68,7 @@ class _GraphQLLayer(ProtocolLayer):
 
     options = {"init-payload": "the connection_init payload (a JSON object)"}
     compose_modes = (_OPERATION, _STOP)
+    greets = True
     types: ClassVar[Mapping[str, _Type]]
     start: ClassVar[str]
     """The type that starts an operation (``subscribe``, ``start``)."""
@@ -101,6 +102,27 @@ class _GraphQLLayer(ProtocolLayer):
         if payload is not None:
             init["payload"] = payload
         link.submit(SendText(json.dumps(init, ensure_ascii=False)))
+
+    def sends_by_itself(self, message: Message) -> bool:
+        return message.is_keepalive or message.name == "connection_init"
+
+    def greeted(self, message: Message) -> bool:
+        return message.name in ("connection_ack", "connection_error")
+
+    # Operation ids are the client's: a replay sends the recorded ones and the server
+    # answers with them, so nothing needs normalizing; a live client picks its own, which
+    # a mock maps onto the recorded ones.
+
+    def chosen_id(self, direction: Direction, opcode: Opcode, payload: bytes) -> str | None:
+        value = _object(payload)
+        operation_id = value.get("id") if value is not None else None
+        return operation_id if isinstance(operation_id, str) else None
+
+    def with_id(self, opcode: Opcode, payload: bytes, new_id: str) -> bytes:
+        value = _object(payload)
+        if value is None:
+            return payload
+        return json.dumps({**value, "id": new_id}, ensure_ascii=False).encode()
 
     def decode(self, direction: Direction, opcode: Opcode, payload: bytes) -> Sequence[Message]:
         try:
@@ -164,6 +186,14 @@ class _GraphQLLayer(ProtocolLayer):
             operation["operationName"] = name
         message = {"type": self.start, "id": str(next(self._ids)), "payload": operation}
         return [SendText(json.dumps(message, ensure_ascii=False))]
+
+
+def _object(payload: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _summary(name: str, known: _Type, body: Any) -> str:

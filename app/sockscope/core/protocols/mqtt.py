@@ -15,6 +15,7 @@ from typing import Any
 
 from sockscope.core.events import CommandFailed, Opened
 from sockscope.core.protocols import mqtt_packets as mp
+from sockscope.core.protocols import mqtt_replay
 from sockscope.core.protocols.base import (
     ComposeMode,
     Field,
@@ -46,6 +47,9 @@ _PUBLISH = ComposeMode(
     ),
 )
 DEFAULT_KEEPALIVE = 60
+#: What the client sends on its own besides PINGREQ: CONNECT on open, and the
+#: acknowledgements of the broker's QoS 1/2 deliveries.
+_OWN = frozenset({"CONNECT", "PUBACK", "PUBREC", "PUBCOMP"})
 _VERSIONS = {"4": 4, "3.1.1": 4, "5": 5, "5.0": 5}
 _KINDS = {
     "CONNECT": MessageKind.CONTROL,
@@ -81,6 +85,7 @@ class MqttLayer(ProtocolLayer):
         "version": "the protocol level: 4 (MQTT 3.1.1, the default) or 5",
     }
     compose_modes = (_SUBSCRIBE, _PUBLISH, _UNSUBSCRIBE)
+    greets = True
 
     def __init__(self, options: Mapping[str, str] | None = None) -> None:
         super().__init__(options)
@@ -91,6 +96,7 @@ class MqttLayer(ProtocolLayer):
 
     def reset(self) -> None:
         self._buffers = {Direction.SENT: bytearray(), Direction.RECEIVED: bytearray()}
+        self._ids = mqtt_replay.IdBlanker()
         self.version = _VERSIONS.get(self.option("version", "4"), 4)
 
     # -- options ---------------------------------------------------------------------------
@@ -136,6 +142,17 @@ class MqttLayer(ProtocolLayer):
                 link.submit(SendBytes(mp.acknowledge(4 if qos == 1 else 5, packet_id)))
         elif message.name == "PUBREL":
             link.submit(SendBytes(mp.acknowledge(7, packet_id)))
+
+    def sends_by_itself(self, message: Message) -> bool:
+        """CONNECT, PINGREQ and the acknowledgements :meth:`answer` sends."""
+        return message.is_keepalive or message.name in _OWN
+
+    def normalize(self, opcode: Opcode, payload: bytes) -> bytes:
+        """The broker's frame with the ids it chose for its deliveries blanked."""
+        return self._ids.blank(payload) if opcode is Opcode.BINARY else payload
+
+    def greeted(self, message: Message) -> bool:
+        return message.name == "CONNACK"
 
     def encode(self, mode: str, values: Mapping[str, str]) -> list[Command]:
         if mode not in ("subscribe", "publish", "unsubscribe"):

@@ -7,6 +7,8 @@ no sign the session is raw and the plug-in stops listening (a firehose pays noth
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 
 from sockscope.core.events import Closed, DriverEvent, Failed, Opened, ProtocolChosen
@@ -60,6 +62,9 @@ class ProtocolPlugin(Plugin):
         self._seen = 0
         self._link: _ConnectionLink | None = None
         self.listening = True
+        self._greeted = asyncio.Event()
+        """Set once the layer's handshake is answered (or it has none, or the connection
+        ended): what ``record --send`` and a replay wait for before sending."""
 
     @property
     def layer(self) -> ProtocolLayer | None:
@@ -72,6 +77,7 @@ class ProtocolPlugin(Plugin):
         self.view = None
         self._end_connection()
         self.listening = self._choice != RAW
+        self._greeted.clear()
         if self._choice == RAW:
             return settings
         if self._choice == AUTO:
@@ -93,7 +99,8 @@ class ProtocolPlugin(Plugin):
         self.listening = True
 
     def opened(self, link: Link, event: Opened) -> None:
-        self._start(link)
+        if not self._start(link):
+            self._greeted.set()  # no layer (yet): no handshake to wait for
 
     def _start(self, link: Link) -> bool:
         """Begin the connection's protocol work, once: on the open, or on a message that
@@ -110,6 +117,8 @@ class ProtocolPlugin(Plugin):
         self._link = _ConnectionLink(link)
         self._announce(link)
         layer = self.view.layer
+        if not layer.greets:
+            self._greeted.set()
         layer.reset()
         if opened is not None:
             layer.opened(self._link, opened)
@@ -140,6 +149,8 @@ class ProtocolPlugin(Plugin):
         self.view.add(row, store.time(row - store.dropped), direction, messages)
         if direction is Direction.RECEIVED:
             for message in messages:
+                if layer.greeted(message):
+                    self._greeted.set()
                 layer.answer(self._link, message)
 
     def _detect(self, link: Link, opcode: Opcode, payload: bytes) -> bool:
@@ -154,7 +165,15 @@ class ProtocolPlugin(Plugin):
             self._announce(link)
         return False
 
+    async def greeted(self, timeout: float) -> bool:
+        """Wait until the layer's handshake is answered (at once without one); False when
+        ``timeout`` seconds passed first."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._greeted.wait(), timeout)
+        return self._greeted.is_set()
+
     def ended(self, link: Link, outcome: Closed | Failed) -> None:
+        self._greeted.set()
         self._end_connection()
 
     def _end_connection(self) -> None:

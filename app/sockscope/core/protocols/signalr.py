@@ -55,6 +55,7 @@ class SignalRLayer(ProtocolLayer):
     title = "SignalR (JSON hub protocol)"
     compose_modes = (_INVOKE,)
     options = {"negotiate": "no: connect without the negotiate request (skipNegotiation)"}
+    greets = True
 
     def __init__(self, options: Mapping[str, str] | None = None) -> None:
         super().__init__(options)
@@ -89,6 +90,12 @@ class SignalRLayer(ProtocolLayer):
     def opened(self, link: Link, event: Opened) -> None:
         link.submit(SendText(HANDSHAKE))
         link.every(PING_EVERY, SendText(PING))
+
+    def sends_by_itself(self, message: Message) -> bool:
+        return message.is_keepalive or message.name == "handshake"
+
+    def greeted(self, message: Message) -> bool:
+        return message.name in ("handshake ok", "handshake refused")
 
     def answer(self, link: Link, message: Message) -> None:
         if message.name == "ping":

@@ -17,7 +17,7 @@ from itertools import count
 from typing import Any
 
 from sockscope.core.events import CommandFailed
-from sockscope.core.protocols import engineio
+from sockscope.core.protocols import engineio, socketio_replay
 from sockscope.core.protocols import socketio_packets as sio
 from sockscope.core.protocols.base import (
     ComposeMode,
@@ -69,6 +69,7 @@ class SocketIoLayer(ProtocolLayer):
         "namespace": "the namespace joined on open (default /)",
     }
     compose_modes = (_EMIT, _JOIN)
+    greets = True
 
     def __init__(self, options: Mapping[str, str] | None = None) -> None:
         super().__init__(options)
@@ -108,6 +109,39 @@ class SocketIoLayer(ProtocolLayer):
                     link.report(CommandFailed(f"{exc} Joined without it."))
             namespace = self.option("namespace") or sio.DEFAULT_NAMESPACE
             link.submit(SendText(sio.encode(PacketType.CONNECT, namespace, data=auth)))
+
+    def _joins_on_open(self, message: Message) -> bool:
+        """Whether a CONNECT (sent or answered) is for the namespace joined on open."""
+        namespace = self.option("namespace") or sio.DEFAULT_NAMESPACE
+        return isinstance(message.payload, dict) and message.payload["namespace"] == namespace
+
+    def sends_by_itself(self, message: Message) -> bool:
+        if message.kind is MessageKind.CONTROL and message.name == "connect":
+            return self._joins_on_open(message)
+        return message.is_keepalive
+
+    def greeted(self, message: Message) -> bool:
+        return message.name in ("connected", "connect_error") and self._joins_on_open(message)
+
+    # -- replay and mock ----------------------------------------------------------------
+
+    def normalize(self, opcode: Opcode, payload: bytes) -> bytes:
+        return socketio_replay.without_sid(payload) if opcode is Opcode.TEXT else payload
+
+    def chosen_id(self, direction: Direction, opcode: Opcode, payload: bytes) -> str | None:
+        return socketio_replay.ack_id(direction, payload) if opcode is Opcode.TEXT else None
+
+    def with_id(self, opcode: Opcode, payload: bytes, new_id: str) -> bytes:
+        return socketio_replay.with_ack_id(payload, new_id)
+
+    def server_keepalive(self, message: Message) -> tuple[float, str] | None:
+        """Engine.IO v4's server pings ``2`` on the open packet's pingInterval."""
+        if message.name != "open" or not isinstance(message.payload, dict):
+            return None
+        interval = message.payload.get("pingInterval")
+        if not isinstance(interval, int | float) or interval <= 0:
+            return None
+        return interval / 1000, engineio.PING
 
     # -- decoding -----------------------------------------------------------------------
 

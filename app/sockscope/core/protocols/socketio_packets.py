@@ -52,6 +52,19 @@ def parse(text: str) -> Packet:
     if not text or text[0] not in "0123456":
         raise PacketError(f"{text[:1]!r} is not a Socket.IO packet type (0-6).")
     kind = PacketType(int(text[0]))
+    attachments, namespace, at, digits = _head(kind, text)
+    ack = int(text[at:digits]) if digits > at else None
+    rest = text[digits:]
+    try:
+        data = json.loads(rest) if rest else None
+    except ValueError as exc:
+        raise PacketError(f"its data is not JSON ({exc}).") from exc
+    _check(kind, data)
+    return Packet(kind, namespace, ack, attachments, data)
+
+
+def _head(kind: PacketType, text: str) -> tuple[int, str, int, int]:
+    """The attachment count, the namespace, and where the ack id's digits start and end."""
     at = 1
     attachments = 0
     if kind in (PacketType.BINARY_EVENT, PacketType.BINARY_ACK):
@@ -67,14 +80,13 @@ def parse(text: str) -> Packet:
     digits = at
     while digits < len(text) and text[digits] in _DIGITS:
         digits += 1
-    ack = int(text[at:digits]) if digits > at else None
-    rest = text[digits:]
-    try:
-        data = json.loads(rest) if rest else None
-    except ValueError as exc:
-        raise PacketError(f"its data is not JSON ({exc}).") from exc
-    _check(kind, data)
-    return Packet(kind, namespace, ack, attachments, data)
+    return attachments, namespace, at, digits
+
+
+def with_ack(text: str, ack: int) -> str:
+    """A packet's text (valid for :func:`parse`) with its ack id replaced by ``ack``."""
+    _, _, at, digits = _head(PacketType(int(text[0])), text)
+    return f"{text[:at]}{ack}{text[digits:]}"
 
 
 def _check(kind: PacketType, data: Any) -> None:

@@ -25,7 +25,15 @@ from sockscope.core.protocols.base import (
     ProtocolLayer,
 )
 from sockscope.core.protocols.message import Direction, Message, MessageKind, Pairing
-from sockscope.core.protocols.stomp_frames import Frame, HeartBeat, parse, serialize, sockjs, wrap
+from sockscope.core.protocols.stomp_frames import (
+    Frame,
+    HeartBeat,
+    parse,
+    serialize,
+    sockjs,
+    volatile_blanked,
+    wrap,
+)
 from sockscope.core.protocols.summary import compact
 from sockscope.core.settings import ConnectionSettings
 from sockscope.core.store.frames import Opcode
@@ -88,6 +96,7 @@ class StompLayer(ProtocolLayer):
         "sockjs": "yes: wrap frames in SockJS framing (found by the URL or an 'o' otherwise)",
     }
     compose_modes = (_COMPOSE,)
+    greets = True
 
     def __init__(self, options: Mapping[str, str] | None = None) -> None:
         super().__init__(options)
@@ -173,6 +182,16 @@ class StompLayer(ProtocolLayer):
         self.beat_every = max(ours, wanted) / 1000 if ours and wanted else None
         if self.beat_every is not None:
             self._beating = link.every(self.beat_every, self._text("\n"))
+
+    def sends_by_itself(self, message: Message) -> bool:
+        return message.is_keepalive or message.name in ("CONNECT", "STOMP")
+
+    def greeted(self, message: Message) -> bool:
+        return message.name in ("CONNECTED", "ERROR")
+
+    def normalize(self, opcode: Opcode, payload: bytes) -> bytes:
+        """CONNECTED with its ``session`` and ``server`` headers blanked (new each time)."""
+        return volatile_blanked(payload) if opcode is Opcode.TEXT else payload
 
     def encode(self, mode: str, values: Mapping[str, str]) -> list[Command]:
         if mode != _COMPOSE.name:

@@ -148,3 +148,33 @@ def sockjs(data: bytes) -> SockJs | None:
 def wrap(text: str) -> str:
     """A client message in SockJS framing."""
     return json.dumps([text], ensure_ascii=False)
+
+
+#: CONNECTED headers that differ on every connection by design.
+VOLATILE = frozenset({"session", "server"})
+BLANK = "<volatile>"
+
+
+def volatile_blanked(data: bytes) -> bytes:
+    """A server message (bare or SockJS ``a[…]``) with CONNECTED's :data:`VOLATILE` headers
+    blanked; anything else, or a frame that does not parse, as it is."""
+    framed = sockjs(data)
+    if framed is None:
+        text = data.decode("utf-8", "replace")
+        blanked = _blanked(text)
+        return data if blanked is text else blanked.encode()
+    if framed.letter != "a":
+        return data
+    items = [_blanked(item) for item in framed.items]
+    return ("a" + json.dumps(items, ensure_ascii=False)).encode()
+
+
+def _blanked(text: str) -> str:
+    found = parse(text.encode())
+    if len(found) != 1 or not isinstance(found[0], Frame):
+        return text
+    frame = found[0]
+    if frame.command != "CONNECTED" or frame.problem:
+        return text
+    headers = [(k, BLANK if k in VOLATILE else v) for k, v in frame.headers]
+    return serialize(frame.command, headers, frame.body.decode("utf-8", "replace"), escape=False)

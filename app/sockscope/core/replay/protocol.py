@@ -91,8 +91,11 @@ def comparable(layer: ProtocolLayer, responses: Sequence[values.Message]) -> lis
     """Server messages as a check compares them: keepalives left out, the rest passed
     through :meth:`ProtocolLayer.normalize` (volatile ids blanked)."""
     items = [Scripted(Kind.RECV, 0.0, message) for message in responses]
-    return [
-        values.Message(message.opcode, layer.normalize(message.opcode, message.payload))
-        for message, decoded in zip(responses, _decoded(layer, items), strict=True)
-        if not keepalives(layer, Direction.RECEIVED, decoded)
-    ]
+    normalizer = type(layer)(layer.option_values)  # fresh: it may follow the stream
+    normalizer.reset()
+    kept = []
+    for message, decoded in zip(responses, _decoded(layer, items), strict=True):
+        payload = normalizer.normalize(message.opcode, message.payload)  # every one, in order
+        if not keepalives(layer, Direction.RECEIVED, decoded):
+            kept.append(values.Message(message.opcode, payload))
+    return kept

@@ -13,8 +13,9 @@ closed first). Comparing the responses with the recorded ones is
 
 The driver runs the protocol layer (:class:`ProtocolPlugin`) the log speaks, as a live
 session does: it answers the new server's keepalives and sends its own handshake, so the
-plan leaves those out (:mod:`~sockscope.core.replay.protocol`), and the server's
-keepalives are not counted as responses.
+plan leaves those out (:mod:`~sockscope.core.replay.protocol`), the log's messages wait
+until the server has answered that handshake, and the server's keepalives are not
+counted as responses.
 """
 
 from __future__ import annotations
@@ -161,6 +162,7 @@ class Replayer:
             if not isinstance(outcome, Opened):
                 raise ReplayError("The connection ended before it opened.")
             self._base = time.monotonic()
+            await self._greeted()
             await self._send_all(driver)
             await self._settle(driver)
             with contextlib.suppress(NotOpenError, OSError):  # the server closed first
@@ -175,6 +177,16 @@ class Replayer:
             self.responses(),
             ended if isinstance(ended, Closed) else None,
         )
+
+    async def _greeted(self) -> None:
+        """Hold the log's messages until the live layer's handshake is answered: its own
+        handshake replaces the recorded one, and a server drops a client that speaks first
+        (Socket.IO's emit before the join, GraphQL's subscribe before the ack)."""
+        if not await self._protocol.greeted(self.timeout):
+            layer = self.layer.title if self.layer is not None else "the protocol"
+            self.session.note(
+                time.time(), f"{layer} did not answer the handshake; replaying anyway."
+            )
 
     async def _send_all(self, driver: Driver) -> None:
         sends = self.plan.sends
