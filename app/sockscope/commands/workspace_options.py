@@ -114,3 +114,15 @@ def resolve_messages(
         return messages
     scope, _ = workspace_scope(url, options)
     return tuple(resolve(message, scope) for message in messages)
+
+
+def tui_workspace(url: str | None, options: dict[str, Any]) -> dict[str, Any]:
+    """What the TUI keeps of the workspace: the env values, the collection, the saved file.
+
+    Raises ``SettingsError`` (an unreadable env file, a bad saved file): one sentence.
+    """
+    collection = options.get("collection")
+    if not uses_workspace(url, options) and collection is None:
+        return {}
+    scope, saved = workspace_scope(url, options)
+    return {"env": tuple(scope.env.items()), "collection": collection, "saved": saved}

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from sockscope.core.workspace.saved import SavedConnection
 
 
 class AppOptions(NamedTuple):
@@ -23,3 +26,9 @@ class AppOptions(NamedTuple):
     """Keep the composer's history in this file across runs; None: this run only."""
     survive_errors: bool = False
     """Report bugs in guarded handlers and go on (tests leave it off to fail loudly)."""
+    env: tuple[tuple[str, str], ...] = ()
+    """``{{NAME}}`` values from the --env files (never written into saved connections)."""
+    collection: Path | None = None
+    """A folder of saved connections, shown in the sidebar (--collection DIR)."""
+    saved: SavedConnection | None = None
+    """The saved connection the app starts with (``sockscope FILE.sockscope.yaml``)."""
