@@ -80,6 +80,10 @@ def offered_subprotocols(opened: Opened) -> tuple[str, ...]:
 class MainScreen(Screen[None]):
     """The live session: connection panel, status line, log + inspector, composer, keys."""
 
+    # on_mount focuses the URL or the composer: an automatic focus first (the sidebar's
+    # tree, composed first) raced it, and a key typed at launch went to either.
+    AUTO_FOCUS = ""
+
     BINDINGS = [
         Binding(
             "ctrl+b",

@@ -55,7 +55,7 @@ class SavedConnections:
             self.screen.focus_composer()
         else:
             sidebar.display = True
-            sidebar.names.focus()
+            sidebar.focus_names()
 
     def open(self, saved: SavedConnection) -> None:
         """Fill the panel with ``saved`` (variables resolved) and connect."""

@@ -8,6 +8,7 @@ the tree when it is highlighted; the others load as usual.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -47,8 +48,8 @@ class CollectionSidebar(Vertical):
     """
 
     BINDINGS = [
-        Binding("s", "save(False)", "Save", tooltip="Save the connection over the open one"),
-        Binding("n", "save(True)", "Save new", tooltip="Save the connection as a new one"),
+        Binding("s", "save(False)", "Save over", tooltip="Save the connection over the open one"),
+        Binding("n", "save(True)", "Save as new", tooltip="Save the connection as a new one"),
         Binding("r", "reload", "Reload", show=False, tooltip="Read the collection again"),
     ]
 
@@ -82,6 +83,7 @@ class CollectionSidebar(Vertical):
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._title = title
+        self._root = ""
 
     def compose(self) -> ComposeResult:
         yield Label(safe_line(self._title), id="collection-title", markup=False)
@@ -95,10 +97,18 @@ class CollectionSidebar(Vertical):
     def names(self) -> Tree[Item]:
         return self.query_one(Tree)
 
+    def focus_names(self) -> None:
+        """Focus the tree, its cursor on a line (Textual's starts on none: enter did nothing)."""
+        names = self.names
+        names.focus()
+        if names.cursor_line < 0:
+            names.cursor_line = 0
+
     def show(self, collection: Collection) -> None:
         """Fill the tree with ``collection``: folders first, open, then names."""
         tree = self.names
         tree.clear()
+        self._root = f"{collection.root}{os.sep}"
         folders: dict[tuple[str, ...], TreeNode[Item]] = {(): tree.root}
 
         def folder(path: tuple[str, ...]) -> TreeNode[Item]:
@@ -134,7 +144,7 @@ class CollectionSidebar(Vertical):
         elif isinstance(data, SavedConnection):
             self._detail(data.settings.url)  # as written: {{VARIABLES}}, not their values
         else:
-            self._detail(data.error, bad=True)
+            self._detail(data.error.replace(self._root, ""), bad=True)  # paths as in the tree
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[Item]) -> None:
