@@ -141,6 +141,12 @@ def tui_options(function: F) -> F:
         type=click.Path(dir_okay=False, path_type=Path),
         help=f"Journal every event to this JSONL file (default: a new file in {sessions_dir()}).",
     )(function)
+    function = click.option(
+        "--collection",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        metavar="DIR",
+        help="Show this folder of saved connections in a sidebar (ctrl+b; docs/collections.md).",
+    )(function)
     function = click.option("--no-journal", is_flag=True, help="Keep the session in memory only.")(
         function
     )
@@ -171,6 +177,7 @@ def build_tui(
     *,
     connect_now: bool,
     notice: str | None = None,
+    target: str | None = None,
 ) -> SockscopeApp:
     """The app a TUI command runs, built through the one factory the tests use too.
 
@@ -179,6 +186,12 @@ def build_tui(
     ~100k objects that all live on, and ~90 collections walked them (~15 ms of the
     launch, docs/performance.md).
     """
+    from sockscope.commands.workspace_options import tui_workspace
+
+    try:  # target: the URL or saved connection file typed
+        workspace = tui_workspace(target, options)
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from exc
     gc.disable()
     from sockscope.tui.factory import build_app
 
@@ -196,6 +209,7 @@ def build_tui(
         history_path=composer_history_path(),
         survive_errors=True,
         config=config,
+        **workspace,
     )
 
 
@@ -205,9 +219,10 @@ def run_tui(
     *,
     connect_now: bool,
     notice: str | None = None,
+    target: str | None = None,
 ) -> None:
     """Build the app (:func:`build_tui`) and run it in the terminal."""
-    app = build_tui(settings, options, connect_now=connect_now, notice=notice)
+    app = build_tui(settings, options, connect_now=connect_now, notice=notice, target=target)
     app.run()
     if app.emergency_copy is not None:
         click.echo(
@@ -233,7 +248,7 @@ def open_command(url: str | None, **options: Any) -> None:
     settings, notice = settings_from_options(url, options)
     if notice:
         click.echo(f"sockscope: {notice}", err=True)
-    run_tui(settings, options, connect_now=bool(url), notice=notice)
+    run_tui(settings, options, connect_now=bool(url), notice=notice, target=url)
 
 
 @main.command("demo")

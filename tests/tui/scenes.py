@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, TextArea, Tree
 from websockets.datastructures import Headers
 from websockets.exceptions import InvalidStatus
 from websockets.http11 import Response
@@ -363,6 +364,46 @@ async def drive_traffic(pilot: Pilot[None]) -> None:
     app = await _settle(pilot)
     app.main_screen.traffic.clock = lambda: T0 + 61.5
     await pilot.press("f4")
+
+
+# -- a collection of saved connections --------------------------------------------------
+
+COLLECTION = Path(__file__).resolve().parent.parent / "fixtures" / "collection"
+WORKSPACE = (("collection", COLLECTION), ("env", (("TOKEN", "dev-token-1234"),)))
+
+
+async def _saved_message(pilot: Pilot[None]) -> SockscopeApp:
+    """The composer holding the staging connection's saved message (F3, enter)."""
+    app = await _settle(pilot)
+    tree = app.query_one("#collection-tree", Tree)
+    await wait_for(pilot, lambda: tree.last_line >= 2)
+    staging = next(e.connection for e in app.main_screen.workspace.load().entries if e.folder)
+    app.main_screen.workspace.saved = staging
+    app.main_screen.composer.saved_messages = staging.messages
+    app.main_screen.focus_composer()
+    await pilot.press("f3")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    return app
+
+
+async def drive_collection(pilot: Pilot[None]) -> None:
+    """The sidebar on a bad file (its sentence below), a saved message resolved below."""
+    app = await _saved_message(pilot)
+    tree = app.query_one("#collection-tree", Tree)
+    tree.focus()
+    tree.cursor_line = 1  # chat/broken.sockscope.yaml
+    steady_cursors(app)
+    await pilot.pause()
+
+
+async def drive_resolved_preview(pilot: Pilot[None]) -> None:
+    """A message with {{VARIABLES}} typed: what will go is shown under the editor."""
+    app = await _saved_message(pilot)
+    app.main_screen.query_one("#sidebar").display = False
+    await pilot.press("end", "left", *',"auth":"{{TOKEN}}"')
+    steady_cursors(app)
     await pilot.pause()
 
 
@@ -374,9 +415,11 @@ class Scene:
     session: Callable[[], Session]
     drive: Callable[[Pilot[None]], Awaitable[None]]
     size: tuple[int, int] = SIZE
+    options: tuple[tuple[str, object], ...] = ()
+    """The app's options (AppOptions fields) beside the settings and the session."""
 
     def build(self) -> SockscopeApp:
-        return build_app(ConnectionSettings(URL), session=self.session())
+        return build_app(ConnectionSettings(URL), session=self.session(), **dict(self.options))
 
 
 SCENES = (
@@ -394,4 +437,6 @@ SCENES = (
     Scene("rpc-composer", rpc_session, drive_rpc_composer),
     Scene("rpc-pair", rpc_session, drive_rpc_pair),
     Scene("traffic", busy_session, drive_traffic),
+    Scene("collection", session_rows, drive_collection, options=WORKSPACE),
+    Scene("resolved-preview", session_rows, drive_resolved_preview, (80, 24), WORKSPACE),
 )

@@ -17,6 +17,7 @@ from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.palette.actions import own_bindings
 from sockscope.tui.palette.entries import PaletteEntry
 from sockscope.tui.palette.provider import palette_entries
+from sockscope.tui.screens.main_screen import MainScreen
 from sockscope.tui.user_config import known_binding_ids
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.filter_bar import FilterBar
@@ -64,12 +65,20 @@ async def test_every_binding_id_is_one_command(demo_server: DemoServerThread) ->
         ids = [i for entry in entries for i in entry.binding_ids]
         expected = {
             binding.id
-            for cls in (SockscopeApp, MessageLog, SessionView, Inspector, Composer, FilterBar)
+            for cls in (
+                SockscopeApp,
+                MainScreen,
+                MessageLog,
+                SessionView,
+                Inspector,
+                Composer,
+                FilterBar,
+            )
             for binding in own_bindings(cls)
         }
         # Shown only where they apply (a protocol layer, a row with a pair or an operation
         # to stop), as on the bar.
-        expected -= {"log.pair", "log.keepalives", "log.stop"}
+        expected -= {"log.pair", "log.keepalives", "log.stop", "composer.saved"}
         assert sorted(ids) == sorted(expected)
         titles = [entry.title for entry in entries]
         assert len(titles) == len(set(titles))

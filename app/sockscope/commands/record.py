@@ -25,7 +25,7 @@ from sockscope.commands.options import (
     seconds,
     settings_from_options,
 )
-from sockscope.commands.workspace_options import resolve_messages
+from sockscope.commands.workspace_options import resolve_messages, variable_resolver
 from sockscope.core.events import (
     Closed,
     CommandFailed,
@@ -174,9 +174,11 @@ async def _record(
     recorder: Recorder,
     messages: tuple[str, ...],
     duration: float | None,
+    resolve: Callable[[str], str],
 ) -> Closed | Failed | None:
     protocol = ProtocolPlugin(recorder)
-    driver = Driver(recorder, report_to_user, plugins=[protocol, RulesPlugin(recorder)])
+    plugins = [protocol, RulesPlugin(recorder, resolve=resolve)]
+    driver = Driver(recorder, report_to_user, plugins=plugins)
     serving = asyncio.create_task(driver.serve())
     flushing = asyncio.create_task(keep_flushing(recorder))
     driver.submit(Connect(settings))
@@ -271,6 +273,7 @@ def record(
     settings, notice = settings_from_options(url, options)
     try:
         messages = resolve_messages(messages, url, options)
+        resolve = variable_resolver(url, options)
     except SettingsError as exc:
         fail(str(exc))
     if notice and not quiet:
@@ -278,7 +281,7 @@ def record(
     echo = None if quiet else lambda line: click.echo(line, err=True)
     with open_journal(output, settings.url, include_secrets) as journal:
         recorder = Recorder(journal, count, echo, max_frames, max_bytes)
-        ended = asyncio.run(_record(settings, recorder, messages, duration))
+        ended = asyncio.run(_record(settings, recorder, messages, duration, resolve))
     if isinstance(ended, Failed):
         fail(ended.message)
     if recorder.journal_error:

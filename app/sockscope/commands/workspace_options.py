@@ -9,6 +9,7 @@ is saved, as credentials are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,7 @@ def apply_workspace(
 ) -> tuple[ConnectionSettings, str | None]:
     """The settings to connect with, and a notice about the URL (http became ws…)."""
     scope, saved = workspace_scope(url, options)
-    settings = flags if saved is None else _over(saved.settings, flags)
+    settings = flags if saved is None else saved.with_rules(_over(saved.settings, flags))
     settings = resolve_settings(settings, scope, saved.folder if saved else None)
     if saved is not None:
         from sockscope.core.protocols.registry import check_name
@@ -96,6 +97,15 @@ def apply_workspace(
     return settings.with_url(normalized.url), normalized.notice
 
 
+def variable_resolver(url: str | None, options: dict[str, Any]) -> Callable[[str], str]:
+    """What fills ``{{NAME}}`` in reply rules and timers at each send (the rules' hook).
+
+    Raises ``SettingsError`` (an unreadable env file, a bad saved file): one sentence.
+    """
+    scope = workspace_scope(url, options)[0] if uses_workspace(url, options) else Scope()
+    return lambda text: resolve(text, scope)
+
+
 def resolve_messages(
     messages: tuple[str, ...], url: str | None, options: dict[str, Any]
 ) -> tuple[str, ...]:
@@ -104,3 +114,15 @@ def resolve_messages(
         return messages
     scope, _ = workspace_scope(url, options)
     return tuple(resolve(message, scope) for message in messages)
+
+
+def tui_workspace(url: str | None, options: dict[str, Any]) -> dict[str, Any]:
+    """What the TUI keeps of the workspace: the env values, the collection, the saved file.
+
+    Raises ``SettingsError`` (an unreadable env file, a bad saved file): one sentence.
+    """
+    collection = options.get("collection")
+    if not uses_workspace(url, options) and collection is None:
+        return {}
+    scope, saved = workspace_scope(url, options)
+    return {"env": tuple(scope.env.items()), "collection": collection, "saved": saved}

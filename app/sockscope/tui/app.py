@@ -28,6 +28,7 @@ from sockscope.tui.screens.main_screen import MainScreen
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.inspector import Inspector
 from sockscope.tui.widgets.session_view import SessionView
+from sockscope.tui.workspace import Workspace
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -128,7 +129,12 @@ class SockscopeApp(App[None]):
         """Where the session was saved when a bug ended the app."""
         settings = settings or ConnectionSettings()
         self.main_screen = MainScreen(
-            settings, self.session, focus_composer=self._connects_at_launch(settings)
+            settings,
+            self.session,
+            focus_composer=self._connects_at_launch(settings),
+            workspace=Workspace(
+                dict(self.options.env), self.options.collection, self.options.saved
+            ),
         )
         self.files = FileService(
             self, self.session, lambda: self.settings.url, self.options.journal_path
@@ -259,6 +265,7 @@ class SockscopeApp(App[None]):
         from sockscope.tui.screens.help_screen import HelpScreen
         from sockscope.tui.screens.log_viewer import LogViewerScreen
         from sockscope.tui.screens.replay_screen import ReplayScreen
+        from sockscope.tui.widgets.collection_sidebar import CollectionSidebar
 
         sections = [
             ("Everywhere", list(self.BINDINGS)),
@@ -268,6 +275,7 @@ class SockscopeApp(App[None]):
             ("Message log", list(MessageLog.BINDINGS) + list(SessionView.BINDINGS)),
             ("Inspector", list(Inspector.BINDINGS)),
             ("Composer", list(Composer.BINDINGS)),
+            ("Collection", list(MainScreen.BINDINGS) + list(CollectionSidebar.BINDINGS)),
         ]
         self.push_screen(HelpScreen(sections, dict(self.options.config.keymap)))
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from sockscope.core.workspace.saved import SavedConnection
 
 from sockscope.core.config.user import UserConfig
 
@@ -27,3 +30,9 @@ class AppOptions(NamedTuple):
     """Report bugs in guarded handlers and go on (tests leave it off to fail loudly)."""
     config: UserConfig = UserConfig()
     """config.yaml's theme and keymap, and its mistakes to show (docs/config.md)."""
+    env: tuple[tuple[str, str], ...] = ()
+    """``{{NAME}}`` values from the --env files (never written into saved connections)."""
+    collection: Path | None = None
+    """A folder of saved connections, shown in the sidebar (--collection DIR)."""
+    saved: SavedConnection | None = None
+    """The saved connection the app starts with (``sockscope FILE.sockscope.yaml``)."""

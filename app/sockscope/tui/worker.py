@@ -32,11 +32,17 @@ from sockscope.tui import messages
 class SocketWorker:
     """Runs a driver for one session and posts what it reports."""
 
-    def __init__(self, session: Session, post: Callable[[Message], object]) -> None:
+    def __init__(
+        self,
+        session: Session,
+        post: Callable[[Message], object],
+        resolve: Callable[[str], str] | None = None,
+    ) -> None:
+        """``resolve`` fills ``{{NAME}}`` in the rules' replies and timers at each send."""
         self._post = post
         self.protocol = ProtocolPlugin(session)
         """The session's protocol layer (its view decodes the log's rows)."""
-        self.rules = RulesPlugin(session)
+        self.rules = RulesPlugin(session, resolve=resolve)
         """The connection's auto-reply rules and timers (from its settings)."""
         self.driver = Driver(session, self._relay, plugins=[self.protocol, self.rules])
 

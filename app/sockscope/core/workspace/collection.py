@@ -20,10 +20,21 @@ class CollectionEntry(NamedTuple):
     connection: SavedConnection
 
 
+class BadFile(NamedTuple):
+    """A file of the collection that could not be used, and why (one sentence)."""
+
+    folder: tuple[str, ...]
+    name: str
+    """The file's name, as the folder lists it."""
+    error: str
+
+
 class Collection(NamedTuple):
     root: Path
     entries: tuple[CollectionEntry, ...]
     errors: tuple[str, ...]
+    bad: tuple[BadFile, ...] = ()
+    """The files behind :attr:`errors`, where they are (for a tree showing them in place)."""
 
     def find(self, name: str) -> SavedConnection | None:
         """The first saved connection called ``name`` (or at ``folder/name``)."""
@@ -37,6 +48,7 @@ def load_collection(root: Path) -> Collection:
     """Every ``*.sockscope.yaml`` under ``root`` (hidden folders skipped), by folder then name."""
     entries: list[CollectionEntry] = []
     errors: list[str] = []
+    bad: list[BadFile] = []
     if not root.is_dir():
         return Collection(root, (), (f"The collection {str(root)!r} is not a folder.",))
     for folder, subfolders, files in os.walk(root, onerror=lambda exc: errors.append(
@@ -50,4 +62,5 @@ def load_collection(root: Path) -> Collection:
                 entries.append(CollectionEntry(where, read_saved(Path(folder) / name)))
             except SavedFileError as exc:
                 errors.append(str(exc))
-    return Collection(root, tuple(entries), tuple(errors))
+                bad.append(BadFile(where, name, str(exc)))
+    return Collection(root, tuple(entries), tuple(errors), tuple(bad))

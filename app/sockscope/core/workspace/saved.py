@@ -64,6 +64,14 @@ class SavedConnection(NamedTuple):
         """
         return resolve_settings(self.settings, self.scope(env), self.folder)
 
+    def with_rules(self, settings: ConnectionSettings) -> ConnectionSettings:
+        """``settings`` with this connection's reply rules and timers first (the rules
+        engine reads them from the settings; their ``{{NAME}}`` resolve at each send)."""
+        return settings._replace(
+            replies=(*((r.match, r.reply) for r in self.replies), *settings.replies),
+            every=(*((t.seconds, t.message) for t in self.every), *settings.every),
+        )
+
     @property
     def folder(self) -> Path | None:
         return self.path.parent if self.path is not None else None

@@ -11,6 +11,7 @@ import time
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 
 from sockscope.core.events import (
@@ -43,6 +44,8 @@ from sockscope.tui.messages import (
     ProtocolChanged,
     ReconnectScheduled,
 )
+from sockscope.tui.screens.saved_connections import SavedConnections
+from sockscope.tui.widgets.collection_sidebar import CollectionSidebar
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.connection_panel import ConnectionPanel
 from sockscope.tui.widgets.key_bar import KeyBar
@@ -50,6 +53,7 @@ from sockscope.tui.widgets.session_view import SessionView
 from sockscope.tui.widgets.status_line import Calls, Status, StatusLine
 from sockscope.tui.widgets.traffic_panel import TrafficPanel
 from sockscope.tui.worker import SocketWorker
+from sockscope.tui.workspace import Workspace
 
 
 def _how_it_ended(event: ConnectionEvent | None) -> str | None:
@@ -77,11 +81,34 @@ def offered_subprotocols(opened: Opened) -> tuple[str, ...]:
 class MainScreen(Screen[None]):
     """The live session: connection panel, status line, log + inspector, composer, keys."""
 
+    # on_mount focuses the URL or the composer: an automatic focus first (the sidebar's
+    # tree, composed first) raced it, and a key typed at launch went to either.
+    AUTO_FOCUS = ""
+
+    BINDINGS = [
+        Binding(
+            "ctrl+b",
+            "toggle_sidebar",
+            "Collection",
+            id="toggle_sidebar",
+            show=False,
+            tooltip="To the saved connections (--collection); again: hide them",
+        )
+    ]
+
     def __init__(
-        self, settings: ConnectionSettings, session: Session, *, focus_composer: bool = False
+        self,
+        settings: ConnectionSettings,
+        session: Session,
+        *,
+        focus_composer: bool = False,
+        workspace: Workspace | None = None,
     ) -> None:
-        """``focus_composer``: start in the composer (connecting at launch), else the URL."""
+        """``focus_composer``: start in the composer (connecting at launch), else the URL.
+        ``workspace``: the --env values, the collection, the saved connection opened."""
         super().__init__()
+        self.workspace = workspace or Workspace()
+        self.saved_connections = SavedConnections(self)
         self.settings = settings
         """The settings of the last connection asked for (the panel's, at first)."""
         self.session = session
@@ -92,7 +119,7 @@ class MainScreen(Screen[None]):
         self._latency: float | None = None
         self._speaking: ProtocolChosen | None = None
         # The worker's messages come here: every one of them is about this screen's widgets.
-        self.worker_bridge = SocketWorker(session, self.post_message)
+        self.worker_bridge = SocketWorker(session, self.post_message, self.workspace.resolve)
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: the worker's messages are handled many times a second.
@@ -101,6 +128,8 @@ class MainScreen(Screen[None]):
         self.traffic = TrafficPanel(self.session.store, id="traffic")
         self.session_view = SessionView(self.session.store, id="session")
         self.composer = Composer(id="composer")
+        if self.workspace.collection is not None:
+            yield CollectionSidebar(f"Collection {self.workspace.collection.name}/", id="sidebar")
         yield self.panel
         yield self.status_line
         yield self.traffic
@@ -113,6 +142,8 @@ class MainScreen(Screen[None]):
         self.session_view.protocol_view = lambda: self.worker_bridge.protocol.view
         self.session_view.submit = self.worker_bridge.submit
         self.composer.protocol_layer = lambda: self.worker_bridge.protocol.layer
+        self.composer.variables = self.workspace.resolve
+        self.saved_connections.mounted()
         self.run_worker(self.worker_bridge.run(), name="socket", group="socket", exclusive=True)
         self.show_status()
         # Keeps the latency and a reconnect countdown fresh when no frames arrive.
@@ -240,6 +271,21 @@ class MainScreen(Screen[None]):
     def _commands_composed(self, message: Composer.CommandsComposed) -> None:
         for command in message.commands:
             self.worker_bridge.submit(command)
+
+    @on(CollectionSidebar.Chosen)
+    def _saved_chosen(self, message: CollectionSidebar.Chosen) -> None:
+        self.saved_connections.open(message.saved)
+
+    @on(CollectionSidebar.SaveRequested)
+    def _save_requested(self, message: CollectionSidebar.SaveRequested) -> None:
+        self.saved_connections.save(message.new)
+
+    @on(CollectionSidebar.ReloadRequested)
+    def _reload_requested(self) -> None:
+        self.saved_connections.reload()
+
+    def action_toggle_sidebar(self) -> None:
+        self.saved_connections.toggle_sidebar()
 
     @on(Composer.CloseRequested)
     def _close_requested(self) -> None:

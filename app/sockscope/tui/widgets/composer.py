@@ -8,6 +8,7 @@ editor, whose values the layer encodes into the frames to send.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,12 +19,16 @@ from textual.widgets import Button, Checkbox, Input, Label, TextArea
 
 from sockscope.core.protocols.base import ProtocolError, ProtocolLayer
 from sockscope.core.text.compose import ComposeError, ComposeMode, Outgoing, compose
+from sockscope.core.text.display import safe_line
 from sockscope.core.text.history import ComposeHistory, HistoryEntry
 from sockscope.core.wire.commands import Command
 from sockscope.tui.widgets.compact_button import CompactButton
 from sockscope.tui.widgets.message_editor import MessageEditor
 from sockscope.tui.widgets.mode_picker import LayerMode, ModePicker, PickerMode
 from sockscope.tui.widgets.protocol_form import Flag, ProtocolForm
+
+if TYPE_CHECKING:
+    from sockscope.core.workspace.saved import SavedMessage
 
 
 class Composer(Vertical):
@@ -45,6 +50,13 @@ class Composer(Vertical):
             id="composer.send",
             show=False,
             tooltip="Send (also from a form)",
+        ),
+        Binding(
+            "f3",
+            "saved_messages",
+            "Saved",
+            id="composer.saved",
+            tooltip="Choose one of the open saved connection's messages",
         ),
     ]
 
@@ -99,6 +111,10 @@ class Composer(Vertical):
         """Protocol messages sent in this run, recalled with up and down in the form."""
         self._form_pos = 0
         self._form: ProtocolForm | None = None
+        self.variables: Callable[[str], str] = lambda text: text
+        """Fills ``{{NAME}}`` in a message (raises ValueError naming an unknown one): the
+        app sets it."""
+        self._saved_messages: Sequence[SavedMessage] = ()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="composer-bar"):
@@ -109,6 +125,22 @@ class Composer(Vertical):
             yield CompactButton("Ping", id="ping")
             yield CompactButton("Close…", id="close")
         yield MessageEditor(id="editor", soft_wrap=True, show_line_numbers=False)
+        yield Label("", id="composer-preview", markup=False)
+
+    @property
+    def saved_messages(self) -> Sequence[SavedMessage]:
+        """The open saved connection's messages (F3 lists them, shown while there are some)."""
+        return self._saved_messages
+
+    @saved_messages.setter
+    def saved_messages(self, messages: Sequence[SavedMessage]) -> None:
+        self._saved_messages = messages
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "saved_messages":
+            return bool(self._saved_messages)
+        return True
 
     def use_history(self, history: ComposeHistory) -> None:
         self.history = history
@@ -194,9 +226,10 @@ class Composer(Vertical):
         typed = self.editor.text
         if not typed and mode is not ComposeMode.PING:
             return
-        try:
-            outgoing = compose(mode, typed, self.query_one("#minify", Checkbox).value)
-        except ComposeError as exc:
+        try:  # the history keeps what was typed: {{TOKEN}}, never the token
+            resolved = self.variables(typed)
+            outgoing = compose(mode, resolved, self.query_one("#minify", Checkbox).value)
+        except (ComposeError, ValueError) as exc:  # an unknown variable: nothing is sent
             self.show_error(str(exc))
             return
         reason = self.not_ready()
@@ -212,6 +245,43 @@ class Composer(Vertical):
     def _edited(self) -> None:
         if not self.editor.text:  # an error about text that is gone says nothing
             self.show_error("")
+        self._show_resolved()
+
+    def _show_resolved(self) -> None:
+        """Under the editor, while the text holds ``{{``: the message as it would go."""
+        typed = self.editor.text
+        preview = self.query_one("#composer-preview", Label)
+        shown = "{{" in typed
+        preview.display = shown
+        if not shown:
+            return
+        try:
+            text, bad = "= " + safe_line(self.variables(typed)), False
+        except ValueError as exc:
+            text, bad = f"✗ {exc}", True
+        preview.update(text)
+        preview.set_class(bad, "-bad")
+
+    def action_saved_messages(self) -> None:
+        """Choose a saved message: its body goes into the editor, in its mode."""
+        from sockscope.tui.screens.saved_messages import SavedMessagesScreen
+
+        def chosen(message: SavedMessage | None) -> None:
+            if message is None:
+                return
+            try:
+                mode = ComposeMode(message.mode.lower())
+            except ValueError:
+                mode = ComposeMode.TEXT
+            self.set_mode(mode)
+            self.editor.load_text(message.body)
+            self.editor.move_cursor(self.editor.document.end)
+            self.editor.focus()
+            if mode.value != message.mode.lower():  # after the mode's change clears errors
+                why = f"Mode {message.mode!r} is not one of the composer's: shown as text."
+                self.call_after_refresh(self.show_error, why)
+
+        self.app.push_screen(SavedMessagesScreen("Saved messages", self.saved_messages), chosen)
 
     @on(Button.Pressed, "#ping")
     def _ping(self) -> None:

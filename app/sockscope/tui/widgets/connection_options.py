@@ -73,6 +73,24 @@ def _protocol(text: str) -> str:
         raise SettingsError(str(exc)) from None
 
 
+def _texts(s: ConnectionSettings) -> dict[str, str]:
+    """Each text field's value for ``s``, by widget id."""
+    return {
+        "subprotocols": ", ".join(s.subprotocols),
+        "protocol": s.protocol,
+        "protocol-options": options_text(s.protocol_options),
+        "origin": s.origin or "",
+        "user-agent": s.user_agent or "",
+        "proxy": s.proxy or "",
+        "ca": s.ca_file or "",
+        "cert": s.cert_file or "",
+        "key": s.key_file or "",
+        "ping-interval": f"{s.ping_interval or 0:g}",
+        "open-timeout": f"{s.open_timeout:g}",
+        "max-size": str(s.max_size or ""),
+    }
+
+
 class ConnectionOptions(Vertical):
     """Every connection option but the URL, as fields; :meth:`apply` reads them."""
 
@@ -81,7 +99,7 @@ class ConnectionOptions(Vertical):
         self._initial = settings
 
     def compose(self) -> ComposeResult:
-        s = self._initial
+        s, text = self._initial, _texts(self._initial)
         with Horizontal(id="headers-bar"):
             yield Label("Headers (one 'Name: value' per line)")
             yield Button("Edit", id="edit-headers", compact=True)
@@ -89,26 +107,39 @@ class ConnectionOptions(Vertical):
         yield Static(masked_headers(s.headers), id="headers-masked", markup=False)
         yield TextArea("\n".join(f"{n}: {v}" for n, v in s.headers), id="headers", soft_wrap=False)
         with Grid(id="options-grid"):
-            yield _field("Subprotocols", ", ".join(s.subprotocols), "a, b", "subprotocols")
+            yield _field("Subprotocols", text["subprotocols"], "a, b", "subprotocols")
             yield _protocol_field(s.protocol)
-            options = options_text(s.protocol_options)
+            options = text["protocol-options"]
             yield _field("Protocol options", options, "NAME=VALUE; …", "protocol-options")
-            yield _field("Origin", s.origin or "", "", "origin")
-            yield _field("User-Agent", s.user_agent or "", "", "user-agent")
-            yield _field("Proxy URL", s.proxy or "", "from the env", "proxy")
-            yield _field("CA file", s.ca_file or "", "", "ca")
-            yield _field("Client cert", s.cert_file or "", "", "cert")
-            yield _field("Client key", s.key_file or "", "", "key")
-            yield _field(
-                "Ping interval (s)", f"{s.ping_interval or 0:g}", "0: never", "ping-interval"
-            )
-            yield _field("Open timeout (s)", f"{s.open_timeout:g}", "", "open-timeout")
-            yield _field("Max size (bytes)", str(s.max_size or ""), "no limit", "max-size")
+            yield _field("Origin", text["origin"], "", "origin")
+            yield _field("User-Agent", text["user-agent"], "", "user-agent")
+            yield _field("Proxy URL", text["proxy"], "from the env", "proxy")
+            yield _field("CA file", text["ca"], "", "ca")
+            yield _field("Client cert", text["cert"], "", "cert")
+            yield _field("Client key", text["key"], "", "key")
+            yield _field("Ping interval (s)", text["ping-interval"], "0: never", "ping-interval")
+            yield _field("Open timeout (s)", text["open-timeout"], "", "open-timeout")
+            yield _field("Max size (bytes)", text["max-size"], "no limit", "max-size")
             yield Checkbox("insecure TLS (-k)", s.insecure, id="insecure", compact=True)
             yield Checkbox("compression", s.compression, id="compression", compact=True)
             yield Checkbox("reconnect", s.reconnect, id="reconnect", compact=True)
         yield Label("On-open messages (sent after every open, one per line)")
         yield TextArea("\n".join(s.on_open), id="on-open", soft_wrap=False)
+
+    def fill(self, settings: ConnectionSettings) -> None:
+        """Show ``settings`` in every field (a saved connection chosen, a curl pasted)."""
+        self._initial = settings
+        for widget_id, value in _texts(settings).items():
+            self.query_one(f"#{widget_id}", Input).value = value
+        for widget_id, flag in (
+            ("insecure", settings.insecure),
+            ("compression", settings.compression),
+            ("reconnect", settings.reconnect),
+        ):
+            self.query_one(f"#{widget_id}", Checkbox).value = flag
+        headers = "\n".join(f"{n}: {v}" for n, v in settings.headers)
+        self.query_one("#headers", TextArea).load_text(headers)
+        self.query_one("#on-open", TextArea).load_text("\n".join(settings.on_open))
 
     @on(Button.Pressed, "#edit-headers")
     def _edit_headers(self) -> None:
