@@ -58,6 +58,7 @@ LAZY_COMMANDS = {
     "convert": "sockscope.commands.convert:convert",
     "record": "sockscope.commands.record:record",
     "replay": "sockscope.commands.replay:replay",
+    "proxy": "sockscope.commands.proxy:proxy",
 }
 
 
