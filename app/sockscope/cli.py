@@ -10,23 +10,22 @@ from __future__ import annotations
 
 import gc
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sockscope import __version__
 from sockscope.commands.config import CONFIGURED, current_user_config, read_user_config
 from sockscope.commands.options import connection_options, rule_options, settings_from_options
-from sockscope.core.paths import composer_history_path, default_journal_path, sessions_dir
+from sockscope.commands.tui_options import tui_options
+from sockscope.core.paths import composer_history_path, default_journal_path
 from sockscope.core.settings import ConnectionSettings, SettingsError
 from sockscope.core.text.display import safe_line
 
 if TYPE_CHECKING:
     from sockscope.tui.app import SockscopeApp
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 #: ``ctx.meta`` key: the subcommand was not typed (a URL or nothing came first).
@@ -60,6 +59,7 @@ LAZY_COMMANDS = {
     "record": "sockscope.commands.record:record",
     "replay": "sockscope.commands.replay:replay",
     "config": "sockscope.commands.config:config",
+    "proxy": "sockscope.commands.proxy:proxy",
 }
 
 
@@ -119,56 +119,10 @@ def main(ctx: click.Context) -> None:
     sockscope curl ARGS...      open the TUI on a browser's "Copy as cURL" of a WebSocket
     sockscope F.sockscope.yaml  open a saved connection (docs/collections.md)
     sockscope config --path     where the settings file is (docs/config.md)
+    sockscope proxy UPSTREAM    a recording reverse proxy (docs/proxy.md)
     """
     if ctx.invoked_subcommand in CONFIGURED:
         read_user_config(ctx, headless=ctx.invoked_subcommand in LAZY_COMMANDS)
-
-
-def _no_short_origin(ctx: click.Context, param: click.Parameter, value: Any) -> None:
-    """``-o`` was --origin here once, and is --output in the headless commands: say so."""
-    if value is not None:
-        raise click.UsageError(
-            "-o is not an option of the TUI: use --origin URL for the Origin header"
-            " (-o/--output names an output file in record and replay)."
-        )
-
-
-def tui_options(function: F) -> F:
-    """Options of the commands that open the TUI (beside the connection options)."""
-    function = click.option(
-        "--record",
-        "record",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help=f"Journal every event to this JSONL file (default: a new file in {sessions_dir()}).",
-    )(function)
-    function = click.option(
-        "--collection",
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        metavar="DIR",
-        help="Show this folder of saved connections in a sidebar (ctrl+b; docs/collections.md).",
-    )(function)
-    function = click.option("--no-journal", is_flag=True, help="Keep the session in memory only.")(
-        function
-    )
-    function = click.option(
-        "--max-frames",
-        type=click.IntRange(min=1),
-        metavar="N",
-        help="Keep only the newest N rows in memory, for endless feeds (the journal keeps all).",
-    )(function)
-    function = click.option(
-        "-o",
-        "short_origin",
-        hidden=True,
-        expose_value=False,
-        callback=_no_short_origin,
-    )(function)
-    return click.option(
-        "--open",
-        "open_path",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="Open a saved log (.jsonl or .har) in a viewer at start.",
-    )(function)
 
 
 def build_tui(

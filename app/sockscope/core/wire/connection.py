@@ -18,6 +18,7 @@ from functools import partial
 
 from websockets.asyncio.client import connect
 from websockets.client import ClientProtocol
+from websockets.exceptions import InvalidStatus
 from websockets.http11 import Request, Response
 from websockets.protocol import OPEN
 
@@ -60,6 +61,8 @@ class Connection:
         self._status = b""
         """The handshake response's status line, as received (kept for failures)."""
         self.state = ReadyState.CLOSED
+        self.refusal: Response | None = None
+        """The server's response when it refused the handshake, body whole (for a proxy)."""
 
     def _emit(self, event: ConnectionEvent) -> None:
         if isinstance(event, Connecting):
@@ -109,6 +112,8 @@ class Connection:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            if isinstance(exc, InvalidStatus):
+                self.refusal = exc.response
             failed = describe_failure(exc, settings, self._status)
             self._emit(failed)
             return failed
