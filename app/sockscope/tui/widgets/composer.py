@@ -35,30 +35,13 @@ class Composer(Vertical):
     """Mode selector, editor and buttons; posts :class:`Composer.MessageComposed`."""
 
     BINDINGS = [
-        Binding(
-            "ctrl+t",
-            "next_mode",
-            "Mode",
-            id="composer.mode",
-            show=False,
-            tooltip="Cycle the composer's mode",
-        ),
-        Binding(
-            "ctrl+enter",
-            "send",
-            "Send",
-            id="composer.send",
-            show=False,
-            tooltip="Send (also from a form)",
-        ),
-        Binding(
-            "f3",
-            "saved_messages",
-            "Saved",
-            id="composer.saved",
-            tooltip="Choose one of the open saved connection's messages",
-        ),
-    ]
+        Binding("ctrl+t", "next_mode", "Mode", id="composer.mode", show=False,
+                tooltip="Cycle the composer's mode"),
+        Binding("ctrl+enter", "send", "Send", id="composer.send", show=False,
+                tooltip="Send (also from a form)"),
+        Binding("f3", "saved_messages", "Saved", id="composer.saved",
+                tooltip="Choose one of the open saved connection's messages"),
+    ]  # fmt: skip
 
     class MessageComposed(Message):
         """The user asked to send this message."""
