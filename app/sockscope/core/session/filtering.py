@@ -130,7 +130,28 @@ def compile_filter(spec: FilterSpec) -> CompiledFilter:
     return CompiledFilter(spec, pattern, literal, pure, shape.anchored)
 
 
-class CompiledFilter:
+class SlicedMatcher:
+    """A filter that matches slice by slice (:meth:`iter_matches`); :meth:`matches` is all
+    of its slices at once."""
+
+    def iter_matches(
+        self,
+        store: FrameStore,
+        start: int = 0,
+        stop: int | None = None,
+        slice_rows: int = SLICE_ROWS,
+    ) -> Iterator[tuple[int, array[int]]]:
+        raise NotImplementedError
+
+    def matches(self, store: FrameStore, start: int = 0, stop: int | None = None) -> array[int]:
+        """Indexes of the matching rows in ``[start, stop)``, all at once."""
+        out = array("I")
+        for _, hits in self.iter_matches(store, start, stop):
+            out.extend(hits)
+        return out
+
+
+class CompiledFilter(SlicedMatcher):
     """A ready-to-run filter. Build it with :func:`compile_filter`."""
 
     __slots__ = (
@@ -181,13 +202,6 @@ class CompiledFilter:
     def costly(self) -> bool:
         """Each row costs microseconds, not nanoseconds (a JSONPath test parses rows)."""
         return self._json is not None
-
-    def matches(self, store: FrameStore, start: int = 0, stop: int | None = None) -> array[int]:
-        """Indexes of the matching rows in ``[start, stop)``, all at once."""
-        out = array("I")
-        for _, hits in self.iter_matches(store, start, stop):
-            out.extend(hits)
-        return out
 
     def iter_matches(
         self,

@@ -12,6 +12,7 @@ from array import array
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
+from sockscope.core.session.filtering import SlicedMatcher
 from sockscope.core.store.frames import FrameStore
 
 #: Rows a slice covers when no user filter sets the pace.
@@ -37,7 +38,7 @@ class RowMatcher(Protocol):
         ...
 
 
-class WithoutKeepalives:
+class WithoutKeepalives(SlicedMatcher):
     """The rows ``inner`` matches (all, if None) but those ``is_keepalive`` names."""
 
     def __init__(self, inner: RowMatcher | None, is_keepalive: Callable[[int], bool]) -> None:
@@ -48,12 +49,6 @@ class WithoutKeepalives:
     @property
     def costly(self) -> bool:
         return self.inner is not None and self.inner.costly
-
-    def matches(self, store: FrameStore, start: int = 0, stop: int | None = None) -> array[int]:
-        out = array("I")
-        for _, hits in self.iter_matches(store, start, stop):
-            out.extend(hits)
-        return out
 
     def iter_matches(
         self,
