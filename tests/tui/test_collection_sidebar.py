@@ -216,3 +216,28 @@ async def test_ctrl_b_goes_to_the_sidebar_then_hides_it(tmp_path: Path) -> None:
         await pilot.press("ctrl+b")
         await wait_for(pilot, lambda: not sidebar.display)
         assert app.main_screen.composer.editor.has_focus
+
+
+async def test_the_palette_opens_saved_connections_and_offers_their_messages(
+    server: tuple[Recorder, int], tmp_path: Path
+) -> None:
+    """Typing a saved connection's name in the palette connects with it; then its saved
+    messages are palette commands too, putting their body in the composer."""
+    recorder, port = server
+    app = app_on(collection(tmp_path / "c", port))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "api" in labels(app))
+        titles = [entry.title for entry in app.palette_entries]
+        assert titles == ["Connect: team/api"]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"team/api")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
+        assert recorder.headers[-1]["x-token"] == TOKEN
+        titles = [entry.title for entry in app.palette_entries]
+        assert titles == ["Connect: team/api", "Saved message: hello", "Saved message: plain"]
+        next(e for e in app.palette_entries if e.title.endswith("plain")).run()
+        await pilot.pause()
+        assert app.main_screen.composer.editor.text == "just text"

@@ -133,6 +133,20 @@ async def test_copy_as_puts_the_connection_on_the_clipboard(
                               " -H 'Authorization: Bearer abc' -s json.v1"]  # fmt: skip
 
 
+async def test_copy_as_never_copies_an_env_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A token from an --env file goes out as {{NAME}}, in every format."""
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    settings = SETTINGS._replace(headers=(("Authorization", "Bearer tok-4f9a-secret"),))
+    app = build_app(settings, env=(("TOKEN", "tok-4f9a-secret"),))
+    async with app.run_test(size=SIZE) as pilot:
+        for typed in ("copy as sockscope", "copy as saved", "copy as websocat", "copy as wscat"):
+            await run_in_palette(pilot, app, typed)
+        await wait_for(pilot, lambda: len(copied) == 4)
+    assert all("tok-4f9a-secret" not in text for text in copied), copied
+    assert all("Bearer {{TOKEN}}" in text for text in copied), copied
+
+
 async def test_copy_as_takes_the_url_being_typed(monkeypatch: pytest.MonkeyPatch) -> None:
     copied: list[str] = []
     monkeypatch.setattr(pyperclip, "copy", copied.append)

@@ -19,7 +19,7 @@ from io import StringIO
 from pathlib import Path
 from typing import NamedTuple
 
-from sockscope.core.settings import SettingsError
+from sockscope.core.settings import ConnectionSettings, SettingsError
 
 #: ``{{ NAME }}`` or ``{{$dynamic}}``; spaces inside the braces are allowed.
 REFERENCE = re.compile(r"\{\{\s*(\$?[A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}")
@@ -78,6 +78,10 @@ def names_in(text: str) -> list[str]:
     return REFERENCE.findall(text)
 
 
+#: Env values shorter than this are not taken for secrets when put back as ``{{NAME}}``.
+SHORTEST_SECRET = 4
+
+
 def unresolve(text: str, values: Mapping[str, str], *, shortest: int = 1) -> str:
     """``text`` with each occurrence of a value put back as ``{{NAME}}``.
 
@@ -114,3 +118,21 @@ def read_env_files(paths: Iterable[Path]) -> dict[str, str]:
         parsed = dotenv_values(stream=StringIO(text), interpolate=False)
         values.update({name: value for name, value in parsed.items() if value is not None})
     return values
+
+
+def without_env_values(settings: ConnectionSettings, env: Mapping[str, str]) -> ConnectionSettings:
+    """``settings`` with every ``--env`` value put back as ``{{NAME}}`` (an export of the
+    connection never carries one: it is a secret the user kept in a file)."""
+    if not env:
+        return settings
+
+    def back(text: str) -> str:
+        return unresolve(text, env, shortest=SHORTEST_SECRET)
+
+    return settings._replace(
+        url=back(settings.url),
+        headers=tuple((name, back(value)) for name, value in settings.headers),
+        subprotocols=tuple(back(value) for value in settings.subprotocols),
+        origin=None if settings.origin is None else back(settings.origin),
+        on_open=tuple(back(value) for value in settings.on_open),
+    )

@@ -22,11 +22,15 @@ from ruamel.yaml.error import YAMLError
 
 from sockscope.core.settings import SECRET_HEADERS, ConnectionSettings
 from sockscope.core.workspace.saved import SavedConnection
-from sockscope.core.workspace.variables import DYNAMIC, REFERENCE, Scope, unresolve
+from sockscope.core.workspace.variables import (
+    DYNAMIC,
+    REFERENCE,
+    SHORTEST_SECRET,
+    Scope,
+    unresolve,
+)
 
 #: Env values shorter than this are not put back as references: ``1`` would be everywhere.
-SHORTEST_SECRET = 4
-
 #: The keys settings fill; the others of an existing file are left as they are.
 CONNECTION_KEYS = ("name", "url", "headers", "subprotocols", "origin", "protocol", "options",
                    "on_open")  # fmt: skip

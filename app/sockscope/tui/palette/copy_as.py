@@ -15,6 +15,7 @@ from sockscope.core.workspace.export import (
     as_websocat_command,
     as_wscat_command,
 )
+from sockscope.core.workspace.variables import without_env_values
 from sockscope.tui.clipboard import copy_text
 from sockscope.tui.palette.entries import PaletteEntry
 
@@ -52,10 +53,12 @@ def copy_as(app: SockscopeApp, what: str, export: Callable[[ConnectionSettings],
     if settings is None:
         app.notify("No connection to copy: type a URL first.", severity="warning")
         return
-    exported = export(settings)
+    env = app.main_screen.workspace.env
+    exported = export(without_env_values(settings, env))
     where = copy_text(app, exported.command)
     left_out = f" It cannot say: {', '.join(exported.left_out)}." if exported.left_out else ""
-    app.notify(f"Copied {what} to {where}.{left_out}", markup=False)
+    kept = " --env values are left as {{NAME}}." if env else ""
+    app.notify(f"Copied {what} to {where}.{left_out}{kept}", markup=False)
 
 
 def copy_as_entries(app: SockscopeApp) -> list[PaletteEntry]:

@@ -6,10 +6,12 @@ Every failure is one sentence in a notification; nothing here ends the session.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sockscope.core.settings import SettingsError
 from sockscope.core.text.display import safe_line
+from sockscope.tui.palette.entries import PaletteEntry
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -26,6 +28,8 @@ class SavedConnections:
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
         self.workspace = screen.workspace
+        self._connections: list[PaletteEntry] = []
+        """The palette's commands that open the collection's saved connections."""
 
     @property
     def sidebar(self) -> CollectionSidebar | None:
@@ -42,7 +46,35 @@ class SavedConnections:
     def reload(self) -> None:
         sidebar = self.sidebar
         if sidebar is not None and self.workspace.collection is not None:
-            sidebar.show(self.workspace.load())
+            collection = self.workspace.load()
+            sidebar.show(collection)
+            self._connections = [
+                PaletteEntry(
+                    f"Connect: {'/'.join((*entry.folder, entry.connection.name))}",
+                    "Open the saved connection and connect · "
+                    + safe_line(entry.connection.settings.url),
+                    partial(self.open, entry.connection),
+                )
+                for entry in collection.entries
+            ]
+        self._offer_palette()
+
+    def _offer_palette(self) -> None:
+        """The palette lists the collection's connections and the open one's messages."""
+        composer = self.screen.composer
+        messages = [
+            PaletteEntry(
+                f"Saved message: {message.name}",
+                f"Put it in the composer ({message.mode}) · F3 lists them",
+                partial(composer.use_saved, message),
+            )
+            for message in composer.saved_messages
+        ]
+        from sockscope.tui.app import SockscopeApp
+
+        app = self.screen.app
+        if isinstance(app, SockscopeApp):  # (a test may host the screen elsewhere)
+            app.palette_entries[:] = [*self._connections, *messages]
 
     def toggle_sidebar(self) -> None:
         """Go to the sidebar's tree (shown if hidden); from there, hide the sidebar."""
@@ -105,3 +137,4 @@ class SavedConnections:
     def _offer_messages(self) -> None:
         saved = self.workspace.saved
         self.screen.composer.saved_messages = saved.messages if saved is not None else ()
+        self._offer_palette()

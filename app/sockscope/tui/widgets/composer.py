@@ -250,21 +250,24 @@ class Composer(Vertical):
         from sockscope.tui.screens.saved_messages import SavedMessagesScreen
 
         def chosen(message: SavedMessage | None) -> None:
-            if message is None:
-                return
-            try:
-                mode = ComposeMode(message.mode.lower())
-            except ValueError:
-                mode = ComposeMode.TEXT
-            self.set_mode(mode)
-            self.editor.load_text(message.body)
-            self.editor.move_cursor(self.editor.document.end)
-            self.editor.focus()
-            if mode.value != message.mode.lower():  # after the mode's change clears errors
-                why = f"Mode {message.mode!r} is not one of the composer's: shown as text."
-                self.call_after_refresh(self.show_error, why)
+            if message is not None:
+                self.use_saved(message)
 
         self.app.push_screen(SavedMessagesScreen("Saved messages", self.saved_messages), chosen)
+
+    def use_saved(self, message: SavedMessage) -> None:
+        """Put a saved message in the editor, in its mode (F3, or the palette)."""
+        try:
+            mode = ComposeMode(message.mode.lower())
+        except ValueError:
+            mode = ComposeMode.TEXT
+        self.set_mode(mode)
+        self.editor.load_text(message.body)
+        self.editor.move_cursor(self.editor.document.end)
+        self.editor.focus()
+        if mode.value != message.mode.lower():  # after the mode's change clears errors
+            why = f"Mode {message.mode!r} is not one of the composer's: shown as text."
+            self.call_after_refresh(self.show_error, why)
 
     @on(Button.Pressed, "#ping")
     def _ping(self) -> None:
