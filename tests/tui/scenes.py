@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea, Tree
+from textual.widgets import Input, Sparkline, TextArea, Tree
 from websockets.datastructures import Headers
 from websockets.exceptions import InvalidStatus
 from websockets.http11 import Response
@@ -364,6 +364,11 @@ async def drive_traffic(pilot: Pilot[None]) -> None:
     app = await _settle(pilot)
     app.main_screen.traffic.clock = lambda: T0 + 61.5
     await pilot.press("f4")
+    # The panel mounts its parts, then samples: the picture is taken once it has.
+    await wait_for(
+        pilot, lambda: bool(app.query("#spark-in")) and app.query_one("#spark-in", Sparkline).data
+    )
+    await pilot.pause()
 
 
 # -- a collection of saved connections --------------------------------------------------
