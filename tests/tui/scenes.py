@@ -365,9 +365,16 @@ async def drive_traffic(pilot: Pilot[None]) -> None:
     app.main_screen.traffic.clock = lambda: T0 + 61.5
     await pilot.press("f4")
     # The panel mounts its parts, then samples: the picture is taken once it has.
-    await wait_for(
-        pilot, lambda: bool(app.query("#spark-in")) and app.query_one("#spark-in", Sparkline).data
-    )
+
+    def drawn() -> bool:
+        """Both parts drawn: the sparklines have data, the size chart its bars."""
+        sparks, charts = app.query("#spark-in"), app.query("#sizes")
+        if not sparks or not charts or not sparks.first(Sparkline).data:
+            return False
+        chart = charts.first()
+        return chart.size.width > 0 and " B " in str(chart.render())
+
+    await wait_for(pilot, drawn)
     await pilot.pause()
 
 
