@@ -19,6 +19,7 @@ from sockscope.core.protocols.base import (
     ProtocolError,
     ProtocolLayer,
 )
+from sockscope.core.protocols.json_field import json_field
 from sockscope.core.protocols.message import Direction, Message, MessageKind, Pairing
 from sockscope.core.protocols.summary import compact
 from sockscope.core.store.frames import Opcode
@@ -54,12 +55,7 @@ def _dump(value: object) -> str:
 
 
 def _object(text: str, what: str) -> dict[str, Any]:
-    try:
-        value = json.loads(text or "{}")
-    except ValueError as exc:
-        raise ProtocolError(f"The {what} is not JSON: {exc}.") from exc
-    if not isinstance(value, dict):
-        raise ProtocolError(f"The {what} must be a JSON object.")
+    value: dict[str, Any] = json_field(text or "{}", what, dict)
     return value
 
 

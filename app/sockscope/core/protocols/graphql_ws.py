@@ -28,6 +28,7 @@ from sockscope.core.protocols.base import (
     ProtocolError,
     ProtocolLayer,
 )
+from sockscope.core.protocols.json_field import json_field
 from sockscope.core.protocols.message import Direction, Message, MessageKind, Pairing
 from sockscope.core.protocols.summary import compact
 from sockscope.core.store.frames import Opcode
@@ -84,12 +85,7 @@ class _GraphQLLayer(ProtocolLayer):
         text = self.option("init-payload").strip()
         if not text:
             return None
-        try:
-            value = json.loads(text)
-        except ValueError as exc:
-            raise ProtocolError(f"The init payload is not JSON: {exc}.") from exc
-        if not isinstance(value, dict):
-            raise ProtocolError("The init payload must be a JSON object.")
+        value: dict[str, Any] = json_field(text, "init payload", dict)
         return value
 
     def opened(self, link: Link, event: Opened) -> None:
@@ -174,13 +170,7 @@ class _GraphQLLayer(ProtocolLayer):
         operation: dict[str, Any] = {"query": query}
         variables_text = values.get("variables", "").strip()
         if variables_text:
-            try:
-                variables = json.loads(variables_text)
-            except ValueError as exc:
-                raise ProtocolError(f"The variables are not JSON: {exc}.") from exc
-            if not isinstance(variables, dict):
-                raise ProtocolError("The variables must be a JSON object.")
-            operation["variables"] = variables
+            operation["variables"] = json_field(variables_text, "variables", dict, are=True)
         name = values.get("operationName", "").strip()
         if name:
             operation["operationName"] = name

@@ -18,6 +18,7 @@ from sockscope.core.protocols.base import (
     ProtocolError,
     ProtocolLayer,
 )
+from sockscope.core.protocols.json_field import json_field
 from sockscope.core.protocols.message import Direction, Message, MessageKind, Pairing
 from sockscope.core.protocols.summary import compact
 from sockscope.core.store.frames import Opcode
@@ -74,12 +75,7 @@ class JsonRpcLayer(ProtocolLayer):
         method = values.get("method", "").strip()
         if not method:
             raise ProtocolError("A call needs a method name.")
-        try:
-            params = json.loads(values.get("params") or "[]")
-        except ValueError as exc:
-            raise ProtocolError(f"The params are not JSON: {exc}.") from exc
-        if not isinstance(params, list | dict):
-            raise ProtocolError("The params must be a JSON array or object.")
+        params = json_field(values.get("params") or "[]", "params", (list, dict), are=True)
         request: dict[str, Any] = {"jsonrpc": "2.0", "method": method, "params": params}
         if values.get("notify", "no") != "yes":
             request["id"] = next(self._ids)

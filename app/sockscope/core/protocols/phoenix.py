@@ -23,6 +23,7 @@ from sockscope.core.protocols.base import (
     ProtocolError,
     ProtocolLayer,
 )
+from sockscope.core.protocols.json_field import json_field
 from sockscope.core.protocols.message import Direction, Message, MessageKind, Pairing
 from sockscope.core.protocols.summary import compact
 from sockscope.core.settings import ConnectionSettings
@@ -108,12 +109,7 @@ class PhoenixLayer(ProtocolLayer):
             raise ProtocolError(f"To {mode}, give a topic.")
         body: Any = {}
         if mode != "leave":
-            try:
-                body = json.loads(values.get("payload") or "{}")
-            except ValueError as exc:
-                raise ProtocolError(f"The payload is not JSON: {exc}.") from exc
-            if not isinstance(body, dict):
-                raise ProtocolError("The payload must be a JSON object.")
+            body = json_field(values.get("payload") or "{}", "payload", dict)
         ref = self._ref()
         if mode == "join":
             # The decode of the sent frame remembers the topic's join_ref.

@@ -28,6 +28,7 @@ from sockscope.core.protocols.base import (
     ProtocolError,
     ProtocolLayer,
 )
+from sockscope.core.protocols.json_field import json_field
 from sockscope.core.protocols.message import Direction, Message, MessageKind, Pairing
 from sockscope.core.protocols.summary import compact
 from sockscope.core.settings import ConnectionSettings
@@ -118,12 +119,7 @@ class SignalRLayer(ProtocolLayer):
         target = values.get("target", "").strip()
         if not target:
             raise ProtocolError("An invocation needs a hub method.")
-        try:
-            arguments = json.loads(values.get("arguments") or "[]")
-        except ValueError as exc:
-            raise ProtocolError(f"The arguments are not JSON: {exc}.") from exc
-        if not isinstance(arguments, list):
-            raise ProtocolError("The arguments must be a JSON array.")
+        arguments = json_field(values.get("arguments") or "[]", "arguments", list, are=True)
         record: dict[str, Any] = {"type": 1, "target": target, "arguments": arguments}
         if values.get("result", "yes") == "yes":
             record["invocationId"] = str(next(self._ids))

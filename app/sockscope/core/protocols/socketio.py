@@ -10,7 +10,6 @@ an ack pair with their ``43`` by namespace and ack id; a binary event's attachme
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import count
@@ -26,6 +25,7 @@ from sockscope.core.protocols.base import (
     ProtocolError,
     ProtocolLayer,
 )
+from sockscope.core.protocols.json_field import json_field
 from sockscope.core.protocols.message import Direction, Message, MessageKind, Pairing
 from sockscope.core.protocols.socketio_packets import Packet, PacketError, PacketType
 from sockscope.core.protocols.summary import compact
@@ -239,10 +239,7 @@ class SocketIoLayer(ProtocolLayer):
             raise ProtocolError("An emit needs an event name.")
         if event in sio.RESERVED_EVENTS:
             raise ProtocolError(f"{event!r} is reserved by Socket.IO: the server would drop us.")
-        try:
-            args = json.loads(values.get("args") or "[]")
-        except ValueError as exc:
-            raise ProtocolError(f"The arguments are not JSON: {exc}.") from exc
+        args = json_field(values.get("args") or "[]", "arguments", are=True)
         args = args if isinstance(args, list) else [args]
         ack = next(self._acks) if values.get("ack", "no") == "yes" else None
         return [SendText(sio.encode(PacketType.EVENT, namespace, ack, [event, *args]))]
@@ -307,10 +304,4 @@ def _namespace(text: str) -> str:
 
 
 def _auth(text: str) -> Any:
-    try:
-        auth = json.loads(text)
-    except ValueError as exc:
-        raise ProtocolError(f"The auth is not JSON: {exc}.") from exc
-    if not isinstance(auth, dict):
-        raise ProtocolError("The auth must be a JSON object.")
-    return auth
+    return json_field(text, "auth", dict)
