@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import gc
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,6 +133,7 @@ def build_tui(
     connect_now: bool,
     notice: str | None = None,
     target: str | None = None,
+    more: tuple[ConnectionSettings, ...] = (),
 ) -> SockscopeApp:
     """The app a TUI command runs, built through the one factory the tests use too.
 
@@ -151,13 +153,17 @@ def build_tui(
 
     config = current_user_config()
     journal: Path | None = None
+    journal_for: Callable[[str], Path] | None = None
     if not options["no_journal"]:
         journal = options["record"] or default_journal_path(settings.url, folder=config.journal_dir)
+        journal_for = partial(default_journal_path, folder=config.journal_dir)
     return build_app(
         settings,
         connect_now=connect_now,
         notice=notice,
         journal_path=journal,
+        journal_for=journal_for,
+        more=more,
         open_path=options["open_path"],
         max_frames=options["max_frames"],
         history_path=composer_history_path(),
@@ -174,35 +180,42 @@ def run_tui(
     connect_now: bool,
     notice: str | None = None,
     target: str | None = None,
+    more: tuple[ConnectionSettings, ...] = (),
 ) -> None:
     """Build the app (:func:`build_tui`) and run it in the terminal."""
-    app = build_tui(settings, options, connect_now=connect_now, notice=notice, target=target)
+    app = build_tui(
+        settings, options, connect_now=connect_now, notice=notice, target=target, more=more
+    )
     app.run()
     if app.emergency_copy is not None:
         click.echo(
             f"sockscope: a bug ended the session; a full copy: {app.emergency_copy}", err=True
         )
-    journal = app.options.journal_path
-    if journal is not None and journal.exists():
-        click.echo(f"sockscope: session journal: {journal}", err=True)
+    for journal in app.journals():
+        if journal.exists():
+            click.echo(f"sockscope: session journal: {journal}", err=True)
 
 
 @main.command("open")
-@click.argument("url", required=False, metavar="[URL|FILE.sockscope.yaml]")
+@click.argument("urls", nargs=-1, metavar="[URL|FILE.sockscope.yaml]...")
 @connection_options
 @rule_options
 @tui_options
-def open_command(url: str | None, **options: Any) -> None:
-    """Open the TUI; with a URL, connect at once and focus the composer.
+def open_command(urls: tuple[str, ...], **options: Any) -> None:
+    """Open the TUI; with a URL, connect at once and focus the composer. More URLs open
+    more connections, each in a tab of its own (alt+1…9 shows one; the options apply
+    to each).
 
     A URL without a scheme means ws://; http:// and https:// become ws:// and wss://.
     A saved connection file (NAME.sockscope.yaml) works as a URL; {{VARIABLES}} come
     from --env files, then from the file's variables (docs/collections.md).
     """
+    url = urls[0] if urls else None
     settings, notice = settings_from_options(url, options)
     if notice:
         click.echo(f"sockscope: {notice}", err=True)
-    run_tui(settings, options, connect_now=bool(url), notice=notice, target=url)
+    more = tuple(settings_from_options(other, options)[0] for other in urls[1:])
+    run_tui(settings, options, connect_now=bool(url), notice=notice, target=url, more=more)
 
 
 @main.command("demo")

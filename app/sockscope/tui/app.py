@@ -13,18 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
-from sockscope.core.events import ReadyState
 from sockscope.core.paths import write_crash_report
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.resources import stylesheet
+from sockscope.tui.app_keys import APP_BINDINGS, LIVE_ACTIONS, TAB_BINDINGS, TAB_HELP
 from sockscope.tui.app_options import AppOptions
 from sockscope.tui.file_service import FileService
 from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.screens.main_screen import MainScreen
+from sockscope.tui.tabs.live_tab import LiveTab
+from sockscope.tui.tabs.tab_set import TabSet
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.inspector import Inspector
 from sockscope.tui.widgets.session_view import SessionView
@@ -33,23 +34,9 @@ from sockscope.tui.workspace import Workspace
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from sockscope.core.text.history import ComposeHistory
+    from sockscope.core.workspace.saved import SavedConnection
     from sockscope.tui.palette.entries import PaletteEntry
-
-#: The app keys that act on the live session: only while its screen is the one shown.
-LIVE_ACTIONS = frozenset(
-    {
-        "focus_url",
-        "connect",
-        "ping",
-        "close",
-        "disconnect",
-        "clear_view",
-        "focus_composer",
-        "focus_log",
-        "toggle_rules",
-        "toggle_traffic",
-    }
-)
 
 
 def _palette() -> type[Provider]:
@@ -62,56 +49,10 @@ class SockscopeApp(App[None]):
     """A full-screen WebSocket debugger over one session."""
 
     TITLE = "sockscope"
+    DEFAULT_MODE = "tab-1"
     COMMANDS = App.COMMANDS | {_palette}
     CSS_PATH = stylesheet("app.tcss")
-    BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
-        Binding("f1", "help", "Help", id="help", tooltip="List every key"),
-        Binding(
-            "f2", "focus_url", "URL", id="focus_url", show=False, tooltip="Edit URL and options"
-        ),
-        Binding("f5", "connect", "Connect", id="connect", tooltip="Connect or reconnect"),
-        # priority: the composer's TextArea binds F6/F7 (select line/all) itself.
-        Binding("f6", "ping", "Ping", id="ping", priority=True, tooltip="Ping; measure latency"),
-        Binding("f7", "close", "Close…", id="close", priority=True, tooltip="Close with a code"),
-        Binding(
-            "f8",
-            "disconnect",
-            "Leave",
-            id="disconnect",
-            show=False,
-            tooltip="Leave: close with 1001 (going away), no reconnect",
-        ),
-        Binding(
-            "shift+f8",
-            "abort",
-            "Abort",
-            id="abort",
-            show=False,
-            tooltip="Vanish: drop TCP without a close frame (the server sees 1006)",
-        ),
-        Binding("ctrl+f", "filter", "Filter", id="filter", tooltip="Filter the log"),
-        Binding("ctrl+s", "save", "Save", id="save", tooltip="Save the session (.jsonl or .har)"),
-        Binding("ctrl+o", "open", "Open", id="open", tooltip="Open a saved log (.jsonl or .har)"),
-        Binding("ctrl+l", "clear_view", "Clear", id="clear_view", tooltip="Clear the view"),
-        Binding("ctrl+e", "focus_composer", "Compose", id="focus_composer", show=False),
-        Binding("ctrl+g", "focus_log", "Log", id="focus_log", show=False),
-        Binding(
-            "f9",
-            "toggle_rules",
-            "Rules",
-            id="toggle_rules",
-            tooltip="Pause or resume the auto-reply rules and timers (shown while there are some)",
-        ),
-        Binding(
-            "f4",
-            "toggle_traffic",
-            "Traffic",
-            id="toggle_traffic",
-            show=False,
-            tooltip="Show or hide frames a second (in, out) and message sizes",
-        ),
-    ]
+    BINDINGS = APP_BINDINGS + TAB_BINDINGS
 
     def __init__(
         self,
@@ -120,38 +61,69 @@ class SockscopeApp(App[None]):
         options: AppOptions | None = None,
     ) -> None:
         super().__init__()
-        self.session = session or Session()
         self.options = options or AppOptions()
-        if self.options.max_frames is not None:
-            self.session.max_frames = self.options.max_frames
         self.survive_errors = self.options.survive_errors
         self.emergency_copy: Path | str | None = None
         """Where the session was saved when a bug ended the app."""
-        settings = settings or ConnectionSettings()
-        self.main_screen = MainScreen(
-            settings,
-            self.session,
-            focus_composer=self._connects_at_launch(settings),
-            workspace=Workspace(
-                dict(self.options.env), self.options.collection, self.options.saved
-            ),
-        )
-        self.files = FileService(
-            self, self.session, lambda: self.settings.url, self.options.journal_path
-        )
         self.palette_entries: list[PaletteEntry] = []
         """The palette's commands beyond the keys' and copy-as (saved connections, saved
         messages: the sidebar keeps this list)."""
+        self.tabs = TabSet(self)
+        self._history: ComposeHistory | None = None
+        self._journals: list[Path] = []
+        settings = settings or ConnectionSettings()
+        first = self._live_tab(
+            settings,
+            session or Session(),
+            self.options.connect_now,
+            self.options.journal_path,
+            self.options.saved,
+        )
+        self.tabs.first(first, self._first_screen)
+
+    def _live_tab(
+        self,
+        settings: ConnectionSettings,
+        session: Session,
+        connect_now: bool,
+        journal_path: Path | None,
+        saved: SavedConnection | None = None,
+    ) -> LiveTab:
+        if self.options.max_frames is not None:
+            session.max_frames = self.options.max_frames
+        if journal_path is not None:
+            self._journals.append(journal_path)
+        workspace = Workspace(dict(self.options.env), self.options.collection, saved)
+        return LiveTab(
+            self, settings, session, workspace, connect_now=connect_now, journal_path=journal_path
+        )
+
+    @property
+    def live(self) -> LiveTab:
+        """The live tab shown, or when another kind is, the first live tab."""
+        current = self.tabs.current
+        if isinstance(current, LiveTab):
+            return current
+        return next(tab for tab in self.tabs if isinstance(tab, LiveTab))
+
+    @property
+    def main_screen(self) -> MainScreen:
+        return self.live.main_screen
+
+    @property
+    def session(self) -> Session:
+        return self.live.session
+
+    @property
+    def files(self) -> FileService:
+        return self.live.files
 
     @property
     def settings(self) -> ConnectionSettings:
         """The live connection's settings (the last ones a connect asked for)."""
         return self.main_screen.settings
 
-    def _connects_at_launch(self, settings: ConnectionSettings) -> bool:
-        return self.options.connect_now and bool(settings.url)
-
-    def get_default_screen(self) -> MainScreen:
+    def _first_screen(self) -> MainScreen:
         # No collections until the first frame is out: everything made until then lives
         # on, and each full collection of it cost ~20 ms of startup (see _settle_memory).
         gc.disable()
@@ -163,8 +135,6 @@ class SockscopeApp(App[None]):
 
             apply_user_config(self)
         self.call_after_refresh(self._settle_memory)
-        # The journal (and so the connection, whose every row it must get) after the first
-        # frame: creating it cost ~10 ms of the launch (docs/performance.md, *Startup*).
         self.call_after_refresh(self._begin_session)
         if self.options.notice:
             self.notify(self.options.notice, title="URL")
@@ -173,29 +143,56 @@ class SockscopeApp(App[None]):
 
             self.files.open_log(OpenRequest(self.options.open_path, None))
 
-    def _begin_session(self) -> None:
-        """Start the journal and the composer's history, then connect when asked to."""
-        self.files.start_journal()
-        self._start_composer()
-        if self._connects_at_launch(self.settings):
-            self.main_screen.connect(self.settings)
+    async def _begin_session(self) -> None:
+        """Load the composer's history, begin the first tab, open the others asked for."""
+        first = self.live
+        self._history = self._load_history()
+        first.history = self._history
+        first.begin()
+        if self.options.more:
+            for settings in self.options.more:
+                await self.open_tab(settings, connect_now=True)
+            await self.tabs.show(first)
 
-    def _start_composer(self) -> None:
-        composer = self.main_screen.composer
-        composer.not_ready = self._why_not_ready
+    def _load_history(self) -> ComposeHistory | None:
         if self.options.history_path is None:
-            return
+            return None
         from sockscope.core.text.history import ComposeHistory
 
         history, error = ComposeHistory.load(self.options.history_path)
-        composer.use_history(history)
         if error:
             self.notify(error, severity="warning", markup=False)
+        return history
 
-    def _why_not_ready(self) -> str | None:
-        if self.session.state is ReadyState.OPEN:
+    async def open_tab(
+        self, settings: ConnectionSettings | None = None, *, connect_now: bool = False
+    ) -> LiveTab:
+        """A new live tab, shown: connecting to ``settings`` at once if asked to."""
+        settings = settings or ConnectionSettings()
+        tab = self._live_tab(settings, Session(), connect_now, self._journal_for(settings.url))
+        tab.history = self._history
+        await self.tabs.show(self.tabs.add(tab))
+        self.call_after_refresh(tab.begin)
+        return tab
+
+    def _journal_for(self, url: str) -> Path | None:
+        """A journal of its own for a new tab: never one another tab writes."""
+        if self.options.journal_for is None:
             return None
-        return "Not connected: F5 connects, then send again."
+        path = first = self.options.journal_for(url)
+        number = 2
+        while path in self._journals or path.exists():
+            path = first.with_stem(f"{first.stem}-{number}")
+            number += 1
+        self._journals.append(path)
+        return path
+
+    def journals(self) -> list[Path]:
+        """Every journal a tab of this run was given (closed tabs' too), first tab first."""
+        return list(self._journals)
+
+    def live_tabs(self) -> list[LiveTab]:
+        return [tab for tab in self.tabs if isinstance(tab, LiveTab)]
 
     @staticmethod
     def _settle_memory() -> None:
@@ -209,12 +206,13 @@ class SockscopeApp(App[None]):
 
     def on_unmount(self) -> None:
         gc.enable()  # in case the app ends before its first frame
-        # The screens are gone by now: the main screen closed the connection first.
-        self.files.close_journal()
+        # The screens are gone by now: each main screen closed its connection first.
+        for tab in self.live_tabs():
+            tab.files.close_journal()
 
     def report_bug(self, error: Exception) -> None:
-        """A guarded handler failed: flush the journal, keep a report, tell the user."""
-        self.session.flush_journal()
+        """A guarded handler failed: flush the journals, keep a report, tell the user."""
+        self._flush_journals()
         where = write_crash_report(error)
         self.notify(
             f"Internal error: {type(error).__name__}: {error}. The session is intact; "
@@ -226,11 +224,15 @@ class SockscopeApp(App[None]):
         )
 
     def _handle_exception(self, error: Exception) -> None:
-        """An unguarded bug ends the app: flush the journal and keep a full copy first."""
-        self.session.flush_journal()
+        """An unguarded bug ends the app: flush the journals and keep a full copy first."""
+        self._flush_journals()
         if self.survive_errors:
             self.emergency_copy = self.files.save_emergency_copy()
         super()._handle_exception(error)
+
+    def _flush_journals(self) -> None:
+        for tab in self.live_tabs():
+            tab.session.flush_journal()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While a log's viewer is on its way, only quitting: a screen that a key opened
@@ -268,7 +270,8 @@ class SockscopeApp(App[None]):
         from sockscope.tui.widgets.collection_sidebar import CollectionSidebar
 
         sections = [
-            ("Everywhere", list(self.BINDINGS)),
+            ("Everywhere", APP_BINDINGS),
+            ("Tabs", TAB_HELP),
             ("Saved log viewer", list(LogViewerScreen.BINDINGS)),
             ("Replay", list(ReplayScreen.BINDINGS)),
             ("Replay diff", list(DiffScreen.BINDINGS)),
@@ -318,6 +321,22 @@ class SockscopeApp(App[None]):
         """Open the filter of the session shown now (live, a saved log, or a replay)."""
         views = self.screen.query(SessionView)
         (views.first() if views else self.main_screen.session_view).open_filter()
+
+    async def action_new_tab(self) -> None:
+        await self.open_tab()
+
+    async def action_close_tab(self) -> None:
+        current = self.tabs.current
+        if len(self.tabs) < 2 or current is None:
+            self.notify("The only tab: ctrl+q quits.", timeout=3)
+            return
+        await self.tabs.close(current)
+
+    def action_step_tab(self, by: int) -> None:
+        self.tabs.step(by)
+
+    def action_show_tab(self, number: int) -> None:
+        self.tabs.show_number(number)
 
     def action_save(self) -> None:
         self.files.ask_and_save()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from sockscope.core.settings import ConnectionSettings
     from sockscope.core.workspace.saved import SavedConnection
 
 from sockscope.core.config.user import UserConfig
@@ -36,3 +38,7 @@ class AppOptions(NamedTuple):
     """A folder of saved connections, shown in the sidebar (--collection DIR)."""
     saved: SavedConnection | None = None
     """The saved connection the app starts with (``sockscope FILE.sockscope.yaml``)."""
+    more: tuple[ConnectionSettings, ...] = ()
+    """More connections to open at start, each in a tab of its own (``sockscope URL URL``)."""
+    journal_for: Callable[[str], Path] | None = None
+    """Where a new tab's journal goes, by its URL; None keeps new tabs in memory only."""

@@ -1,9 +1,8 @@
-"""The main screen: the live session, its connection and the socket worker that runs it.
+"""The main screen: a live session, its connection and the socket worker that runs it.
 
-It composes the connection panel, the status line, the session view, the composer and the
-key bar; it turns the widgets' requests into the worker's commands and shows what the
-worker reports. The app's keys (global, so they work from every screen) call its methods.
-"""
+It composes the tab bar, connection panel, status line, session view, composer and key
+bar; it turns the widgets' requests into the worker's commands and shows what the worker
+reports. The app's keys (global, so they work from every screen) call its methods."""
 
 from __future__ import annotations
 
@@ -51,6 +50,7 @@ from sockscope.tui.widgets.connection_panel import ConnectionPanel
 from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.session_view import SessionView
 from sockscope.tui.widgets.status_line import Calls, Status, StatusLine
+from sockscope.tui.widgets.tab_bar import TabBar
 from sockscope.tui.widgets.traffic_panel import TrafficPanel
 from sockscope.tui.worker import SocketWorker
 from sockscope.tui.workspace import Workspace
@@ -104,8 +104,7 @@ class MainScreen(Screen[None]):
         focus_composer: bool = False,
         workspace: Workspace | None = None,
     ) -> None:
-        """``focus_composer``: start in the composer (connecting at launch), else the URL.
-        ``workspace``: the --env values, the collection, the saved connection opened."""
+        """``focus_composer``: start in the composer (connecting at launch), else the URL."""
         super().__init__()
         self.workspace = workspace or Workspace()
         self.saved_connections = SavedConnections(self)
@@ -130,6 +129,7 @@ class MainScreen(Screen[None]):
         self.composer = Composer(id="composer")
         if self.workspace.collection is not None:
             yield CollectionSidebar(f"Collection {self.workspace.collection.name}/", id="sidebar")
+        yield TabBar()
         yield self.panel
         yield self.status_line
         yield self.traffic
