@@ -184,7 +184,6 @@ class SockscopeApp(App[None]):
         while path in self._journals or path.exists():
             path = first.with_stem(f"{first.stem}-{number}")
             number += 1
-        self._journals.append(path)
         return path
 
     def journals(self) -> list[Path]:
