@@ -25,7 +25,9 @@ from sockscope.servers.mock import start_mock_server
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="signals to a child")
 
 
-def start_proxy(upstream: str, *args: str) -> tuple[subprocess.Popen[str], str, str]:
+def start_proxy(
+    upstream: str, *args: str, pattern: str = "ws"
+) -> tuple[subprocess.Popen[str], str, str]:
     """The proxy as a process on a free port, the URL it listens on, what it said first."""
     source_root = str(Path(sockscope.__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": source_root}
@@ -36,7 +38,7 @@ def start_proxy(upstream: str, *args: str) -> tuple[subprocess.Popen[str], str, 
     said = ""
     for line in process.stderr:
         said += line
-        found = re.search(r"proxying (ws://\S+)", line)
+        found = re.search(rf"proxying ({pattern}://\S+)", line)
         if found:
             return process, found.group(1), said
     process.wait()
