@@ -31,7 +31,7 @@ def describe_bindings(
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             keys = _key_names(keymap.get(binding.id or "", binding.key))
-            text.append(f"  {keys:<22}", style="bold")
+            text.append(f"  {keys:<22}" if len(keys) < 22 else f"  {keys} ", style="bold")
             text.append(f"{binding.description}")
             if binding.tooltip:
                 text.append(f" — {binding.tooltip}", style="dim")
