@@ -88,8 +88,9 @@ class HeldPanel(Vertical, can_focus=True):
         self.query_one("#held-payload", Static).update(safe_block(shown))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("send_edit", "cancel_edit"):
-            return self.held is not None and self.editing
+        if action in ("send_edit", "cancel_edit"):  # shown once the editor has the keys
+            editor = self.query_one("#held-editor", MessageEditor)
+            return self.held is not None and self.editing and editor.has_focus
         if action in ("forward", "edit", "drop"):
             return self.held is not None
         return True
