@@ -61,6 +61,9 @@ class ProxyConnectionScreen(Screen[None]):
             id="proxy.way",
             tooltip="Inject toward the server or toward the client",
         ),
+        # The live tab's keys for these are the app's, which act on a live tab only.
+        Binding("ctrl+e", "focus_composer", "Compose", id="proxy.compose", show=False),
+        Binding("ctrl+g", "focus_log", "Log", id="proxy.log", show=False),
     ]
 
     def __init__(self, tab: ProxyTab) -> None:
@@ -157,6 +160,12 @@ class ProxyConnectionScreen(Screen[None]):
             panel.focus()
         elif panel.held is None and panel.has_focus_within:
             self.session_view.message_log.focus()
+
+    def action_focus_composer(self) -> None:
+        self.composer.focus_input()
+
+    def action_focus_log(self) -> None:
+        self.session_view.message_log.focus()
 
     # -- injection ----------------------------------------------------------------------
 
