@@ -20,12 +20,13 @@ import click
 from sockscope import __version__
 from sockscope.commands.config import CONFIGURED, current_user_config, read_user_config
 from sockscope.commands.options import connection_options, rule_options, settings_from_options
-from sockscope.commands.tui_options import tui_options
+from sockscope.commands.tui_options import PROXY_TUI, tui_options
 from sockscope.core.paths import composer_history_path, default_journal_path
 from sockscope.core.settings import ConnectionSettings, SettingsError
 from sockscope.core.text.display import safe_line
 
 if TYPE_CHECKING:
+    from sockscope.core.proxy.setup import ProxySetup
     from sockscope.tui.app import SockscopeApp
 
 
@@ -124,6 +125,28 @@ def main(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand in CONFIGURED:
         read_user_config(ctx, headless=ctx.invoked_subcommand in LAZY_COMMANDS)
+    ctx.meta[PROXY_TUI] = run_proxy_tui
+
+
+def run_proxy_tui(setup: ProxySetup) -> str | None:
+    """``sockscope proxy`` in the TUI; why it could not run (it could not listen), or None."""
+    gc.disable()  # as build_tui: the app turns it back on after its first frame
+    from sockscope.tui.factory import build_app
+    from sockscope.tui.proxy.home_tab import ProxyHomeTab
+
+    app = build_app(
+        proxy=setup,
+        history_path=composer_history_path(),
+        survive_errors=True,
+        config=current_user_config(),
+    )
+    app.run()
+    if app.emergency_copy is not None:
+        click.echo(
+            f"sockscope: a bug ended the session; a full copy: {app.emergency_copy}", err=True
+        )
+    home = next(tab for tab in app.tabs if isinstance(tab, ProxyHomeTab))
+    return home.runner.error
 
 
 def build_tui(

@@ -97,24 +97,6 @@ def test_record_every_client_then_replay_and_serve_the_log(
     asyncio.run(against_the_mock())
 
 
-def test_without_headless_it_says_the_tui_is_not_built_and_runs_headless(
-    demo_server: DemoServerThread,
-) -> None:
-    process, url, said = start_proxy(demo_server.url("/"))
-
-    async def echo() -> None:
-        async with connect(f"{url}/echo") as ws:
-            await ws.send("through")
-            assert await ws.recv() == "through"
-
-    try:
-        asyncio.run(echo())
-    finally:
-        stderr = stop(process)
-    assert "the TUI proxy view is not built yet; running headless" in said
-    assert "client 1: closed 1000" in stderr
-
-
 def test_a_bad_listen_address_exits_2_with_one_line() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "sockscope", "proxy", "ws://127.0.0.1:1", "--listen", "nowhere"],

@@ -1,7 +1,8 @@
 """``sockscope proxy UPSTREAM``: a WebSocket reverse proxy that records what goes through.
 
-The TUI's proxy view is not built yet: the command runs headless (``--headless`` says
-so explicitly and prints nothing about it). docs/proxy.md.
+Headless (``--headless``) it prints a line as each client comes and goes; otherwise the
+TUI runs it (a tab for the proxy, one for each client connection). The TUI is not
+imported here: the command line puts its runner in ``ctx.meta[PROXY_TUI]``. docs/proxy.md.
 """
 
 from __future__ import annotations
@@ -19,18 +20,16 @@ from sockscope.commands.headless import fail, no_reconnect, say, secrets_option
 from sockscope.commands.options import connection_options, seconds, settings_from_options
 from sockscope.commands.proxy_log import ConnectionLogs, fail_on
 from sockscope.commands.record import KEPT_BYTES, KEPT_ROWS
+from sockscope.commands.tui_options import PROXY_TUI
 from sockscope.core.events import Closed, Failed, Opened
 from sockscope.core.formats.redact import redact_url
 from sockscope.core.proxy.pipe import DEFAULT_HOLD_TIMEOUT
 from sockscope.core.proxy.relay import ProxiedConnection
-from sockscope.core.proxy.server import DEFAULT_LISTEN, ProxyServer
+from sockscope.core.proxy.server import DEFAULT_LISTEN
+from sockscope.core.proxy.setup import ProxySetup
 from sockscope.core.session.session import Session
 from sockscope.core.text.display import describe_close
 from sockscope.core.wording import plural
-
-NO_TUI_YET = (
-    "sockscope: the TUI proxy view is not built yet; running headless (--headless says so)."
-)
 
 
 def parse_listen(text: str) -> tuple[str, int]:
@@ -81,14 +80,13 @@ class Reporter:
             self.say(f"client {relay.number}: ended ({frames})")
 
 
-async def run_proxy(
-    proxy: ProxyServer, host: str, port: int, tls: ssl.SSLContext | None, reporter: Reporter
-) -> None:
+async def run_proxy(setup: ProxySetup, reporter: Reporter) -> None:
     """Listen until Ctrl+C or SIGTERM, then stop cleanly (what is held is forwarded)."""
+    proxy = setup.server(on_connection=reporter.connected, on_ended=reporter.ended)
     try:
-        await proxy.start(host, port, tls)
+        await setup.start(proxy)
     except OSError as exc:
-        fail(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.")
+        fail(setup.cannot_listen(exc))
     reporter.say(
         f"sockscope: proxying {proxy.url} to {redact_url(proxy.settings.url)} (Ctrl+C stops)"
     )
@@ -115,7 +113,7 @@ async def run_proxy(
 )
 @click.option("--listen-cert", metavar="FILE", help="Serve wss:// with this certificate (PEM).")
 @click.option("--listen-key", metavar="FILE", help="The --listen-cert's key (PEM).")
-@click.option("--headless", is_flag=True, help="Run without the TUI (the only mode for now).")
+@click.option("--headless", is_flag=True, help="Run without the TUI: a line on stderr per client.")
 @click.option(
     "--record",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -145,14 +143,19 @@ def proxy(
     include_secrets: bool,
     **options: Any,
 ) -> None:
-    """Relay WebSocket clients to UPSTREAM, recording every frame both ways.
+    """Relay WebSocket clients to UPSTREAM, recording every frame both ways, in the TUI.
 
     Each client connection opens its own connection to UPSTREAM with the client's path
     and query appended (--listen :9000 wss://api.example.com maps
     ws://localhost:9000/feed?x=1 to wss://api.example.com/feed?x=1), its headers
     (Cookie, Authorization, Origin...) and subprotocols; close codes pass both ways and
     a refused handshake reaches the client as the server refused it. -k, --ca, --cert
-    and --key apply to the upstream connection. Stops on Ctrl+C or SIGTERM.
+    and --key apply to the upstream connection.
+
+    The TUI shows the proxy in tab 1 (the listen URL, the clients, breakpoints: b adds
+    one) and each client connection in a tab of its own (its log; a held message: f
+    forwards, e edits, d drops; the composer injects either way). ctrl+q stops it;
+    headless, Ctrl+C or SIGTERM does. Held messages are forwarded on stopping.
     Exit status: 0 stopped, 2 could not run (one line on stderr says why).
     """
     host, port = parse_listen(listen)
@@ -163,26 +166,20 @@ def proxy(
     no_reconnect(settings, "proxy")
     if notice and not quiet:
         say(f"sockscope: {notice}")
-    if not headless and not quiet:
-        say(NO_TUI_YET)
     tls = listener_tls(listen_cert, listen_key)
     logs = ConnectionLogs(record, settings.url, include_secrets) if record else None
+    setup = ProxySetup(settings, host, port, tls, hold_timeout, _memory_session)
+    if logs is not None:
+        setup = setup._replace(new_session=logs.new_session, on_ended=logs.connection_ended)
+    run_tui = click.get_current_context().meta.get(PROXY_TUI)
     reporter = Reporter(quiet)
-
-    def ended(relay: ProxiedConnection) -> None:
-        reporter.ended(relay)
-        if logs is not None:
-            logs.ended(relay.number)
-
-    server = ProxyServer(
-        settings,
-        logs.new_session if logs is not None else _memory_session,
-        hold_timeout=hold_timeout,
-        on_connection=reporter.connected,
-        on_ended=ended,
-    )
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_proxy(server, host, port, tls, reporter))
+    if headless or run_tui is None:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_proxy(setup, reporter))
+    else:
+        error = run_tui(setup)
+        if error is not None:
+            fail(error)
     if logs is not None:
         logs.close()
         fail_on(logs)

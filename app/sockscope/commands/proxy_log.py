@@ -17,6 +17,7 @@ from sockscope.commands.headless import fail, open_journal
 from sockscope.commands.record import KEPT_BYTES, KEPT_ROWS
 from sockscope.core.formats.errors import LogError
 from sockscope.core.formats.journal import JournalWriter
+from sockscope.core.proxy.relay import ProxiedConnection
 from sockscope.core.session.session import Session
 
 
@@ -48,6 +49,9 @@ class ConnectionLogs:
         while self._next in self._ended:
             self._append(self._next)
             self._next += 1
+
+    def connection_ended(self, relay: ProxiedConnection) -> None:
+        self.ended(relay.number)
 
     def close(self) -> None:
         """Append every connection not appended yet (the proxy has stopped)."""

@@ -15,6 +15,10 @@ from sockscope.core.paths import sessions_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: ``ctx.meta`` key: runs ``sockscope proxy`` in the TUI, given its ``ProxySetup``; returns
+#: why it could not run, or None (the command line sets it: commands never import the TUI).
+PROXY_TUI = "sockscope.proxy_tui"
+
 
 def _no_short_origin(ctx: click.Context, param: click.Parameter, value: Any) -> None:
     """``-o`` was --origin here once, and is --output in the headless commands: say so."""

@@ -19,15 +19,12 @@ from sockscope.core.paths import write_crash_report
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.resources import stylesheet
-from sockscope.tui.app_keys import APP_BINDINGS, LIVE_ACTIONS, TAB_BINDINGS, TAB_HELP
+from sockscope.tui.app_keys import APP_BINDINGS, LIVE_ACTIONS, TAB_BINDINGS
 from sockscope.tui.app_options import AppOptions
 from sockscope.tui.file_service import FileService
-from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.screens.main_screen import MainScreen
 from sockscope.tui.tabs.live_tab import LiveTab
 from sockscope.tui.tabs.tab_set import TabSet
-from sockscope.tui.widgets.composer import Composer
-from sockscope.tui.widgets.inspector import Inspector
 from sockscope.tui.widgets.session_view import SessionView
 from sockscope.tui.workspace import Workspace
 
@@ -71,6 +68,12 @@ class SockscopeApp(App[None]):
         self.tabs = TabSet(self)
         self._history: ComposeHistory | None = None
         self._journals: list[Path] = []
+        if self.options.proxy is not None:  # sockscope proxy: its tab first
+            from sockscope.tui.proxy.home_tab import ProxyHomeTab
+
+            home = ProxyHomeTab(self, self.options.proxy)
+            self.tabs.first(home, lambda: home.screen)
+            return
         settings = settings or ConnectionSettings()
         first = self._live_tab(
             settings,
@@ -116,7 +119,13 @@ class SockscopeApp(App[None]):
 
     @property
     def files(self) -> FileService:
-        return self.live.files
+        """The file work of the tab shown, else of the first live tab."""
+        return self.tab_files or self.live.files
+
+    @property
+    def tab_files(self) -> FileService | None:
+        """The file work of the tab shown (None: the proxy's tab, which saves nothing)."""
+        return self.tabs.current.files if self.tabs.current is not None else None
 
     @property
     def settings(self) -> ConnectionSettings:
@@ -145,8 +154,10 @@ class SockscopeApp(App[None]):
 
     async def _begin_session(self) -> None:
         """Load the composer's history, begin the first tab, open the others asked for."""
-        first = self.live
         self._history = self._load_history()
+        first = self.tabs.current
+        if not isinstance(first, LiveTab):
+            return
         first.history = self._history
         first.begin()
         if self.options.more:
@@ -225,8 +236,9 @@ class SockscopeApp(App[None]):
     def _handle_exception(self, error: Exception) -> None:
         """An unguarded bug ends the app: flush the journals and keep a full copy first."""
         self._flush_journals()
-        if self.survive_errors:
-            self.emergency_copy = self.files.save_emergency_copy()
+        files = self.tab_files
+        if self.survive_errors and files is not None:
+            self.emergency_copy = files.save_emergency_copy()
         super()._handle_exception(error)
 
     def _flush_journals(self) -> None:
@@ -236,10 +248,13 @@ class SockscopeApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While a log's viewer is on its way, only quitting: a screen that a key opened
         then would end up under the viewer (the progress dialog waits 0.25 s to show).
-        The live session's keys work only on its own screen."""
-        if self.files.opening_log and action != "quit":
+        The live session's keys work only on its own screen; the proxy's tab saves nothing."""
+        files = self.tab_files
+        if (files.opening_log and action != "quit") if files else action in ("save", "open"):
             return False
-        if action in LIVE_ACTIONS and self._shown_screen() is not self.main_screen:
+        if action in LIVE_ACTIONS and not (
+            isinstance(self.tabs.current, LiveTab) and self._shown_screen() is self.main_screen
+        ):
             # A log viewer or a replay is what the user sees: these would act on the
             # hidden live session. False also takes them off the key bar.
             return False
@@ -262,24 +277,10 @@ class SockscopeApp(App[None]):
     # imports (the replay and log formats pull in websockets and more; docs/performance.md).
 
     def action_help(self) -> None:
-        from sockscope.tui.screens.diff_screen import DiffScreen
+        from sockscope.tui.help_sections import help_sections
         from sockscope.tui.screens.help_screen import HelpScreen
-        from sockscope.tui.screens.log_viewer import LogViewerScreen
-        from sockscope.tui.screens.replay_screen import ReplayScreen
-        from sockscope.tui.widgets.collection_sidebar import CollectionSidebar
 
-        sections = [
-            ("Everywhere", APP_BINDINGS),
-            ("Tabs", TAB_HELP),
-            ("Saved log viewer", list(LogViewerScreen.BINDINGS)),
-            ("Replay", list(ReplayScreen.BINDINGS)),
-            ("Replay diff", list(DiffScreen.BINDINGS)),
-            ("Message log", list(MessageLog.BINDINGS) + list(SessionView.BINDINGS)),
-            ("Inspector", list(Inspector.BINDINGS)),
-            ("Composer", list(Composer.BINDINGS)),
-            ("Collection", list(MainScreen.BINDINGS) + list(CollectionSidebar.BINDINGS)),
-        ]
-        self.push_screen(HelpScreen(sections, dict(self.options.config.keymap)))
+        self.push_screen(HelpScreen(help_sections(), dict(self.options.config.keymap)))
 
     # The live session's keys work from every screen (a log viewer's too), as app keys.
 
@@ -318,8 +319,9 @@ class SockscopeApp(App[None]):
 
     def action_filter(self) -> None:
         """Open the filter of the session shown now (live, a saved log, or a replay)."""
-        views = self.screen.query(SessionView)
-        (views.first() if views else self.main_screen.session_view).open_filter()
+        views = self._shown_screen().query(SessionView)
+        if views:
+            views.first().open_filter()
 
     async def action_new_tab(self) -> None:
         await self.open_tab()
@@ -328,6 +330,9 @@ class SockscopeApp(App[None]):
         current = self.tabs.current
         if len(self.tabs) < 2 or current is None:
             self.notify("The only tab: ctrl+q quits.", timeout=3)
+            return
+        if not current.closable:
+            self.notify("The proxy's tab stays while it runs: ctrl+q quits.", timeout=3)
             return
         await self.tabs.close(current)
 

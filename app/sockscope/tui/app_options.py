@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from sockscope.core.proxy.setup import ProxySetup
     from sockscope.core.settings import ConnectionSettings
     from sockscope.core.workspace.saved import SavedConnection
 
@@ -42,3 +43,5 @@ class AppOptions(NamedTuple):
     """More connections to open at start, each in a tab of its own (``sockscope URL URL``)."""
     journal_for: Callable[[str], Path] | None = None
     """Where a new tab's journal goes, by its URL; None keeps new tabs in memory only."""
+    proxy: ProxySetup | None = None
+    """Run this proxy (``sockscope proxy``): its tab first, a tab per client connection."""

@@ -56,7 +56,7 @@ from sockscope.tui.worker import SocketWorker
 from sockscope.tui.workspace import Workspace
 
 
-def _how_it_ended(event: ConnectionEvent | None) -> str | None:
+def how_it_ended(event: ConnectionEvent | None) -> str | None:
     """What the status line says after the connection ended: the failure or close."""
     if isinstance(event, Failed):
         return event.message
@@ -228,7 +228,7 @@ class MainScreen(Screen[None]):
                 tuple(opened.extensions) if opened else (),
                 self._latency if session.state is ReadyState.OPEN else None,
                 reconnect_in,
-                _how_it_ended(session.last_event),
+                how_it_ended(session.last_event),
                 session.max_frames,
                 session.journal is not None,
                 offered_subprotocols(opened) if opened else (),

@@ -27,6 +27,13 @@ _STATES = {
 }
 
 
+def session_state(session: Session) -> TabState:
+    """What the tab bar shows of a connection's session: its readyState, or a failure."""
+    if session.state is ReadyState.CLOSED and isinstance(session.last_event, Failed):
+        return TabState.FAILED
+    return _STATES[session.state]
+
+
 def url_title(url: str) -> str:
     """``host:port/path``: what tells two connections apart in a narrow tab."""
     if not url:
@@ -54,7 +61,9 @@ class LiveTab(Tab):
         self.main_screen = MainScreen(
             settings, session, focus_composer=self.connect_now, workspace=workspace
         )
-        self.files = FileService(app, session, lambda: self.main_screen.settings.url, journal_path)
+        self.files: FileService = FileService(
+            app, session, lambda: self.main_screen.settings.url, journal_path
+        )
         self.history: ComposeHistory | None = None
         """The composer's history, shared by every live tab (set before :meth:`begin`)."""
 
@@ -66,10 +75,7 @@ class LiveTab(Tab):
         return url_title(self.main_screen.settings.url)
 
     def state(self) -> TabState:
-        session = self.session
-        if session.state is ReadyState.CLOSED and isinstance(session.last_event, Failed):
-            return TabState.FAILED
-        return _STATES[session.state]
+        return session_state(self.session)
 
     def rows(self) -> int:
         store = self.session.store

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from sockscope.tui.file_service import FileService
+
 
 class TabState(Enum):
     """What the tab bar shows before a tab's title: a glyph and the style it is drawn in."""
@@ -43,6 +45,8 @@ class Tab:
     mode: str = ""
     """The Textual mode the tab runs in (set when it is added)."""
     closable = True
+    files: FileService | None = None
+    """ctrl+s saves (and ctrl+o opens) through it; None: the tab has no session to save."""
 
     @property
     def screen(self) -> Screen[None]:
