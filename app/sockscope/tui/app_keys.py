@@ -68,7 +68,10 @@ APP_BINDINGS: list[BindingType] = [
     ),
 ]
 
-#: Opening, closing and going through tabs.
+#: Opening, closing and going through tabs. Priority: before a focused widget's own keys.
+#: alt+1…9 reach the app only from terminals that report modified keys (the kitty
+#: keyboard protocol); elsewhere ESC + digit arrives, which Textual reads as macOS's
+#: Option+digit character: alt+←/→ and ctrl+PgUp/PgDn work in every terminal.
 TAB_BINDINGS: list[BindingType] = [
     Binding(
         "ctrl+n",
@@ -76,6 +79,7 @@ TAB_BINDINGS: list[BindingType] = [
         "New tab",
         id="new_tab",
         show=False,
+        priority=True,
         tooltip="Open another connection in a tab of its own",
     ),
     Binding(
@@ -84,18 +88,29 @@ TAB_BINDINGS: list[BindingType] = [
         "Close tab",
         id="close_tab",
         show=False,
+        priority=True,
         tooltip="Close the tab shown (its connection closes: 1001 going away)",
     ),
-    Binding("ctrl+pagedown,alt+right", "step_tab(1)", "Next tab", id="next_tab", show=False),
+    Binding(
+        "ctrl+pagedown,alt+right",
+        "step_tab(1)",
+        "Next tab",
+        id="next_tab",
+        show=False,
+        priority=True,
+    ),
     Binding(
         "ctrl+pageup,alt+left",
         "step_tab(-1)",
         "Previous tab",
         id="previous_tab",
         show=False,
+        priority=True,
     ),
     *(
-        Binding(f"alt+{n}", f"show_tab({n})", f"Tab {n}", id=f"show_tab.{n}", show=False)
+        Binding(
+            f"alt+{n}", f"show_tab({n})", f"Tab {n}", id=f"show_tab.{n}", show=False, priority=True
+        )
         for n in range(1, 10)
     ),
 ]
