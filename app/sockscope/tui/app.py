@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from sockscope.tui.file_service import FileService
 from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.screens.main_screen import MainScreen
 from sockscope.tui.tabs.live_tab import LiveTab
+from sockscope.tui.tabs.log_tab import show_log_tab
 from sockscope.tui.tabs.tab_set import TabSet
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.inspector import Inspector
@@ -94,17 +96,17 @@ class SockscopeApp(App[None]):
         if journal_path is not None:
             self._journals.append(journal_path)
         workspace = Workspace(dict(self.options.env), self.options.collection, saved)
-        return LiveTab(
+        tab = LiveTab(
             self, settings, session, workspace, connect_now=connect_now, journal_path=journal_path
         )
+        tab.files.show_log = partial(show_log_tab, self.tabs)
+        return tab
 
     @property
     def live(self) -> LiveTab:
         """The live tab shown, or when another kind is, the first live tab."""
         current = self.tabs.current
-        if isinstance(current, LiveTab):
-            return current
-        return next(tab for tab in self.tabs if isinstance(tab, LiveTab))
+        return current if isinstance(current, LiveTab) else self.live_tabs()[0]
 
     @property
     def main_screen(self) -> MainScreen:
@@ -165,11 +167,16 @@ class SockscopeApp(App[None]):
         return history
 
     async def open_tab(
-        self, settings: ConnectionSettings | None = None, *, connect_now: bool = False
+        self,
+        settings: ConnectionSettings | None = None,
+        *,
+        connect_now: bool = False,
+        saved: SavedConnection | None = None,
     ) -> LiveTab:
-        """A new live tab, shown: connecting to ``settings`` at once if asked to."""
+        """A new live tab, shown: connecting to ``settings`` (of ``saved``) if asked to."""
         settings = settings or ConnectionSettings()
-        tab = self._live_tab(settings, Session(), connect_now, self._journal_for(settings.url))
+        journal = self._journal_for(settings.url)
+        tab = self._live_tab(settings, Session(), connect_now, journal, saved)
         tab.history = self._history
         await self.tabs.show(self.tabs.add(tab))
         self.call_after_refresh(tab.begin)
@@ -234,14 +241,13 @@ class SockscopeApp(App[None]):
             tab.session.flush_journal()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While a log's viewer is on its way, only quitting: a screen that a key opened
-        then would end up under the viewer (the progress dialog waits 0.25 s to show).
+        """While a log is on its way, only quitting: no dialog or tab may come between (its
+        progress dialog shows after 0.25 s, its tab when the first rows are read).
         The live session's keys work only on its own screen."""
         if self.files.opening_log and action != "quit":
             return False
         if action in LIVE_ACTIONS and self._shown_screen() is not self.main_screen:
-            # A log viewer or a replay is what the user sees: these would act on the
-            # hidden live session. False also takes them off the key bar.
+            # A log or a replay is shown: False also takes these off the key bar.
             return False
         if action == "toggle_rules":
             settings = self.main_screen.settings
@@ -326,8 +332,8 @@ class SockscopeApp(App[None]):
 
     async def action_close_tab(self) -> None:
         current = self.tabs.current
-        if len(self.tabs) < 2 or current is None:
-            self.notify("The only tab: ctrl+q quits.", timeout=3)
+        if current is None or not self.tabs.can_close(current):
+            self.notify("The last live tab: ctrl+q quits.", timeout=3)
             return
         await self.tabs.close(current)
 

@@ -43,6 +43,10 @@ class Tab:
     mode: str = ""
     """The Textual mode the tab runs in (set when it is added)."""
     closable = True
+    alone = True
+    """It may be the only tab left (a log's may not: the app needs a live session)."""
+    opener: Tab | None = None
+    """The tab it was opened from: shown again when it closes (if still open)."""
 
     @property
     def screen(self) -> Screen[None]:
