@@ -140,13 +140,9 @@ class SockscopeApp(App[None]):
         self.call_after_refresh(self._begin_session)
         if self.options.notice:
             self.notify(self.options.notice, title="URL")
-        if self.options.open_path is not None:
-            from sockscope.tui.screens.file_screens import OpenRequest
-
-            self.files.open_log(OpenRequest(self.options.open_path, None))
 
     async def _begin_session(self) -> None:
-        """Load the composer's history, begin the first tab, open the others asked for."""
+        """Load the composer's history, begin the first tab, open the other tabs, then the log."""
         first = self.live
         self._history = self._load_history()
         first.history = self._history
@@ -155,6 +151,10 @@ class SockscopeApp(App[None]):
             for settings in self.options.more:
                 await self.open_tab(settings, connect_now=True)
             await self.tabs.show(first)
+        if self.options.open_path is not None:
+            from sockscope.tui.screens.file_screens import OpenRequest
+
+            self.files.open_log(OpenRequest(self.options.open_path, None))
 
     def _load_history(self) -> ComposeHistory | None:
         if self.options.history_path is None:

@@ -40,7 +40,7 @@ class LogViewerScreen(Screen[None]):
         Binding(
             "escape",
             "app.close_tab",
-            "Close",
+            "Close log",
             id="viewer.back",
             tooltip="Close the log's tab: back to the tab it was opened from",
         ),
