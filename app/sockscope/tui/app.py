@@ -143,7 +143,7 @@ class SockscopeApp(App[None]):
 
     async def _begin_session(self) -> None:
         """Load the composer's history, begin the first tab, open the other tabs, then the log."""
-        first = self.live
+        first = self.live_tabs()[0]  # (a key may have shown another tab already)
         self._history = self._load_history()
         first.history = self._history
         first.begin()
