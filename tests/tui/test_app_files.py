@@ -141,10 +141,13 @@ async def test_a_progress_dialog_shows_only_while_the_viewer_is_slow_to_come(
             screens.append(type(app.screen).__name__)
             await pilot.pause(0.005)
         await wait_for(pilot, lambda: not app.screen.rows_loading)  # type: ignore[attr-defined]
-        assert [type(s) for s in app.screen_stack][1:] == [LogViewerScreen]  # none left over
+        assert [type(s) for s in app.screen_stack] == [LogViewerScreen]  # a tab of its own
         assert ("ProgressScreen" in screens) is slow
         await pilot.pause(0.1)
         assert "hello" in visible_text(app.screen.query_one(MessageLog))
+        await pilot.press("escape")  # back in the live tab: no dialog left over there
+        await wait_for(pilot, lambda: len(app.tabs) == 1)
+        assert app.screen_stack == [app.main_screen]
 
 
 async def test_open_at_start_and_a_damaged_log_keeps_what_loaded(tmp_path: Path) -> None:

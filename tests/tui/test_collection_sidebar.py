@@ -86,8 +86,8 @@ def labels(app: SockscopeApp) -> list[str]:
     return found
 
 
-async def choose(pilot: object, app: SockscopeApp, name: str) -> None:
-    """Move the tree's cursor to ``name`` and press enter, as a user does."""
+async def choose(pilot: object, app: SockscopeApp, name: str, key: str = "enter") -> None:
+    """Move the tree's cursor to ``name`` and press enter (or ``key``), as a user does."""
     names = tree(app)
     names.focus()
     for line in range(names.last_line + 1):
@@ -97,7 +97,7 @@ async def choose(pilot: object, app: SockscopeApp, name: str) -> None:
             break
     else:
         raise AssertionError(f"{name} not in the tree: {labels(app)}")
-    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.press(key)  # type: ignore[attr-defined]
 
 
 async def test_choosing_a_saved_connection_connects_with_its_headers(
@@ -228,7 +228,7 @@ async def test_the_palette_opens_saved_connections_and_offers_their_messages(
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: "api" in labels(app))
         titles = [entry.title for entry in app.palette_entries]
-        assert titles == ["Connect: team/api"]
+        assert titles == ["Connect: team/api", "Connect in a new tab: team/api"]
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"team/api")
@@ -237,7 +237,7 @@ async def test_the_palette_opens_saved_connections_and_offers_their_messages(
         await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
         assert recorder.headers[-1]["x-token"] == TOKEN
         titles = [entry.title for entry in app.palette_entries]
-        assert titles == ["Connect: team/api", "Saved message: hello", "Saved message: plain"]
+        assert titles[2:] == ["Saved message: hello", "Saved message: plain"]
         next(e for e in app.palette_entries if e.title.endswith("plain")).run()
         await pilot.pause()
         assert app.main_screen.composer.editor.text == "just text"

@@ -18,6 +18,7 @@ from sockscope.tui.file_service import FileService
 from sockscope.tui.log.message_log import MessageLog
 from sockscope.tui.screens.file_screens import OpenRequest, SaveScreen
 from sockscope.tui.screens.log_viewer import LogViewerScreen
+from sockscope.tui.tabs.tab_set import TabSet
 
 from .helpers import visible_text, wait_for
 
@@ -27,10 +28,12 @@ SIZE = (140, 36)
 
 
 class HostApp(App[None]):
-    """Just enough app for the service: it shows dialogs and runs threads."""
+    """Just enough app for the service: it shows dialogs and runs threads (and has the
+    tabs a log viewer's tab bar draws: none, so the viewer is pushed over the screen)."""
 
     def __init__(self, session: Session, journal: Path | None = None) -> None:
         super().__init__()
+        self.tabs = TabSet(self)
         self.files = FileService(self, session, lambda: URL, journal)
 
 

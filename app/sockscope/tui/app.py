@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,9 @@ from sockscope.tui.app_keys import APP_BINDINGS, LIVE_ACTIONS, TAB_BINDINGS
 from sockscope.tui.app_options import AppOptions
 from sockscope.tui.file_service import FileService
 from sockscope.tui.screens.main_screen import MainScreen
+from sockscope.tui.tabs.journal_paths import JournalPaths
 from sockscope.tui.tabs.live_tab import LiveTab
+from sockscope.tui.tabs.log_tab import show_log_tab
 from sockscope.tui.tabs.tab_set import TabSet
 from sockscope.tui.widgets.session_view import SessionView
 from sockscope.tui.workspace import Workspace
@@ -67,7 +70,7 @@ class SockscopeApp(App[None]):
         messages: the sidebar keeps this list)."""
         self.tabs = TabSet(self)
         self._history: ComposeHistory | None = None
-        self._journals: list[Path] = []
+        self._journals = JournalPaths(self.options.journal_for)
         if self.options.proxy is not None:  # sockscope proxy: its tab first
             from sockscope.tui.proxy.home_tab import ProxyHomeTab
 
@@ -94,20 +97,19 @@ class SockscopeApp(App[None]):
     ) -> LiveTab:
         if self.options.max_frames is not None:
             session.max_frames = self.options.max_frames
-        if journal_path is not None:
-            self._journals.append(journal_path)
         workspace = Workspace(dict(self.options.env), self.options.collection, saved)
-        return LiveTab(
+        journal_path = self._journals.keep(journal_path)
+        tab = LiveTab(
             self, settings, session, workspace, connect_now=connect_now, journal_path=journal_path
         )
+        tab.files.show_log = partial(show_log_tab, self.tabs)
+        return tab
 
     @property
     def live(self) -> LiveTab:
         """The live tab shown, or when another kind is, the first live tab."""
         current = self.tabs.current
-        if isinstance(current, LiveTab):
-            return current
-        return next(tab for tab in self.tabs if isinstance(tab, LiveTab))
+        return current if isinstance(current, LiveTab) else self.live_tabs()[0]
 
     @property
     def main_screen(self) -> MainScreen:
@@ -147,23 +149,24 @@ class SockscopeApp(App[None]):
         self.call_after_refresh(self._begin_session)
         if self.options.notice:
             self.notify(self.options.notice, title="URL")
-        if self.options.open_path is not None:
-            from sockscope.tui.screens.file_screens import OpenRequest
-
-            self.files.open_log(OpenRequest(self.options.open_path, None))
 
     async def _begin_session(self) -> None:
-        """Load the composer's history, begin the first tab, open the others asked for."""
+        """Load the composer's history, begin the first tab, open the other tabs, then the log."""
         self._history = self._load_history()
-        first = self.tabs.current
-        if not isinstance(first, LiveTab):
+        live = self.live_tabs()  # (a key may have shown another tab already)
+        if not live:  # sockscope proxy: its tabs begin on their own
             return
+        first = live[0]
         first.history = self._history
         first.begin()
         if self.options.more:
             for settings in self.options.more:
                 await self.open_tab(settings, connect_now=True)
             await self.tabs.show(first)
+        if self.options.open_path is not None:
+            from sockscope.tui.screens.file_screens import OpenRequest
+
+            self.files.open_log(OpenRequest(self.options.open_path, None))
 
     def _load_history(self) -> ComposeHistory | None:
         if self.options.history_path is None:
@@ -176,30 +179,24 @@ class SockscopeApp(App[None]):
         return history
 
     async def open_tab(
-        self, settings: ConnectionSettings | None = None, *, connect_now: bool = False
+        self,
+        settings: ConnectionSettings | None = None,
+        *,
+        connect_now: bool = False,
+        saved: SavedConnection | None = None,
     ) -> LiveTab:
-        """A new live tab, shown: connecting to ``settings`` at once if asked to."""
+        """A new live tab, shown: connecting to ``settings`` (of ``saved``) if asked to."""
         settings = settings or ConnectionSettings()
-        tab = self._live_tab(settings, Session(), connect_now, self._journal_for(settings.url))
+        journal = self._journals.for_url(settings.url)
+        tab = self._live_tab(settings, Session(), connect_now, journal, saved)
         tab.history = self._history
         await self.tabs.show(self.tabs.add(tab))
         self.call_after_refresh(tab.begin)
         return tab
 
-    def _journal_for(self, url: str) -> Path | None:
-        """A journal of its own for a new tab: never one another tab writes."""
-        if self.options.journal_for is None:
-            return None
-        path = first = self.options.journal_for(url)
-        number = 2
-        while path in self._journals or path.exists():
-            path = first.with_stem(f"{first.stem}-{number}")
-            number += 1
-        return path
-
     def journals(self) -> list[Path]:
         """Every journal a tab of this run was given (closed tabs' too), first tab first."""
-        return list(self._journals)
+        return list(self._journals.given)
 
     def live_tabs(self) -> list[LiveTab]:
         return [tab for tab in self.tabs if isinstance(tab, LiveTab)]
@@ -246,17 +243,19 @@ class SockscopeApp(App[None]):
             tab.session.flush_journal()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While a log's viewer is on its way, only quitting: a screen that a key opened
-        then would end up under the viewer (the progress dialog waits 0.25 s to show).
+        """While a log is on its way, only quitting: no dialog or tab may come between (its
+        progress dialog shows after 0.25 s, its tab when the first rows are read).
         The live session's keys work only on its own screen; the proxy's tab saves nothing."""
-        files = self.tab_files
-        if (files.opening_log and action != "quit") if files else action in ("save", "open"):
+        current = self.tabs.current
+        if current is not None and not current.has_session:
+            if action in ("save", "open"):
+                return False
+        elif self.files.opening_log and action != "quit":
             return False
         if action in LIVE_ACTIONS and not (
-            isinstance(self.tabs.current, LiveTab) and self._shown_screen() is self.main_screen
+            isinstance(current, LiveTab) and self._shown_screen() is self.main_screen
         ):
-            # A log viewer or a replay is what the user sees: these would act on the
-            # hidden live session. False also takes them off the key bar.
+            # A log or a replay is shown: False also takes these off the key bar.
             return False
         if action == "toggle_rules":
             settings = self.main_screen.settings
@@ -328,8 +327,8 @@ class SockscopeApp(App[None]):
 
     async def action_close_tab(self) -> None:
         current = self.tabs.current
-        if len(self.tabs) < 2 or current is None:
-            self.notify("The only tab: ctrl+q quits.", timeout=3)
+        if current is None or not self.tabs.can_close(current):
+            self.notify("The last live tab: ctrl+q quits.", timeout=3)
             return
         if not current.closable:
             self.notify("The proxy's tab stays while it runs: ctrl+q quits.", timeout=3)

@@ -1,6 +1,6 @@
 """Saving, opening and journaling sessions: the app's file work, as a small service.
 
-The app owns one :class:`FileService` over its live session; ctrl+s and ctrl+o, the
+Each live tab owns one :class:`FileService` over its session; ctrl+s and ctrl+o, the
 journal and the emergency copy all go through it. File work runs in threads so the UI
 keeps drawing while a million rows are read or written.
 """
@@ -27,6 +27,7 @@ from sockscope.tui.save_source import SaveSource, ShowsSession
 if TYPE_CHECKING:
     from sockscope.core.formats.model import LoadedLog, LogHeader
     from sockscope.tui.screens.file_screens import OpenRequest, SaveRequest
+    from sockscope.tui.screens.log_viewer import LogViewerScreen
     from sockscope.tui.screens.progress_screen import ProgressScreen
 
 #: How long opening a log may take before a progress dialog shows (seconds).
@@ -36,8 +37,8 @@ FIRST_PAINT_WAIT = 0.5
 
 
 class FileService:
-    """ctrl+s saves the session on screen, ctrl+o opens a log in a viewer; the journal runs
-    throughout. Dialogs, notices and threads go through ``app``."""
+    """ctrl+s saves the session on screen, ctrl+o opens a log in a viewer (a tab of its
+    own); the journal runs throughout. Dialogs, notices and threads go through ``app``."""
 
     def __init__(
         self,
@@ -48,6 +49,9 @@ class FileService:
     ) -> None:
         """``url``: the live connection's URL now (the header of what is saved)."""
         self.app = app
+        self.show_log: Callable[[LogViewerScreen], object] = app.push_screen
+        """Shows an opened log's viewer: pushed over the screen shown here; the app's
+        live tabs show it in a tab of its own."""
         self.session = session
         self._url = url
         self.journal_path = journal_path
@@ -159,9 +163,8 @@ class FileService:
             self._set_opening_log(False)
             viewer.append(LogViewerScreen(request.path.name, log, loading=True, painted=painted))
             if dialog:
-                self.app.switch_screen(viewer[0])  # in place of the progress dialog
-            else:
-                self.app.push_screen(viewer[0])
+                dialog[0].dismiss()
+            self.show_log(viewer[0])
 
         def started(log: LoadedLog) -> None:
             """In the loading thread: show the viewer, and let it paint before going on.

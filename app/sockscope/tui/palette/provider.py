@@ -1,4 +1,5 @@
-"""The palette's provider: the keys' commands, copy-as, themes, and the sidebar's own."""
+"""The palette's provider: the keys' commands, the open tabs, copy-as, themes, and the
+sidebar's own."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from sockscope.core.text.display import safe_line
 from sockscope.tui.palette.actions import binding_entries
 from sockscope.tui.palette.copy_as import copy_as_entries
 from sockscope.tui.palette.entries import PaletteEntry
@@ -27,11 +29,30 @@ def theme_entries(app: SockscopeApp) -> list[PaletteEntry]:
     ]
 
 
+def tab_entries(app: SockscopeApp, keyed: list[PaletteEntry]) -> list[PaletteEntry]:
+    """``Tab 2: host/path``: one command an open tab, with its key's (alt+2) where it has one."""
+    by_ids = {entry.binding_ids: entry for entry in keyed}
+    entries = []
+    for number, tab in enumerate(app.tabs, 1):
+        key = by_ids.get((f"show_tab.{number}",))
+        entries.append(
+            PaletteEntry(
+                f"Tab {number}: {safe_line(tab.title())}",
+                key.help if key else "Show this tab",
+                partial(app.tabs.show, tab),
+                key.binding_ids if key else (),
+            )
+        )
+    return entries
+
+
 def palette_entries(app: SockscopeApp, screen: Screen[object]) -> list[PaletteEntry]:
-    """What the palette lists with nothing typed, over ``screen``: the keys' commands,
-    copy-as (of the live connection), then what the app adds (``palette_entries``)."""
-    keymap = dict(app.options.config.keymap)
-    return [*binding_entries(screen, keymap), *copy_as_entries(app), *app.palette_entries]
+    """What the palette lists with nothing typed, over ``screen``: the keys' commands, the
+    open tabs (in place of the keys that show tab N), copy-as (of the live connection),
+    then what the app adds (``palette_entries``)."""
+    keyed = binding_entries(screen, dict(app.options.config.keymap))
+    keys = [entry for entry in keyed if not entry.binding_ids[0].startswith("show_tab.")]
+    return [*keys, *tab_entries(app, keyed), *copy_as_entries(app), *app.palette_entries]
 
 
 class SockscopeCommands(Provider):

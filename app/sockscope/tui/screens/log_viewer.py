@@ -1,4 +1,4 @@
-"""A saved log, opened from disk, shown beside the live session (which keeps running)."""
+"""A saved log, opened from disk, in a tab beside the live sessions (which keep running)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from sockscope.tui.screens.replay_screen import ReplayScreen
 from sockscope.tui.screens.replay_setup import ReplayRequest, ReplaySetupScreen
 from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.session_view import SessionView
+from sockscope.tui.widgets.tab_bar import TabBar
 from sockscope.tui.widgets.viewer_title import ViewerTitle, describe_log
 
 #: How often, at most, the viewer shows the rows of a log still loading (seconds).
@@ -30,13 +31,19 @@ PROGRESS_INTERVAL = 0.25
 
 
 class LogViewerScreen(Screen[None]):
-    """Log, inspector and filter over a loaded store; escape goes back to the live session.
+    """Log, inspector and filter over a loaded store; escape closes the log's tab.
 
     ctrl+r replays the log's client messages (see :mod:`~sockscope.tui.screens.replay_screen`).
     """
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back to live", id="viewer.back"),
+        Binding(
+            "escape",
+            "app.close_tab",
+            "Close log",
+            id="viewer.back",
+            tooltip="Close the log's tab: back to the tab it was opened from",
+        ),
         Binding("ctrl+f", "filter", "Filter", id="viewer.filter"),
         Binding(
             "ctrl+r",
@@ -68,6 +75,7 @@ class LogViewerScreen(Screen[None]):
         """When the loading thread last told that rows grew (monotonic seconds)."""
 
     def compose(self) -> ComposeResult:
+        yield TabBar()
         yield ViewerTitle(self._title, id="viewer-title")
         # A recording opens at its first row, like a file in a pager: and while a big log
         # loads, nothing but the title line and the scrollbar is drawn again (cheap).

@@ -274,7 +274,7 @@ class MainScreen(Screen[None]):
 
     @on(CollectionSidebar.Chosen)
     def _saved_chosen(self, message: CollectionSidebar.Chosen) -> None:
-        self.saved_connections.open(message.saved)
+        self.saved_connections.open(message.saved, new_tab=message.new_tab)
 
     @on(CollectionSidebar.SaveRequested)
     def _save_requested(self, message: CollectionSidebar.SaveRequested) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sockscope.core.settings import SettingsError
 from sockscope.core.text.display import safe_line
 from sockscope.tui.palette.entries import PaletteEntry
+from sockscope.tui.workspace import Workspace
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,10 +51,14 @@ class SavedConnections:
             sidebar.show(collection)
             self._connections = [
                 PaletteEntry(
-                    f"Connect: {'/'.join((*entry.folder, entry.connection.name))}",
-                    "Open the saved connection and connect · "
+                    f"{verb}: {'/'.join((*entry.folder, entry.connection.name))}",
+                    f"Open the saved connection and connect{where} · "
                     + safe_line(entry.connection.settings.url),
-                    partial(self.open, entry.connection),
+                    partial(self.open, entry.connection, new_tab=new_tab),
+                )
+                for verb, where, new_tab in (
+                    ("Connect", "", False),
+                    ("Connect in a new tab", " in a tab of its own", True),
                 )
                 for entry in collection.entries
             ]
@@ -89,12 +94,21 @@ class SavedConnections:
             sidebar.display = True
             sidebar.focus_names()
 
-    def open(self, saved: SavedConnection) -> None:
-        """Fill the panel with ``saved`` (variables resolved) and connect."""
+    def open(self, saved: SavedConnection, *, new_tab: bool = False) -> None:
+        """Fill the panel with ``saved`` (variables resolved) and connect; or connect it in
+        a new tab (``new_tab``), this tab's open saved connection staying as it is."""
+        workspace = Workspace(self.workspace.env, self.workspace.collection) if new_tab else None
         try:
-            settings = self.workspace.open(saved)
+            settings = (workspace or self.workspace).open(saved)
         except SettingsError as exc:
             self.screen.notify(str(exc), title=saved.name, severity="error", markup=False)
+            return
+        if new_tab:
+            from sockscope.tui.app import SockscopeApp
+
+            app = self.screen.app
+            if isinstance(app, SockscopeApp):
+                app.call_later(partial(app.open_tab, settings, connect_now=True, saved=saved))
             return
         self._offer_messages()
         self.screen.panel.load(settings)

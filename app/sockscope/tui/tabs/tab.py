@@ -46,7 +46,13 @@ class Tab:
     """The Textual mode the tab runs in (set when it is added)."""
     closable = True
     files: FileService | None = None
-    """ctrl+s saves (and ctrl+o opens) through it; None: the tab has no session to save."""
+    """ctrl+s saves (and ctrl+o opens) through it; None: the first live tab's does."""
+    has_session = True
+    """False for a tab with nothing to save (the proxy's own): ctrl+s and ctrl+o are off."""
+    alone = True
+    """It may be the only tab left (a log's may not: the app needs a live session)."""
+    opener: Tab | None = None
+    """The tab it was opened from: shown again when it closes (if still open)."""
 
     @property
     def screen(self) -> Screen[None]:

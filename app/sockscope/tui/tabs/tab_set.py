@@ -87,13 +87,21 @@ class TabSet:
             at = self._tabs.index(self.current)
             self.show(self._tabs[(at + by) % len(self._tabs)])
 
+    def can_close(self, tab: Tab) -> bool:
+        """Whether ``tab`` is open and closing it leaves a tab that may be alone."""
+        return tab in self._tabs and any(other.alone for other in self._tabs if other is not tab)
+
     async def close(self, tab: Tab) -> None:
-        """Close ``tab`` (never the last one): its neighbour is shown if it was."""
-        if len(self._tabs) < 2 or tab not in self._tabs:
+        """Close ``tab`` (if :meth:`can_close`): the tab it was opened from is shown if it
+        was, or else its neighbour."""
+        if not self.can_close(tab):
             return
         at = self._tabs.index(tab)
         if tab is self.current:
-            self.show(self._tabs[at + 1] if at + 1 < len(self._tabs) else self._tabs[at - 1])
+            if tab.opener in self._tabs:
+                self.show(tab.opener)
+            else:
+                self.show(self._tabs[at + 1] if at + 1 < len(self._tabs) else self._tabs[at - 1])
         self._tabs.remove(tab)
         self._seen.pop(tab.mode, None)
         self.changed.publish(None)

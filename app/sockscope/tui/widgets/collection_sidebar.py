@@ -1,6 +1,7 @@
 """The collection's sidebar: saved connections in a tree, grouped by folder.
 
-Enter (or a click) on a name opens that connection; ``s`` saves the panel's connection
+Enter (or a click) on a name opens that connection, ``t`` opens it in a new tab; ``s``
+saves the panel's connection
 over the open one, ``n`` as a new one (a name is asked), ``r`` reads the folder again.
 A file that cannot be used is shown in its place, marked, with its one sentence below
 the tree when it is highlighted; the others load as usual.
@@ -63,6 +64,14 @@ class CollectionSidebar(Vertical):
             tooltip="Save the connection as a new one",
         ),
         Binding(
+            "t",
+            "open_in_tab",
+            "New tab",
+            id="collection.open_tab",
+            show=False,
+            tooltip="Open the saved connection in a new tab and connect",
+        ),
+        Binding(
             "r",
             "reload",
             "Reload",
@@ -73,12 +82,15 @@ class CollectionSidebar(Vertical):
     ]
 
     class Chosen(Message):
-        """A saved connection was chosen: open it."""
+        """A saved connection was chosen: open it (in a new tab if ``new_tab``)."""
 
-        def __init__(self, sidebar: CollectionSidebar, saved: SavedConnection) -> None:
+        def __init__(
+            self, sidebar: CollectionSidebar, saved: SavedConnection, new_tab: bool = False
+        ) -> None:
             super().__init__()
             self.sidebar = sidebar
             self.saved = saved
+            self.new_tab = new_tab
 
         @property
         def control(self) -> CollectionSidebar:
@@ -168,11 +180,18 @@ class CollectionSidebar(Vertical):
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[Item]) -> None:
         event.stop()
-        data = event.node.data
+        self._choose(event.node.data, new_tab=False)
+
+    def _choose(self, data: Item, new_tab: bool) -> None:
         if isinstance(data, SavedConnection):
-            self.post_message(self.Chosen(self, data))
+            self.post_message(self.Chosen(self, data, new_tab))
         elif data is not None:
             self.notify(data.error, title="Cannot open", severity="error", markup=False)
+
+    def action_open_in_tab(self) -> None:
+        node = self.names.cursor_node
+        if node is not None:
+            self._choose(node.data, new_tab=True)
 
     def action_save(self, new: bool) -> None:
         self.post_message(self.SaveRequested(self, new))
