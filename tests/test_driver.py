@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 
+from drivers import until
 from sockscope.core.events import (
     Closed,
     CommandFailed,
@@ -55,12 +56,6 @@ def sent_texts(session: Session) -> list[bytes]:
 
 def kinds(session: Session, kind: Kind) -> int:
     return sum(1 for i in range(len(session.store)) if session.store.kind(i) is kind)
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.01)
 
 
 @asynccontextmanager

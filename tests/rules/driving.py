@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection, serve
 
-from sockscope.core.events import CommandFailed, DriverEvent
+from drivers import Driven, connected, until
 from sockscope.core.rules.plugin import RulesPlugin
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
-from sockscope.core.store.frames import Kind
-from sockscope.core.wire.commands import Connect
-from sockscope.core.wire.driver import Driver
 
 
 class Peer:
@@ -44,27 +40,14 @@ class Peer:
         await self.connection.send(text)
 
 
-class Driving:
+class Driving(Driven):
+    """A driver with the rules plug-in, serving, and the server it talks to."""
+
     def __init__(self, peer: Peer, **plugin_options: Any) -> None:
+        session = Session()
+        self.rules = RulesPlugin(session, **plugin_options)
+        super().__init__(session, self.rules)
         self.peer = peer
-        self.session = Session()
-        self.rules = RulesPlugin(self.session, **plugin_options)
-        self.events: list[DriverEvent] = []
-        self.driver = Driver(self.session, self.events.append, plugins=[self.rules])
-
-    def notes(self) -> list[str]:
-        store = self.session.store
-        return [store.info(i)["message"] for i in range(len(store)) if store.kind(i) is Kind.NOTE]
-
-    def failures(self) -> list[str]:
-        return [event.message for event in self.events if isinstance(event, CommandFailed)]
-
-
-async def until(test: Callable[[], object], timeout: float = 10.0) -> None:
-    """Wait until ``test()`` is true, failing after a generous ``timeout``."""
-    async with asyncio.timeout(timeout):
-        while not test():
-            await asyncio.sleep(0.01)
 
 
 @asynccontextmanager
@@ -83,11 +66,5 @@ async def driving(
             f"ws://127.0.0.1:{port}/", ping_interval=None, replies=replies, every=every
         )
         run = Driving(peer, **plugin_options)
-        serving = asyncio.create_task(run.driver.serve())
-        try:
-            run.driver.submit(Connect(settings))
-            await run.driver.wait_settled()
+        async with connected(run, settings):
             yield run
-        finally:
-            serving.cancel()
-            await asyncio.gather(serving, return_exceptions=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 
+from drivers import until
 from sockscope.core.rules.plugin import MAX_REPLIES_PER_SECOND
 from sockscope.core.store.frames import Kind
 from sockscope.core.wire.commands import SendText
 
-from .driving import driving, until
+from .driving import driving
 
 PONG = (('$.op == "ping"', '{"op":"pong","n":{{$.n}}}'),)
 

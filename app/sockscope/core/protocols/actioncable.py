@@ -20,6 +20,7 @@ from sockscope.core.protocols.base import (
     ProtocolLayer,
 )
 from sockscope.core.protocols.json_field import json_field
+from sockscope.core.protocols.json_frame import frame_json
 from sockscope.core.protocols.message import Direction, Message, MessageKind, Pairing
 from sockscope.core.protocols.summary import compact
 from sockscope.core.store.frames import Opcode
@@ -80,12 +81,9 @@ class ActionCableLayer(ProtocolLayer):
         return opcode is Opcode.TEXT and payload.replace(b" ", b"") == b'{"type":"welcome"}'
 
     def decode(self, direction: Direction, opcode: Opcode, payload: bytes) -> Sequence[Message]:
-        if opcode is not Opcode.TEXT:
-            return ()
-        try:
-            value = json.loads(payload)
-        except ValueError:
-            return (Message(MessageKind.ERROR, "not JSON", summary="not an Action Cable message"),)
+        value, instead = frame_json(opcode, payload, "not an Action Cable message")
+        if instead is not None:
+            return instead
         if not isinstance(value, dict):
             return (Message(MessageKind.ERROR, "not Action Cable", value, summary="not an object"),)
         return (_message(value),)

@@ -29,6 +29,7 @@ from sockscope.core.protocols.base import (
     ProtocolLayer,
 )
 from sockscope.core.protocols.json_field import json_field
+from sockscope.core.protocols.json_frame import frame_json
 from sockscope.core.protocols.message import Direction, Message, MessageKind, Pairing
 from sockscope.core.protocols.summary import compact
 from sockscope.core.store.frames import Opcode
@@ -121,10 +122,9 @@ class _GraphQLLayer(ProtocolLayer):
         return json.dumps({**value, "id": new_id}, ensure_ascii=False).encode()
 
     def decode(self, direction: Direction, opcode: Opcode, payload: bytes) -> Sequence[Message]:
-        try:
-            value = json.loads(payload)
-        except ValueError:
-            return (Message(MessageKind.ERROR, "not JSON", summary=f"not a {self.title} message"),)
+        value, instead = frame_json(opcode, payload, f"not a {self.title} message", text_only=False)
+        if instead is not None:
+            return instead
         if not isinstance(value, dict) or not isinstance(value.get("type"), str):
             return (Message(MessageKind.ERROR, "no type", value, summary=compact(value)),)
         return (self._message(value),)

@@ -19,6 +19,7 @@ from sockscope.core.protocols.base import (
     ProtocolLayer,
 )
 from sockscope.core.protocols.json_field import json_field
+from sockscope.core.protocols.json_frame import frame_json
 from sockscope.core.protocols.message import Direction, Message, MessageKind, Pairing
 from sockscope.core.protocols.summary import compact
 from sockscope.core.store.frames import Opcode
@@ -60,10 +61,9 @@ class JsonRpcLayer(ProtocolLayer):
         return bool(members) and all(_is_json_rpc(member) for member in members)
 
     def decode(self, direction: Direction, opcode: Opcode, payload: bytes) -> Sequence[Message]:
-        try:
-            value = json.loads(payload)
-        except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
-            return (Message(MessageKind.ERROR, "not JSON", summary="not a JSON-RPC message"),)
+        value, instead = frame_json(opcode, payload, "not a JSON-RPC message", text_only=False)
+        if instead is not None:
+            return instead
         members = value if isinstance(value, list) else [value]
         if not members:
             return (Message(MessageKind.ERROR, "empty batch", payload=value),)

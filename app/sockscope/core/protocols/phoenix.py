@@ -24,6 +24,7 @@ from sockscope.core.protocols.base import (
     ProtocolLayer,
 )
 from sockscope.core.protocols.json_field import json_field
+from sockscope.core.protocols.json_frame import frame_json
 from sockscope.core.protocols.message import Direction, Message, MessageKind, Pairing
 from sockscope.core.protocols.summary import compact
 from sockscope.core.settings import ConnectionSettings
@@ -87,12 +88,9 @@ class PhoenixLayer(ProtocolLayer):
         link.every(seconds if seconds > 0 else HEARTBEAT_EVERY, self.heartbeat)
 
     def decode(self, direction: Direction, opcode: Opcode, payload: bytes) -> Sequence[Message]:
-        if opcode is not Opcode.TEXT:
-            return ()
-        try:
-            value = json.loads(payload)
-        except ValueError:
-            return (Message(MessageKind.ERROR, "not JSON", summary="not a Phoenix message"),)
+        value, instead = frame_json(opcode, payload, "not a Phoenix message")
+        if instead is not None:
+            return instead
         if not (isinstance(value, list) and len(value) == 5):
             why = "not a [join_ref, ref, topic, event, payload] array"
             return (Message(MessageKind.ERROR, "not Phoenix V2", value, summary=why),)

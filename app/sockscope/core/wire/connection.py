@@ -91,7 +91,7 @@ class Connection:
 
     @property
     def reading_paused(self) -> bool:
-        """True while the server does not take what we write (we stop reading from it)."""
+        """True while the server takes none of the pongs we owe it (we stop reading from it)."""
         return self._stream is not None and self._stream.reading_paused
 
     async def run(self) -> Closed | Failed:

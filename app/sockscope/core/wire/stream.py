@@ -8,9 +8,13 @@ websockets, then hands the transport (``transport.set_protocol``) to a
 :class:`WireStream`, which from then on feeds the protocol through a
 :class:`~sockscope.core.wire.tap.FrameTap` and writes what it answers.
 
-A server may send pings and never read our pongs: they would pile up in the transport's
-write buffer without end. Past :data:`WRITE_LIMIT` of unsent bytes the stream stops
-reading (asyncio's ``pause_writing``) until the server has taken them.
+Past :data:`WRITE_LIMIT` of unsent bytes (asyncio's ``pause_writing``) our sends wait
+until the server has taken them, and reading goes on: a server that answers each message
+before it reads the next one waits for us to read its answers, and a client that stopped
+reading while its sends waited would wait for that server for ever. What we write by
+ourselves in answer to what we read (pongs) has no sender to hold back: a server may send
+pings and never read our pongs. Past :data:`REPLY_LIMIT` of such replies written while the
+server takes nothing, the stream stops reading until the server has taken them.
 """
 
 from __future__ import annotations
@@ -27,8 +31,10 @@ from websockets.protocol import OPEN
 from sockscope.core.wire.read_size import READ_SIZE, ReadSizer, read_sizer
 from sockscope.core.wire.tap import FrameTap
 
-#: Bytes written but not yet taken by the server past which we stop reading from it.
+#: Bytes written but not yet taken by the server past which our sends wait.
 WRITE_LIMIT = 1024 * 1024
+#: Bytes of replies (pongs) written while past WRITE_LIMIT after which we stop reading.
+REPLY_LIMIT = 64 * 1024
 
 OnOpen = Callable[["HandshakeConnection", Response], "WireStream"]
 """Called once the handshake succeeded, before any frame: builds the stream to hand over to."""
@@ -118,8 +124,12 @@ class WireStream(asyncio.Protocol):
         self._sizer = read_sizer if tap.splitter is not None else None
         self._closer: asyncio.TimerHandle | None = None
         self._drained: asyncio.Future[None] | None = None
+        self.writing_paused = False
+        """True while the server has not taken WRITE_LIMIT bytes we wrote: our sends wait."""
+        self._replies = 0
+        """Bytes of replies written since writing paused."""
         self.reading_paused = False
-        """True while the server has not taken WRITE_LIMIT bytes we wrote: we stop reading."""
+        """True while the server takes none of REPLY_LIMIT bytes of replies: we stop reading."""
         self.lost = asyncio.Event()
         """Set once the TCP connection is gone."""
         transport.set_write_buffer_limits(high=WRITE_LIMIT)
@@ -142,7 +152,7 @@ class WireStream(asyncio.Protocol):
                 sizer.set(READ_SIZE)
             else:
                 sizer.fit(len(data), splitter.recorded - before)
-        self.flush()
+        self._replied(self.flush())
 
     def eof_received(self) -> None:
         self.tap.receive_eof()
@@ -156,10 +166,11 @@ class WireStream(asyncio.Protocol):
         self.lost.set()
 
     def pause_writing(self) -> None:
-        self.reading_paused = True
-        self.transport.pause_reading()
+        self.writing_paused = True
+        self._replies = 0
 
     def resume_writing(self) -> None:
+        self.writing_paused = False
         if self.reading_paused:
             self.reading_paused = False
             if not self.transport.is_closing():
@@ -170,14 +181,28 @@ class WireStream(asyncio.Protocol):
 
     # -- writing ----------------------------------------------------------------------------
 
-    def flush(self) -> None:
-        """Write what the protocol has to send; after a close, give the server a deadline."""
+    def _replied(self, written: int) -> None:
+        """Stop reading once the replies to what we read pile up unsent (a ping flood)."""
+        if not self.writing_paused or self.reading_paused:
+            return
+        self._replies += written
+        if self._replies > REPLY_LIMIT:
+            self.reading_paused = True
+            self.transport.pause_reading()
+
+    def flush(self) -> int:
+        """Write what the protocol has to send; after a close, give the server a deadline.
+
+        Returns how many bytes were written.
+        """
         transport = self.transport
+        written = 0
         for data in self.tap.outgoing():
             if transport.is_closing():
                 break
             if data:
                 transport.write(data)
+                written += len(data)
             elif transport.can_write_eof():
                 transport.write_eof()
             else:
@@ -186,10 +211,11 @@ class WireStream(asyncio.Protocol):
             self._closer = asyncio.get_running_loop().call_later(
                 self._close_timeout, transport.abort
             )
+        return written
 
     async def drain(self) -> None:
         """Wait until the server has taken enough of what we wrote (or the connection is gone)."""
-        if self.reading_paused and not self.lost.is_set():
+        if self.writing_paused and not self.lost.is_set():
             if self._drained is None:
                 self._drained = asyncio.get_running_loop().create_future()
             await asyncio.shield(self._drained)
