@@ -152,6 +152,11 @@ def test_a_breakpoint_holds_a_client_message_until_it_is_edited(
     tmux.send("C-q")
     # The TUI's last screen scrolls the shell's line out of sight: read the history too.
     tmux.wait_for(lambda _: "sockscope exited with status 0" in history(tmux), "the quit")
+    # Every connection was journaled, as a live session is: one log to replay.
+    said = history(tmux).replace("\n", "")  # a long line wraps
+    assert re.search(r"wrote \S+\.jsonl \(2\s?connections\)", said), said
+    (journal,) = (tmp_path / "state").rglob("*.jsonl")
+    assert b"edited by hand" in journal.read_bytes()
 
 
 def history(tmux: Tmux) -> str:  # noqa: F811  (tmux: the fixture's type)

@@ -23,6 +23,7 @@ from sockscope.commands.record import KEPT_BYTES, KEPT_ROWS
 from sockscope.commands.tui_options import PROXY_TUI
 from sockscope.core.events import Closed, Failed, Opened
 from sockscope.core.formats.redact import redact_url
+from sockscope.core.paths import default_journal_path
 from sockscope.core.proxy.pipe import DEFAULT_HOLD_TIMEOUT
 from sockscope.core.proxy.relay import ProxiedConnection
 from sockscope.core.proxy.server import DEFAULT_LISTEN
@@ -115,6 +116,12 @@ async def run_proxy(setup: ProxySetup, reporter: Reporter) -> None:
 @click.option("--listen-key", metavar="FILE", help="The --listen-cert's key (PEM).")
 @click.option("--headless", is_flag=True, help="Run without the TUI: a line on stderr per client.")
 @click.option(
+    "--no-journal",
+    is_flag=True,
+    help="In the TUI, keep the connections in memory only (else they are journaled to the"
+    " sessions folder as if --record were given).",
+)
+@click.option(
     "--record",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
@@ -137,6 +144,7 @@ def proxy(
     listen_cert: str | None,
     listen_key: str | None,
     headless: bool,
+    no_journal: bool,
     record: Path | None,
     hold_timeout: float,
     quiet: bool,
@@ -167,16 +175,20 @@ def proxy(
     if notice and not quiet:
         say(f"sockscope: {notice}")
     tls = listener_tls(listen_cert, listen_key)
+    run_tui = click.get_current_context().meta.get(PROXY_TUI)
+    in_tui = not headless and run_tui is not None
+    if record is None and in_tui and not no_journal:
+        record = default_journal_path(settings.url)  # as a live session's journal
     logs = ConnectionLogs(record, settings.url, include_secrets) if record else None
     setup = ProxySetup(settings, host, port, tls, hold_timeout, _memory_session)
     if logs is not None:
         setup = setup._replace(new_session=logs.new_session, on_ended=logs.connection_ended)
-    run_tui = click.get_current_context().meta.get(PROXY_TUI)
     reporter = Reporter(quiet)
-    if headless or run_tui is None:
+    if not in_tui:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_proxy(setup, reporter))
     else:
+        assert run_tui is not None
         error = run_tui(setup)
         if error is not None:
             fail(error)
