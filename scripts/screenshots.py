@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 from tests.tui.scenes import SCENES, Scene  # noqa: E402
 
 #: The scenes the README shows, each saved as screenshots/NAME.svg.
-README_SCENES = ("session", "inspector-json", "filter", "rpc-pair", "collection")
+README_SCENES = ("session", "inspector-json", "filter", "rpc-pair", "collection", "tabs")
 
 
 async def screenshot(scene: Scene) -> str:

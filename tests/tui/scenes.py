@@ -419,6 +419,21 @@ async def drive_resolved_preview(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def drive_tabs(pilot: Pilot[None]) -> None:
+    """Three tabs: the session shown, a feed that kept coming in another, and a new one."""
+    app = await _settle(pilot)
+    first = app.tabs.current
+    assert first is not None
+    feed = await app.open_tab(ConnectionSettings("wss://feed.example.com/ticks"))
+    await app.open_tab()
+    await app.tabs.show(first)
+    for seq in range(1234):
+        feed.session.on_frame(T0 + 9 + seq / 1000, Kind.RECV, Opcode.TEXT, b'{"seq":%d}' % seq)
+    app.query_one(Composer).editor.focus()
+    steady_cursors(app)
+    await pilot.pause(0.4)  # the tab bar looks four times a second
+
+
 @dataclass(frozen=True)
 class Scene:
     """How to build the app and what to do before taking its picture."""
@@ -450,5 +465,6 @@ SCENES = (
     Scene("rpc-pair", rpc_session, drive_rpc_pair),
     Scene("traffic", busy_session, drive_traffic),
     Scene("collection", session_rows, drive_collection, options=WORKSPACE),
+    Scene("tabs", session_rows, drive_tabs),
     Scene("resolved-preview", session_rows, drive_resolved_preview, (80, 24), WORKSPACE),
 )
