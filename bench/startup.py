@@ -55,7 +55,8 @@ def _sockscope() -> App[Any]:
     from sockscope.commands.options import settings_from_options
 
     params = open_command.make_context("open", []).params
-    settings, notice = settings_from_options(params.pop("url"), params)
+    params.pop("urls")  # none: the bare `sockscope`
+    settings, notice = settings_from_options(None, params)
     return build_tui(settings, params, connect_now=False, notice=notice)
 
 
