@@ -30,6 +30,7 @@ BENCHMARKS: dict[str, str] = {
     "scroll": "bench.scroll",
     "open": "bench.open_log",
     "save": "bench.save_log",
+    "tabs": "bench.tabs",
     "startup": "bench.startup",
     "replay": "bench.replay",
 }

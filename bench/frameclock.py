@@ -70,10 +70,14 @@ class FrameClock:
 
 
 def press(app: App[Any], key: str) -> float:
-    """Deliver ``key`` as the terminal driver would; return the ``perf_counter`` time."""
+    """Deliver ``key`` as the terminal driver would; return the ``perf_counter`` time.
+
+    A one-character key is typed (it carries its character, as a letter the user types
+    does); any other (``home``, ``backspace``) is a key with no character.
+    """
     driver = app._driver
     assert driver is not None, "the app is not running"
-    event = events.Key(key, None)
+    event = events.Key(key, key if len(key) == 1 else None)
     event.set_sender(app)
     sent = perf_counter()
     driver.send_message(event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyperclip
 import pytest
+from textual import events
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
@@ -33,11 +34,20 @@ def pings(app: SockscopeApp) -> int:
     return sum(1 for kind, op, _ in frames(app) if (kind, op) == (Kind.SEND, Opcode.PING))
 
 
-async def run_in_palette(pilot: Pilot[None], app: SockscopeApp, typed: str) -> None:
-    """ctrl+p, type, enter: as a user runs a command."""
+async def run_in_palette(
+    pilot: Pilot[None], app: SockscopeApp, typed: str, *, typing: bool = False
+) -> None:
+    """ctrl+p, the command's name, enter: as a user runs a command.
+
+    The name is pasted (one event, as a terminal's bracketed paste delivers it) unless
+    ``typing``: pilot waits for the app to idle after every key, ~0.1 s a character.
+    """
     await pilot.press("ctrl+p")
     await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
-    await pilot.press(*typed)
+    if typing:
+        await pilot.press(*typed)
+    else:
+        app.post_message(events.Paste(typed))
     palette = app.screen
     await wait_for(pilot, lambda: palette.query_one(CommandList).option_count > 0)
     await pilot.press("enter")
@@ -48,7 +58,7 @@ async def test_typing_ping_and_enter_sends_a_ping(demo_server: DemoServerThread)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.session.state is ReadyState.OPEN)
         assert pings(app) == 0
-        await run_in_palette(pilot, app, "ping")
+        await run_in_palette(pilot, app, "ping", typing=True)
         await wait_for(pilot, lambda: (Kind.RECV, Opcode.PONG) in [f[:2] for f in frames(app)])
         assert pings(app) == 1
         assert not isinstance(app.screen, CommandPalette)

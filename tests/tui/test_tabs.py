@@ -27,7 +27,7 @@ def _live(app: object, number: int) -> LiveTab:
 async def test_urls_open_in_tabs_each_with_its_own_connection(
     demo_server: DemoServerThread, tmp_path: Path
 ) -> None:
-    echo, ticks = demo_server.url("/echo"), demo_server.url("/ticks?rate=200")
+    echo, ticks = demo_server.url("/echo"), demo_server.url("/ticks?rate=20")
     app = build_app(
         ConnectionSettings(echo),
         connect_now=True,
