@@ -21,11 +21,11 @@ from sockscope.core.events import ProtocolChosen, ReadyState
 from sockscope.core.formats.redact import redact_url
 from sockscope.core.protocols.message import MessageKind
 from sockscope.core.proxy.breakpoints import Way
+from sockscope.core.text.connection_facts import how_it_ended
 from sockscope.core.text.display import safe_line
 from sockscope.tui.guard import guarded
 from sockscope.tui.proxy.connection_tab import client_target
 from sockscope.tui.proxy.held_panel import HeldPanel
-from sockscope.tui.screens.main_screen import how_it_ended
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.session_view import SessionView

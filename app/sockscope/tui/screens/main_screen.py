@@ -14,9 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from sockscope.core.events import (
-    Closed,
     Connecting,
-    ConnectionEvent,
     Failed,
     Opened,
     ProtocolChosen,
@@ -24,7 +22,7 @@ from sockscope.core.events import (
 )
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
-from sockscope.core.text.display import describe_close
+from sockscope.core.text.connection_facts import how_it_ended, offered_subprotocols
 from sockscope.core.wire.commands import (
     Abort,
     Close,
@@ -54,28 +52,6 @@ from sockscope.tui.widgets.tab_bar import TabBar
 from sockscope.tui.widgets.traffic_panel import TrafficPanel
 from sockscope.tui.worker import SocketWorker
 from sockscope.tui.workspace import Workspace
-
-
-def how_it_ended(event: ConnectionEvent | None) -> str | None:
-    """What the status line says after the connection ended: the failure or close."""
-    if isinstance(event, Failed):
-        return event.message
-    if isinstance(event, Closed):
-        closed = "closed " + describe_close(event.code, event.reason, event.was_clean)
-        # The detail (e.g. a ping timeout) says why; first, so a narrow screen keeps it.
-        return f"{event.detail} · {closed}" if event.detail else closed
-    return None
-
-
-def offered_subprotocols(opened: Opened) -> tuple[str, ...]:
-    """The subprotocols the request offered (its ``Sec-WebSocket-Protocol`` headers)."""
-    return tuple(
-        name.strip()
-        for header, value in opened.request_headers
-        if header.lower() == "sec-websocket-protocol"
-        for name in value.split(",")
-        if name.strip()
-    )
 
 
 class MainScreen(Screen[None]):
@@ -161,8 +137,14 @@ class MainScreen(Screen[None]):
     @on(FramesRecorded)
     @guarded
     def _frames_recorded(self) -> None:
-        self.session_view.refresh_rows()
-        self.show_status()
+        # A tab not shown skips this (a firehose there would cost keys here) and
+        # catches up when shown again.
+        if self.is_current:
+            self.session_view.refresh_rows()
+            self.show_status()
+
+    def on_screen_resume(self) -> None:
+        self._frames_recorded()
 
     @on(ConnectionChanged)
     @guarded
@@ -212,6 +194,8 @@ class MainScreen(Screen[None]):
         self.notify(message.message, severity="warning", markup=False)
 
     def show_status(self) -> None:
+        if not self.is_current:
+            return
         session = self.session
         opened: Opened | None = session.opened if session.state is ReadyState.OPEN else None
         reconnect_in = None
