@@ -92,6 +92,8 @@ async def test_a_client_shows_in_its_own_tab_and_an_edited_hold_reaches_both_sid
     async with proxy_app(server) as (app, pilot):
         await add_breakpoint(pilot, r'"op":\s*"buy"')
         assert "buy" in visible_text(app.screen.query_one("#breakpoints"))
+        # The proxy's own tab has no log to filter and no session to save or to connect.
+        assert not any(app.check_action(a, ()) for a in ("filter", "save", "connect", "ping"))
         async with connect(f"{home(app).runner.server.url}/feed?x=1") as ws:
             tab = await client_tab(pilot)
             assert tab.title() == "#1 /feed?x=1"

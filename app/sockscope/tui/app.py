@@ -260,6 +260,8 @@ class SockscopeApp(App[None]):
         if action == "toggle_rules":
             settings = self.main_screen.settings
             return bool(settings.replies or settings.every)
+        if action == "filter":  # (the proxy's tab has no log)
+            return bool(self._shown_screen().query(SessionView))
         return super().check_action(action, parameters)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
