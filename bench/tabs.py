@@ -8,17 +8,18 @@ frames). The first tab is shown, its composer has the focus; once the hidden tab
 timed by the key-to-frame harness (:mod:`bench.frameclock`) to the first frame written with
 the editor's text changed. Then the firehose tab is closed (its connection with it).
 
-The baseline is the limit of answering a key, as for the other key-to-frame rows: the
-hello-world Textual app answering its keys, idle, in its own process of the same run; the
-goal is the under-load row's. The same typing with the first tab alone (no second tab) is
-shown as information: what the firehose costs the keys is the difference.
+Two rows. The issue's claim (a firehose in one tab never slows typing in another) is
+judged against the same typing with the first tab alone (no second tab), in its own
+process of the same run, with the under-load row's allowance for a feed's work (1.6x).
+The absolute goal is judged as for the other key-to-frame rows: against the hello-world
+Textual app answering its keys, idle, in its own process of the same run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import statistics
 import time
-from dataclasses import replace
 from typing import Any
 
 from bench import child
@@ -26,7 +27,7 @@ from bench.firehose import Firehose
 from bench.ingest import settings_for
 from bench.scroll import against_hello, hello_keys, summary
 from bench.soak import demo_server
-from bench.table import Row
+from bench.table import Row, passed
 from bench.under_load import ENDLESS, FLOWING, FRAME_SIZE, GOAL_RATIO, SIZE
 
 KEYS = (*"sockscope", *("backspace",) * 9)
@@ -75,14 +76,22 @@ def run(quick: bool = False) -> list[Row]:
         loaded = child.measure("tabs", "typing", echo, firehose.url(ENDLESS, FRAME_SIZE), presses)
         alone = child.measure("tabs", "typing", echo, "", presses)
     hello = hello_keys(presses)
-    row = against_hello(
+    figure = (
         f"key to frame typing in tab 1, {FRAME_SIZE} B firehose in tab 2"
-        f" ({loaded['rate'] / 1000:.0f}k frames/s meanwhile)",
-        loaded["latencies"],
-        hello,
-        GOAL_RATIO,
+        f" ({loaded['rate'] / 1000:.0f}k frames/s meanwhile)"
     )
-    return [replace(row, ours=f"{row.ours} (tab 1 alone: {summary(alone['latencies'])})")]
+    ratio = statistics.median(loaded["latencies"]) / statistics.median(alone["latencies"])
+    return [
+        Row(
+            figure,
+            summary(loaded["latencies"]),
+            f"{summary(alone['latencies'])} (the same typing, tab 1 alone)",
+            ratio,
+            f"<= {GOAL_RATIO}x",
+            passed(ratio <= GOAL_RATIO),
+        ),
+        against_hello(f"{figure}, vs hello-world", loaded["latencies"], hello, GOAL_RATIO),
+    ]
 
 
 MEASUREMENTS: dict[str, Any] = {"typing": _typing}
