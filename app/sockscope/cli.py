@@ -128,17 +128,21 @@ def main(ctx: click.Context) -> None:
     ctx.meta[PROXY_TUI] = run_proxy_tui
 
 
-def run_proxy_tui(setup: ProxySetup) -> str | None:
-    """``sockscope proxy`` in the TUI; why it could not run (it could not listen), or None."""
+def run_proxy_tui(setup: ProxySetup, journal: bool) -> str | None:
+    """``sockscope proxy`` in the TUI; why it could not run (it could not listen), or None.
+
+    ``journal``: live tabs opened beside the proxy's journal as ``sockscope URL``'s do."""
     gc.disable()  # as build_tui: the app turns it back on after its first frame
     from sockscope.tui.factory import build_app
     from sockscope.tui.proxy.home_tab import ProxyHomeTab
 
+    config = current_user_config()
     app = build_app(
         proxy=setup,
+        journal_for=partial(default_journal_path, folder=config.journal_dir) if journal else None,
         history_path=composer_history_path(),
         survive_errors=True,
-        config=current_user_config(),
+        config=config,
     )
     app.run()
     if app.emergency_copy is not None:

@@ -189,7 +189,7 @@ def proxy(
             asyncio.run(run_proxy(setup, reporter))
     else:
         assert run_tui is not None
-        error = run_tui(setup)
+        error = run_tui(setup, not no_journal)
         if error is not None:
             fail(error)
     if logs is not None:

@@ -153,10 +153,9 @@ class SockscopeApp(App[None]):
     async def _begin_session(self) -> None:
         """Load the composer's history, begin the first tab, open the other tabs, then the log."""
         self._history = self._load_history()
-        live = self.live_tabs()  # (a key may have shown another tab already)
-        if not live:  # sockscope proxy: its tabs begin on their own
+        first = next(iter(self.tabs))  # (a key may have shown another tab already)
+        if not isinstance(first, LiveTab):  # sockscope proxy: live tabs begin on their own
             return
-        first = live[0]
         first.history = self._history
         first.begin()
         if self.options.more:

@@ -12,6 +12,7 @@ LIVE_ACTIONS = frozenset(
         "ping",
         "close",
         "disconnect",
+        "abort",
         "clear_view",
         "focus_composer",
         "focus_log",

@@ -25,6 +25,8 @@ from sockscope.tui.save_source import SaveSource, ShowsSession
 # The log formats (orjson and all) and the file dialogs are imported when first used:
 # importing them cost ~10 ms of the app's startup (docs/performance.md, *Startup*).
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from sockscope.core.formats.model import LoadedLog, LogHeader
     from sockscope.tui.screens.file_screens import OpenRequest, SaveRequest
     from sockscope.tui.screens.log_viewer import LogViewerScreen
@@ -56,6 +58,7 @@ class FileService:
         self._url = url
         self.journal_path = journal_path
         self.opening_log = False
+        self._flushing: Timer | None = None
         """A log is being opened and neither its viewer nor an error has come yet."""
 
     def _header(self) -> LogHeader:
@@ -78,7 +81,7 @@ class FileService:
         except (LogError, OSError) as exc:
             self.app.notify(f"Not recording to disk: {exc}", severity="error", markup=False)
             return
-        self.app.set_interval(0.5, self._flush_journal)
+        self._flushing = self.app.set_interval(0.5, self._flush_journal)
 
     def _flush_journal(self) -> None:
         self.session.flush_journal(wait=False)
@@ -239,6 +242,8 @@ class FileService:
         return path
 
     def close_journal(self) -> None:
+        if self._flushing is not None:  # (the app's timer would keep a closed tab alive)
+            self._flushing.stop()
         if self.session.journal is None:
             return
         from sockscope.core.formats.journal import JournalWriter

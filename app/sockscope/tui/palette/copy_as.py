@@ -62,6 +62,11 @@ def copy_as(app: SockscopeApp, what: str, export: Callable[[ConnectionSettings],
 
 
 def copy_as_entries(app: SockscopeApp) -> list[PaletteEntry]:
+    """Copy-as commands for the live tab shown (none on a log's or the proxy's tab)."""
+    from sockscope.tui.tabs.live_tab import LiveTab
+
+    if not isinstance(app.tabs.current, LiveTab):
+        return []
     return [
         PaletteEntry(
             f"Copy as {title}",

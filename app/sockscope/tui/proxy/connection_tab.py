@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -10,7 +11,8 @@ from sockscope.core.proxy.breakpoints import HeldFrame
 from sockscope.core.proxy.relay import ProxiedConnection
 from sockscope.tui.file_service import FileService
 from sockscope.tui.tabs.live_tab import session_state
-from sockscope.tui.tabs.tab import Tab, TabState
+from sockscope.tui.tabs.log_tab import show_log_tab
+from sockscope.tui.tabs.tab import Tab, TabState, rows_recorded
 
 if TYPE_CHECKING:
     from sockscope.tui.proxy.connection_screen import ProxyConnectionScreen
@@ -35,6 +37,7 @@ class ProxyTab(Tab):
         self.relay = relay
         self.session = relay.session
         self.files = FileService(runner.app, relay.session, lambda: relay.settings.url)
+        self.files.show_log = partial(show_log_tab, runner.app.tabs)
         self._screen: ProxyConnectionScreen = ProxyConnectionScreen(self)
 
     @property
@@ -51,8 +54,7 @@ class ProxyTab(Tab):
         return TabState.HELD if self.held() else session_state(self.session)
 
     def rows(self) -> int:
-        store = self.session.store
-        return store.dropped + len(store)
+        return rows_recorded(self.session.store)
 
     def held_changed(self) -> None:
         """A message of this connection was held or decided: the panel follows."""
@@ -61,6 +63,7 @@ class ProxyTab(Tab):
 
     async def closed(self) -> None:
         """Closing the tab ends the connection: what is held goes on, then 1001 both ways."""
+        self.runner.tabs.pop(self.relay.number, None)
         self.relay.release(CLOSED_TAB)
         if self.session.state is not ReadyState.CLOSED:
             await self.relay.shut()

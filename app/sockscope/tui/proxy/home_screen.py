@@ -147,7 +147,7 @@ class ProxyHomeScreen(Screen[None]):
         name = event.data_table.id or ""
         number = self._key(name, event.cursor_row)
         tab = self.runner.tabs.get(number) if isinstance(number, int) else None
-        if tab is not None:
+        if tab is not None and tab in self.app.tabs:  # type: ignore[attr-defined]
             self.app.tabs.show(tab)  # type: ignore[attr-defined]
 
     def action_add_breakpoint(self) -> None:

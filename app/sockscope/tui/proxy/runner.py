@@ -91,8 +91,9 @@ class ProxyRunner:
         tabs = self.app.tabs
         if not held.decided.done() and tabs.current is not tab:
             number = tabs.index(tab) + 1
+            key = f"alt+{number}" if number <= 9 else "the tab bar"
             self.app.notify(
-                f"{tab.title()}: a {held.way.label} message is held (alt+{number} shows it).",
+                f"{tab.title()}: a {held.way.label} message is held ({key} shows it).",
                 title="Breakpoint",
                 markup=False,
             )

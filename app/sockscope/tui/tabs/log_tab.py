@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sockscope.tui.tabs.tab import Tab, TabState
+from sockscope.tui.tabs.tab import Tab, TabState, rows_recorded
 
 if TYPE_CHECKING:  # the viewer brings the replay screens along (startup: file_service.py)
     from sockscope.tui.screens.log_viewer import LogViewerScreen
@@ -37,10 +37,11 @@ class LogTab(Tab):
 
     def rows(self) -> int:
         """The rows loaded so far (they grow while the file is read)."""
-        store = self.viewer.loaded.store
-        return store.dropped + len(store)
+        return rows_recorded(self.viewer.loaded.store)
 
 
 def show_log_tab(tabs: TabSet, viewer: LogViewerScreen) -> None:
     """Show ``viewer`` in a new tab, opened from the tab shown now."""
-    tabs.show(tabs.add(LogTab(viewer, tabs.current)))
+    tab = LogTab(viewer, tabs.current)
+    tab.files = tabs.current.files if tabs.current is not None else None  # ctrl+s, ctrl+o
+    tabs.show(tabs.add(tab))

@@ -104,6 +104,9 @@ class TabSet:
                 self.show(self._tabs[at + 1] if at + 1 < len(self._tabs) else self._tabs[at - 1])
         self._tabs.remove(tab)
         self._seen.pop(tab.mode, None)
+        for other in self._tabs:  # (a closed tab's session is not kept for them)
+            if other.opener is tab:
+                other.opener = None
         self.changed.publish(None)
         await self._app.remove_mode(tab.mode)
         await tab.closed()
