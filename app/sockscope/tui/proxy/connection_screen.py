@@ -108,9 +108,15 @@ class ProxyConnectionScreen(Screen[None]):
     def _why_not_ready(self) -> str | None:
         return ENDED if self.relay.session.state is ReadyState.CLOSED else None
 
+    def on_screen_resume(self) -> None:
+        self._tick()
+
     @guarded
     def _tick(self) -> None:
-        """New rows into the log, a newly detected protocol into its labels, the status."""
+        """New rows into the log, a newly detected protocol into its labels, the status
+        (while shown: a tab not shown catches up when shown again)."""
+        if not self.is_current:
+            return
         view = self.relay.decoder.view
         if view is not self._view:
             self._view = view
