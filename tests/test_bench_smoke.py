@@ -44,7 +44,8 @@ OTHER_ROWS = (
     "open log 20,000 frames: core read_jsonl: first rows / fully loaded",
     "open log 20,000 frames: app open_log, on screen: first rows / fully loaded",
     "save log: 20,000 frames to JSONL",
-    "key to frame typing in tab 1, 100 B firehose in tab 2",
+    "key to frame typing in tab 1, 100 B firehose in tab 2",  # against tab 1 alone
+    "key to frame typing in tab 1, 100 B firehose in tab 2",  # against hello-world
     "startup: launch to first frame",
     "replay --fast",
 )
