@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 #: How often a bar checks whether what it shows changed (seconds).
 CHECK_EVERY = 0.25
+#: Drawn where tabs are left out of a bar too narrow for them all.
+MORE_LEFT, MORE_RIGHT = "‹", "›"
 #: The widest a tab's title is drawn (cells); longer ones end in an ellipsis.
 TITLE_WIDTH = 28
 
@@ -34,6 +36,27 @@ def compact_count(count: int) -> str:
     if count < 1_000_000:
         return f"{count // 1000}k"
     return f"{count / 1_000_000:.1f}M"
+
+
+def _window(widths: list[int], current: int, room: int) -> tuple[int, int]:
+    """The first and last tab to draw: all that fit in ``room`` cells, the current one always,
+    its neighbours added one each side in turn (a marker takes a cell where tabs are left out)."""
+    if sum(widths) <= room or not widths:
+        return 0, max(0, len(widths) - 1)
+    first = last = current
+    used = widths[current] + 2 * len(MORE_LEFT)
+    grew = True
+    while grew:
+        grew = False
+        if last + 1 < len(widths) and used + widths[last + 1] <= room:
+            last += 1
+            used += widths[last]
+            grew = True
+        if first > 0 and used + widths[first - 1] <= room:
+            first -= 1
+            used += widths[first]
+            grew = True
+    return first, last
 
 
 def _title(tab: Tab) -> str:
@@ -83,22 +106,40 @@ class TabBar(Widget, can_focus=False):
 
     def render(self) -> Text:
         tabs = self.tabs
+        labels = [self._label(number, tab) for number, tab in enumerate(tabs, 1)]
+        first, last = _window(
+            [label.cell_len for label in labels], self._current(), self.size.width
+        )
         line = Text(no_wrap=True, overflow="ellipsis")
+        if first > 0:
+            line.append(MORE_LEFT, "bold")
         self._spans = []
-        for number, tab in enumerate(tabs, 1):
-            start = line.cell_len
-            current = tab is tabs.current
-            state = tab.state()
-            line.append(f" {number} ", "bold" if current else "")
-            line.append(state.glyph, self._color(state.color))
-            line.append(f" {_title(tab)}", "bold reverse" if current else "")
-            unread = tabs.unread(tab)
-            if unread:
-                line.append(f" ·{compact_count(unread)}", "bold")
-            line.append(" ")
-            self._spans.append((start, line.cell_len, tab))
-            line.append("│", "dim")
+        for label, tab in zip(labels[first : last + 1], list(tabs)[first : last + 1], strict=True):
+            self._spans.append((line.cell_len, line.cell_len + label.cell_len - 1, tab))
+            line.append_text(label)
+        if last < len(labels) - 1:
+            line.append(MORE_RIGHT, "bold")
         return line
+
+    def _current(self) -> int:
+        current = self.tabs.current
+        return self.tabs.index(current) if current is not None else 0
+
+    def _label(self, number: int, tab: Tab) -> Text:
+        """`` 2 ● host/path ·12 │``: the part of the bar a click on shows ``tab``."""
+        tabs = self.tabs
+        current = tab is tabs.current
+        state = tab.state()
+        label = Text()
+        label.append(f" {number} ", "bold" if current else "")
+        label.append(state.glyph, self._color(state.color))
+        label.append(f" {_title(tab)}", "bold reverse" if current else "")
+        unread = tabs.unread(tab)
+        if unread:
+            label.append(f" ·{compact_count(unread)}", "bold")
+        label.append(" ")
+        label.append("│", "dim")
+        return label
 
     def _color(self, name: str) -> str:
         color = getattr(self.app.current_theme, name, None) if name else None
