@@ -43,7 +43,9 @@ async def test_keys_typed_at_launch_land_in_the_form(rpc_port: int) -> None:
     app = build_app(settings, connect_now=True)
     async with app.run_test(size=SIZE) as pilot:
         composer = await _open_in_call_mode(pilot, app, focus=False)
-        assert isinstance(app.focused, Input) and app.focused.id == "field-0"
+        # The form takes the focus once its fields are ready for it (a refresh or two).
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))
+        assert app.focused is not None and app.focused.id == "field-0"
         await pilot.press(*"sum")
         assert composer.form is not None and composer.form.values()["method"] == "sum"
         # Back to a plain mode: the editor takes the focus the form had.

@@ -109,9 +109,11 @@ class HeldPanel(Vertical, can_focus=True):
             return
         editor = self.query_one("#held-editor", MessageEditor)
         editor.load_text(self.held.payload.decode(errors="replace"))
+        editor.select_all()  # typing replaces it; an arrow key edits it instead
         self.add_class("-editing")
         self.refresh_bindings()
-        editor.focus()
+        # After the refresh: until then the editor is still hidden and takes no focus.
+        self.call_after_refresh(editor.focus)
 
     @on(MessageEditor.Submitted, "#held-editor")
     def action_send_edit(self) -> None:

@@ -145,13 +145,14 @@ class Composer(Vertical):
         """The protocol mode's form shown in place of the editor, if any."""
         return self._form
 
-    def focus_input(self) -> None:
-        """Focus where the user types: the form's first field, or the editor."""
+    def focus_input(self, tries: int = 5) -> None:
+        """Focus where the user types: the form's first field, or the editor. A form
+        just mounted may have no field ready for it yet: then again after a refresh."""
         form = self.form
-        if form is not None:
-            form.focus_first()
-        else:
+        if form is None:
             self.editor.focus()
+        elif not form.focus_first() and tries > 1:
+            self.call_after_refresh(self.focus_input, tries - 1)
 
     def offer_protocol(self, layer: ProtocolLayer | None) -> None:
         """Offer ``layer``'s modes; a layer newly chosen opens in its first mode."""

@@ -146,11 +146,13 @@ class ProtocolForm(Vertical):
             if isinstance(widget, TextArea) and field.kind is FieldKind.TEXT:
                 widget.clear()
 
-    def focus_first(self) -> None:
+    def focus_first(self) -> bool:
+        """Focus the first field; False while none can take the focus yet (just mounted)."""
         for widget in self.query(".field > *"):
             if widget.focusable:
                 widget.focus()
-                return
+                return True
+        return False
 
     def action_history(self, step: int) -> None:
         self.post_message(self.HistoryRequested(self, step))
