@@ -21,7 +21,6 @@ from sockscope.core.events import ProtocolChosen, ReadyState
 from sockscope.core.formats.redact import redact_url
 from sockscope.core.protocols.message import MessageKind
 from sockscope.core.proxy.breakpoints import Way
-from sockscope.core.text.connection_facts import how_it_ended
 from sockscope.core.text.display import safe_line
 from sockscope.tui.guard import guarded
 from sockscope.tui.proxy.connection_tab import client_target
@@ -139,22 +138,10 @@ class ProxyConnectionScreen(Screen[None]):
         return view.kind(row) if view is not None else None
 
     def _show_status(self) -> None:
-        session = self.relay.session
-        opened = session.opened
         view = self.relay.decoder.view
         speaking = ProtocolChosen(view.name, view.layer.title, view.reason) if view else None
         self.status_line.show(
-            Status(
-                session.state,
-                self.relay.settings.url,
-                session.store,
-                opened.subprotocol if opened else None,
-                tuple(opened.extensions) if opened else (),
-                ended=how_it_ended(session.last_event),
-                max_frames=session.max_frames,
-                journaled=session.journal is not None,
-                speaking=speaking,
-            )
+            Status.of(self.relay.session, self.relay.settings.url, speaking=speaking)
         )
 
     def show_held(self) -> None:

@@ -22,7 +22,7 @@ from sockscope.core.events import (
 )
 from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
-from sockscope.core.text.connection_facts import how_it_ended, offered_subprotocols
+from sockscope.core.text.connection_facts import offered_subprotocols
 from sockscope.core.wire.commands import (
     Abort,
     Close,
@@ -197,29 +197,21 @@ class MainScreen(Screen[None]):
         if not self.is_current:
             return
         session = self.session
-        opened: Opened | None = session.opened if session.state is ReadyState.OPEN else None
         reconnect_in = None
         if self._reconnect_at is not None:
             reconnect_in = self._reconnect_at - time.monotonic()
             if reconnect_in <= 0 or session.state is not ReadyState.CLOSED:
                 self._reconnect_at = reconnect_in = None
         self.status_line.show(
-            Status(
-                session.state,
+            Status.of(
+                session,
                 self._url,
-                session.store,
-                opened.subprotocol if opened else None,
-                tuple(opened.extensions) if opened else (),
-                self._latency if session.state is ReadyState.OPEN else None,
-                reconnect_in,
-                how_it_ended(session.last_event),
-                session.max_frames,
-                session.journal is not None,
-                offered_subprotocols(opened) if opened else (),
-                self._speaking,
-                self.worker_bridge.rules.describe(),
-                self.worker_bridge.rules.paused,
-                self._calls(),
+                speaking=self._speaking,
+                latency=self._latency if session.state is ReadyState.OPEN else None,
+                reconnect_in=reconnect_in,
+                rules=self.worker_bridge.rules.describe(),
+                rules_paused=self.worker_bridge.rules.paused,
+                calls=self._calls(),
             )
         )
 

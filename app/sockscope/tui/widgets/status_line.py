@@ -9,7 +9,9 @@ from textual.widgets import Static
 
 from sockscope.core.events import ProtocolChosen, ReadyState
 from sockscope.core.formats.redact import redact_url
+from sockscope.core.session.session import Session
 from sockscope.core.store.frames import FrameStore
+from sockscope.core.text.connection_facts import how_it_ended, offered_subprotocols
 from sockscope.core.text.display import human_size, safe_line
 
 STATE_STYLES = {
@@ -60,6 +62,39 @@ class Status(NamedTuple):
     rules_paused: bool = False
     calls: Calls | None = None
     """The layer's calls in flight and answer latencies (None: it paired nothing yet)."""
+
+    @classmethod
+    def of(
+        cls,
+        session: Session,
+        url: str,
+        *,
+        speaking: ProtocolChosen | None = None,
+        latency: float | None = None,
+        reconnect_in: float | None = None,
+        rules: str | None = None,
+        rules_paused: bool = False,
+        calls: Calls | None = None,
+    ) -> Status:
+        """What ``session`` says of itself; the other facts are the connection's own."""
+        opened = session.opened if session.state is ReadyState.OPEN else None
+        return cls(
+            session.state,
+            url,
+            session.store,
+            opened.subprotocol if opened else None,
+            tuple(opened.extensions) if opened else (),
+            latency,
+            reconnect_in,
+            how_it_ended(session.last_event),
+            session.max_frames,
+            session.journal is not None,
+            offered_subprotocols(opened) if opened else (),
+            speaking,
+            rules,
+            rules_paused,
+            calls,
+        )
 
 
 def status_text(status: Status) -> Text:
