@@ -91,6 +91,11 @@ class TabBar(Widget, can_focus=False):
         self.set_interval(CHECK_EVERY, self._check)
         self.tabs.changed.subscribe(self, lambda _: self._check())
 
+    def on_unmount(self) -> None:
+        # A signal's callbacks hold their node: left subscribed, a closed tab's whole
+        # screen (and session) would live as long as the app.
+        self.tabs.changed.unsubscribe(self)
+
     def _state(self) -> tuple[object, ...]:
         tabs = self.tabs
         return tuple(
@@ -102,6 +107,7 @@ class TabBar(Widget, can_focus=False):
         self.display = len(state) > 1
         if state != self._shown:
             self._shown = state
+            self._spans = []  # (render makes them again; they held closed tabs)
             self.refresh()
 
     def render(self) -> Text:
