@@ -135,7 +135,7 @@ class JournalWriter:
         self._check_open()
         with self._writing:
             self._store = store
-            self._next = store.dropped + len(store)
+            self._next = store.recorded
         if self._writer is None:
             self._writer = threading.Thread(
                 target=self._write_behind, name=f"journal {self.path.name}", daemon=True

@@ -51,22 +51,17 @@ class _UpstreamSink:
     def on_frame(self, t: float, kind: Kind, opcode: Opcode, payload: bytes) -> None:
         self._session.on_frame(t, kind, opcode, payload)
         if kind is Kind.RECV and opcode in _DATA:
-            self._relay.from_server(_total(self._session.store) - 1, opcode, payload)
+            self._relay.from_server(self._session.store.recorded - 1, opcode, payload)
 
     def on_frames(self, t: float, flags: bytes, payloads: list[bytes]) -> None:
         self._session.on_frames(t, flags, payloads)
-        row = _total(self._session.store) - len(payloads)
+        row = self._session.store.recorded - len(payloads)
         for offset, (flag, payload) in enumerate(zip(flags, payloads, strict=True)):
             self._relay.from_server(row + offset, FrameStore.unpack_flags(flag)[1], payload)
 
     def on_event(self, t: float, event: ConnectionEvent) -> None:
         self._session.on_event(t, event)
         self._relay.upstream_event(event)
-
-
-def _total(store: FrameStore) -> int:
-    """Rows recorded since the session began (the number the next row gets)."""
-    return store.dropped + len(store)
 
 
 class ProxiedConnection:
@@ -184,7 +179,7 @@ class ProxiedConnection:
             self.note(f"{way.label} messages from here on were not delivered: {why}")
 
     async def _to_server(self, item: Relayed) -> None:
-        row = _total(self.session.store)
+        row = self.session.store.recorded
         try:
             if item.opcode is Opcode.TEXT:
                 await self.upstream.send_text(item.payload.decode())

@@ -240,6 +240,11 @@ class FrameStore:
     # -- reading -------------------------------------------------------------
 
     @property
+    def recorded(self) -> int:
+        """Rows recorded since the session began, dropped ones too: the next row's number."""
+        return self.dropped + len(self)
+
+    @property
     def first_time(self) -> float:
         """Time of the session's first row, also once it has been dropped (not empty)."""
         return self._first_time if self.dropped else self._times[0]

@@ -25,7 +25,6 @@ from sockscope.core.text.display import safe_line
 from sockscope.tui.guard import guarded
 from sockscope.tui.proxy.connection_tab import client_target
 from sockscope.tui.proxy.held_panel import HeldPanel
-from sockscope.tui.tabs.tab import rows_recorded
 from sockscope.tui.widgets.composer import Composer
 from sockscope.tui.widgets.key_bar import KeyBar
 from sockscope.tui.widgets.session_view import SessionView
@@ -122,8 +121,7 @@ class ProxyConnectionScreen(Screen[None]):
             log = self.session_view.message_log
             log.show_labels(self._label, self._kind)
             self.session_view.protocol_changed()
-        store = self.relay.session.store
-        rows = rows_recorded(store)
+        rows = self.relay.session.store.recorded
         if rows != self._rows:
             self._rows = rows
             self.session_view.refresh_rows()

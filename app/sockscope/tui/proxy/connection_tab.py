@@ -12,7 +12,7 @@ from sockscope.core.proxy.relay import ProxiedConnection
 from sockscope.tui.file_service import FileService
 from sockscope.tui.tabs.live_tab import session_state
 from sockscope.tui.tabs.log_tab import show_log_tab
-from sockscope.tui.tabs.tab import Tab, TabState, rows_recorded
+from sockscope.tui.tabs.tab import Tab, TabState
 
 if TYPE_CHECKING:
     from sockscope.tui.proxy.connection_screen import ProxyConnectionScreen
@@ -54,7 +54,7 @@ class ProxyTab(Tab):
         return TabState.HELD if self.held() else session_state(self.session)
 
     def rows(self) -> int:
-        return rows_recorded(self.session.store)
+        return self.session.store.recorded
 
     def held_changed(self) -> None:
         """A message of this connection was held or decided: the panel follows."""

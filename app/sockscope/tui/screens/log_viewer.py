@@ -109,8 +109,7 @@ class LogViewerScreen(Screen[None]):
         now = time.monotonic()
         if now - self._told_at >= PROGRESS_INTERVAL:
             self._told_at = now
-            store = self.loaded.store
-            self.post_message(FramesRecorded(store.dropped + len(store)))
+            self.post_message(FramesRecorded(self.loaded.store.recorded))
 
     @on(FramesRecorded)
     def _rows_grew(self) -> None:

@@ -11,7 +11,7 @@ from sockscope.core.session.session import Session
 from sockscope.core.settings import ConnectionSettings
 from sockscope.tui.file_service import FileService
 from sockscope.tui.screens.main_screen import MainScreen
-from sockscope.tui.tabs.tab import Tab, TabState, rows_recorded
+from sockscope.tui.tabs.tab import Tab, TabState
 from sockscope.tui.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class LiveTab(Tab):
         return session_state(self.session)
 
     def rows(self) -> int:
-        return rows_recorded(self.session.store)
+        return self.session.store.recorded
 
     def begin(self) -> None:
         """After the screen's first frame: the journal, the composer's history, the connect.

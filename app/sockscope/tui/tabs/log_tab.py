@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sockscope.tui.tabs.tab import Tab, TabState, rows_recorded
+from sockscope.tui.tabs.tab import Tab, TabState
 
 if TYPE_CHECKING:  # the viewer brings the replay screens along (startup: file_service.py)
     from sockscope.tui.screens.log_viewer import LogViewerScreen
@@ -37,7 +37,7 @@ class LogTab(Tab):
 
     def rows(self) -> int:
         """The rows loaded so far (they grow while the file is read)."""
-        return rows_recorded(self.viewer.loaded.store)
+        return self.viewer.loaded.store.recorded
 
 
 def show_log_tab(tabs: TabSet, viewer: LogViewerScreen) -> None:

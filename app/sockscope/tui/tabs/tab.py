@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from sockscope.core.store.frames import FrameStore
     from sockscope.tui.file_service import FileService
 
 
@@ -38,11 +37,6 @@ class TabState(Enum):
     def color(self) -> str:
         """The theme's color it is drawn in ("" dim)."""
         return self.value[1]
-
-
-def rows_recorded(store: FrameStore) -> int:
-    """Rows recorded since the session began, dropped ones too (unread counts' measure)."""
-    return store.dropped + len(store)
 
 
 class Tab:
