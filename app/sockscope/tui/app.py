@@ -126,7 +126,7 @@ class SockscopeApp(App[None]):
 
     @property
     def tab_files(self) -> FileService | None:
-        """The file work of the tab shown (None: the proxy's tab, which saves nothing)."""
+        """The file work of the tab shown (None: the proxy's own tab, which has none)."""
         return self.tabs.current.files if self.tabs.current is not None else None
 
     @property
@@ -246,10 +246,11 @@ class SockscopeApp(App[None]):
         progress dialog shows after 0.25 s, its tab when the first rows are read).
         The live session's keys work only on its own screen; the proxy's tab saves nothing."""
         current = self.tabs.current
-        if current is not None and not current.has_session:
+        files = self.tab_files
+        if files is None:
             if action in ("save", "open"):
                 return False
-        elif self.files.opening_log and action != "quit":
+        elif files.opening_log and action != "quit":
             return False
         if action in LIVE_ACTIONS and not (
             isinstance(current, LiveTab) and self._shown_screen() is self.main_screen

@@ -58,8 +58,8 @@ class FileService:
         self._url = url
         self.journal_path = journal_path
         self.opening_log = False
-        self._flushing: Timer | None = None
         """A log is being opened and neither its viewer nor an error has come yet."""
+        self._flushing: Timer | None = None
 
     def _header(self) -> LogHeader:
         from sockscope.core.formats.model import LogHeader, iso_time, now_iso

@@ -18,7 +18,6 @@ class ProxyHomeTab(Tab):
     """Runs the proxy for as long as the app runs: it cannot be closed, ctrl+q stops it."""
 
     closable = False
-    has_session = False
 
     def __init__(self, app: SockscopeApp, setup: ProxySetup) -> None:
         self.runner = ProxyRunner(app, setup)

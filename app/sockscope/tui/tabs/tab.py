@@ -46,9 +46,8 @@ class Tab:
     """The Textual mode the tab runs in (set when it is added)."""
     closable = True
     files: FileService | None = None
-    """ctrl+s saves (and ctrl+o opens) through it; None: the first live tab's does."""
-    has_session = True
-    """False for a tab with nothing to save (the proxy's own): ctrl+s and ctrl+o are off."""
+    """ctrl+s saves (and ctrl+o opens) through it; None: the tab has nothing to save (the
+    proxy's own), and ctrl+s and ctrl+o are off there."""
     alone = True
     """It may be the only tab left (a log's may not: the app needs a live session)."""
     opener: Tab | None = None
