@@ -165,6 +165,12 @@ class ProxiedConnection:
         pipe = self.to_server if way is Way.TO_SERVER else self.to_client
         pipe.put(Relayed(opcode, payload, injected=True))
 
+    @property
+    def held(self) -> list[HeldFrame]:
+        """Its messages held at a breakpoint now and not decided yet, one a way at most."""
+        frames = (self.to_server.held, self.to_client.held)
+        return [held for held in frames if held is not None and not held.decided.done()]
+
     def release(self, why: str) -> None:
         """Forward whatever is held, both ways, and hold nothing more."""
         self.to_server.release(why)

@@ -162,9 +162,9 @@ class ProxyServer:
 
     @property
     def held(self) -> list[HeldFrame]:
-        """The messages held at breakpoints now, one a way at most per connection."""
-        pipes = ((relay.to_server, relay.to_client) for relay in self.connections)
-        return [pipe.held for pair in pipes for pipe in pair if pipe.held is not None]
+        """The messages held at breakpoints now and not decided yet, one a way at most per
+        connection."""
+        return [held for relay in self.connections for held in relay.held]
 
     async def stop(self) -> None:
         """Forward what is held, close every client with 1001 (so every upstream too), stop."""

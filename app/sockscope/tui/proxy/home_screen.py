@@ -104,7 +104,6 @@ class ProxyHomeScreen(Screen[None]):
                 (held.connection, (str(held.connection), held.way.label,
                                    preview(held.payload, held.opcode is Opcode.TEXT, 80)))
                 for held in server.held
-                if not held.decided.done()
             ),
         )  # fmt: skip
 

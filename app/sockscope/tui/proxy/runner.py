@@ -58,9 +58,7 @@ class ProxyRunner:
 
     def held(self, number: int) -> list[HeldFrame]:
         """Client connection ``number``'s messages held now and not decided yet."""
-        relay = self.server.connections[number - 1]
-        frames = (relay.to_server.held, relay.to_client.held)
-        return [held for held in frames if held is not None and not held.decided.done()]
+        return self.server.connections[number - 1].held
 
     # -- the server's callbacks (on its tasks: the UI's part is posted) ---------------
 
