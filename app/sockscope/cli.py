@@ -144,13 +144,18 @@ def run_proxy_tui(setup: ProxySetup, journal: bool) -> str | None:
         survive_errors=True,
         config=config,
     )
+    _run(app)
+    home = next(tab for tab in app.tabs if isinstance(tab, ProxyHomeTab))
+    return home.runner.error
+
+
+def _run(app: SockscopeApp) -> None:
+    """Run the app in the terminal; say where the session went if a bug ended it."""
     app.run()
     if app.emergency_copy is not None:
         click.echo(
             f"sockscope: a bug ended the session; a full copy: {app.emergency_copy}", err=True
         )
-    home = next(tab for tab in app.tabs if isinstance(tab, ProxyHomeTab))
-    return home.runner.error
 
 
 def build_tui(
@@ -213,11 +218,7 @@ def run_tui(
     app = build_tui(
         settings, options, connect_now=connect_now, notice=notice, target=target, more=more
     )
-    app.run()
-    if app.emergency_copy is not None:
-        click.echo(
-            f"sockscope: a bug ended the session; a full copy: {app.emergency_copy}", err=True
-        )
+    _run(app)
     for journal in app.journals():
         if journal.exists():
             click.echo(f"sockscope: session journal: {journal}", err=True)
